@@ -1,0 +1,57 @@
+// Builds every target and prints each bundle's size against its budget.
+//   node esbuild.config.mjs            all targets
+//   node esbuild.config.mjs --only node   targets whose name starts with "node"
+//   --quiet                            print only failures
+import * as esbuild from 'esbuild';
+import { existsSync, statSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const quiet = args.includes('--quiet');
+
+// Board builds: one minified IIFE, nothing from Node. es2017 keeps classes and arrows
+// (the interpreter runs them) and lowers ?. / ?? and newer syntax it does not.
+const board = {
+  bundle: true, format: 'iife', platform: 'neutral', target: 'es2017', minify: true,
+  mainFields: ['module', 'main'], legalComments: 'none', charset: 'utf8',
+};
+
+export const targets = [
+  { name: 'espruino-core', entry: 'targets/espruino/core-only.ts', out: 'dist/espruino/core.js',
+    opts: { ...board, globalName: 'glowmq' }, goal: 6000, limit: 8000,
+    what: 'codec + client + router, alone' },
+  { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
+    opts: board, goal: 14000, limit: 20000, what: 'full device with the AT driver' },
+  { name: 'node', entry: 'targets/node/cli.ts', out: 'dist/node/glowmq.cjs',
+    opts: { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,
+      // Native (serialport) and demo-only (aedes) packages stay outside the one file;
+      // the CLI says what to install when a command needs them.
+      external: ['serialport', 'aedes'], banner: { js: '#!/usr/bin/env node' }, legalComments: 'none' },
+    what: 'one-file Node build (Raspberry Pi)' },
+];
+
+let failed = false;
+const rows = [];
+for (const t of targets) {
+  if (only && !t.name.startsWith(only)) continue;
+  if (!existsSync(t.entry)) { rows.push(`  ${t.name.padEnd(14)} (no ${t.entry} yet)`); continue; }
+  try {
+    await esbuild.build({ entryPoints: [t.entry], outfile: t.out, logLevel: 'error', ...t.opts });
+  } catch (e) {
+    failed = true; rows.push(`  ${t.name.padEnd(14)} BUILD FAILED: ${e.message}`); continue;
+  }
+  const size = statSync(t.out).size;
+  const gz = gzipSync(readFileSync(t.out)).length;
+  let verdict = '';
+  if (t.limit) {
+    verdict = size > t.limit ? `OVER LIMIT ${t.limit}` : size > t.goal ? `over goal ${t.goal} (limit ${t.limit})` : `within goal ${t.goal}`;
+    if (size > t.limit) failed = true;
+  }
+  rows.push(`  ${t.name.padEnd(14)} ${String(size).padStart(8)} B  ${String(gz).padStart(7)} B gz  ${t.out}  ${verdict}  — ${t.what}`);
+}
+if (!quiet || failed) {
+  console.log('glowmq build:');
+  for (const r of rows) console.log(r);
+}
+if (failed) process.exit(1);

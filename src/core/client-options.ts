@@ -1,0 +1,78 @@
+// The client's public contract (types only). The implementation is src/core/client.ts.
+import type { Codec, Platform, QoS, Store, TransportFactory, PublishPacket } from './types';
+
+export interface ClientOptions {
+  /** Generated ("glowmq_" + 8 hex digits) when empty. */
+  clientId?: string;
+  username?: string;
+  password?: string | Uint8Array;
+  /** Seconds; 0 disables. Default 60. A dead link is declared within 1.5 × keepalive. */
+  keepalive?: number;
+  /** Default true. With false the broker keeps the session (subscriptions, queued QoS 1/2). */
+  clean?: boolean;
+  will?: { topic: string; payload: string | Uint8Array; qos?: QoS; retain?: boolean };
+  /** Reconnect backoff in ms: doubles from min up to max, with jitter. Defaults 1000 / 30000. */
+  reconnectMin?: number;
+  reconnectMax?: number;
+  /** false: no automatic reconnect. Default true. */
+  reconnect?: boolean;
+  /** ms from transport open to CONNACK. Default 30000. */
+  connectTimeout?: number;
+  /** Largest packet accepted from the broker (bytes of remaining length). Default 1 MiB. */
+  maxPacketSize?: number;
+  /** Offline queue bounds. Defaults 100 messages / 65536 payload bytes. */
+  queueMax?: number;
+  queueBytes?: number;
+  /** Queue QoS 0 publishes while offline too. Default false (they fail with an error). */
+  queueQoS0?: boolean;
+}
+
+export interface ClientDeps {
+  platform: Platform;
+  transport: TransportFactory;
+  codec: Codec;
+  /** Where in-flight QoS 1/2 and the offline queue live. Default: memory. */
+  store?: Store;
+}
+
+export interface PublishOptions { qos?: QoS; retain?: boolean }
+export interface SubscribeOptions { qos?: QoS }
+/** Completion: QoS 0 when written, QoS 1 at PUBACK, QoS 2 at PUBCOMP. */
+export type Callback = (err?: Error) => void;
+export type SubscribeCallback = (err: Error | undefined, granted: { topic: string; qos: number }[]) => void;
+
+export type ClientState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/**
+ * Events (client.on(name, fn)):
+ *  'connect'  (connack: { sessionPresent: boolean })
+ *  'message'  (topic: string, payload: Uint8Array, packet: PublishPacket)
+ *  'error'    (err: Error)   — protocol violations, refused CONNACK, queue full, …
+ *  'close'    (reason?: Error) — the link went down (a reconnect may follow)
+ *  'reconnect' (attempt: number, delayMs: number) — a reconnect is scheduled
+ *  'end'      () — closed for good after end()
+ */
+export interface ClientEvents {
+  connect: (connack: { sessionPresent: boolean }) => void;
+  message: (topic: string, payload: Uint8Array, packet: PublishPacket) => void;
+  error: (err: Error) => void;
+  close: (reason?: Error) => void;
+  reconnect: (attempt: number, delayMs: number) => void;
+  end: () => void;
+}
+
+export interface MqttClient {
+  readonly state: ClientState;
+  readonly connected: boolean;
+  readonly clientId: string;
+  connect(): void;
+  publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions, cb?: Callback): void;
+  subscribe(filters: string | string[], opts?: SubscribeOptions, cb?: SubscribeCallback): void;
+  unsubscribe(filters: string | string[], cb?: Callback): void;
+  /** Graceful: waits for in-flight QoS 1/2 (up to `timeout` ms, default 5000), then DISCONNECT. force: close at once. */
+  end(force?: boolean, cb?: () => void): void;
+  on<K extends keyof ClientEvents>(ev: K, fn: ClientEvents[K]): void;
+  off<K extends keyof ClientEvents>(ev: K, fn: ClientEvents[K]): void;
+}
+
+export type { Codec, Platform, Store, TransportFactory };

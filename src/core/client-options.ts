@@ -25,6 +25,8 @@ export interface ClientOptions {
   queueBytes?: number;
   /** Queue QoS 0 publishes while offline too. Default false (they fail with an error). */
   queueQoS0?: boolean;
+  /** ms a graceful end() waits for in-flight QoS 1/2 before DISCONNECT. Default 5000. */
+  endTimeout?: number;
 }
 
 export interface ClientDeps {

@@ -17,9 +17,11 @@ export function utf8Encode(s: string): Uint8Array {
   return new Uint8Array(out);
 }
 
+declare const E: { asUTF8?(s: string): string; toString(u: Uint8Array): string };
+
 /** Decodes UTF-8; returns null for malformed input (overlong, surrogates, truncated, > U+10FFFF). */
 export function utf8Decode(b: Uint8Array): string | null {
-  let s = '';
+  let s = '', wide = 0;
   for (let i = 0; i < b.length; ) {
     const c = b[i++];
     let n = 0, cp = c, min = 0;
@@ -34,8 +36,10 @@ export function utf8Decode(b: Uint8Array): string | null {
       cp = (cp << 6) | (d & 63);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) return null;
+    if (cp > 255) wide = 1;
     if (cp >= 0x10000) { cp -= 0x10000; s += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 1023)); }
     else s += String.fromCharCode(cp);
   }
-  return s;
+  // Espruino's String.fromCharCode is byte-wide (0x73b0 → 0xb0): text beyond Latin-1 is built by E.asUTF8.
+  return wide && typeof E != 'undefined' && E.asUTF8 ? E.asUTF8(E.toString(b)) : s;
 }

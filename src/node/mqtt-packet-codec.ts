@@ -28,26 +28,32 @@ export const mqttPacketCodec: Codec = {
     let need = 0;          // body bytes still to pass through
     let hdr = 0;           // header bytes seen of the current packet (0 = expecting type byte)
     let len = 0, mul = 1;  // remaining length being decoded
+    const toInner = (u8: Uint8Array) => { if (u8.length) inner.parse(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength)); };
+    // A refused header: mqtt-packet first gets the whole packets before it in this chunk
+    // (they were valid and must not be swallowed), then the error is reported.
+    const refuse = (bytes: Uint8Array, start: number, msg: string) => {
+      toInner(bytes.subarray(0, start));
+      if (!dead) { dead = true; onError(new Error(msg)); }
+    };
     return {
       feed(bytes: Uint8Array) {
         if (dead) return;
+        let start = 0; // where the current packet's fixed header began in this chunk (0: in an earlier one)
         for (let i = 0; i < bytes.length; ) {
           if (need > 0) { const n = Math.min(need, bytes.length - i); need -= n; i += n; continue; }
           const b = bytes[i++];
-          if (hdr === 0) { hdr = 1; len = 0; mul = 1; continue; }
+          if (hdr === 0) { hdr = 1; len = 0; mul = 1; start = i - 1; continue; }
           len += (b & 127) * mul; mul *= 128; hdr++;
           if (b & 128) {
-            if (hdr > 4) { dead = true; onError(new Error('malformed remaining length: more than 4 bytes')); return; }
+            if (hdr > 4) return refuse(bytes, start, 'malformed remaining length: more than 4 bytes');
             continue;
           }
           if (len > maxPacketSize) {
-            dead = true;
-            onError(new Error(`packet too large: remaining length ${len} exceeds the maximum ${maxPacketSize}`));
-            return;
+            return refuse(bytes, start, `packet too large: remaining length ${len} exceeds the maximum ${maxPacketSize}`);
           }
           need = len; hdr = 0;
         }
-        inner.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        toInner(bytes);
       },
     };
   },

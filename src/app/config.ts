@@ -1,0 +1,114 @@
+// The device configuration: one schema for every target (Node and the board), so a bad
+// value is refused the same way everywhere. Each check returns '' when the value is
+// allowed, else a description of what is allowed; the error names field, value and that.
+import { topicFilterError, topicNameError } from '../core/topic';
+import type { QoS } from '../core/types';
+
+export type Command = 'on' | 'off' | 'toggle';
+
+export interface DeviceConfig {
+  /** Device id: topic level and default client id. Node: the host name; board: the chip serial. */
+  id: string;
+  /** Base topic, default "glowmq/<id>". */
+  base: string;
+  /** mqtt://[user[:password]@]host[:port] or mqtts://… */
+  broker: string;
+  username?: string;
+  password?: string;
+  /** Default: the device id. */
+  clientId: string;
+  keepalive: number;
+  clean: boolean;
+  /** Topic filter the commands arrive on, default "lightChange". */
+  command: string;
+  commandQos: QoS;
+  sensorQos: QoS;
+  /** Seconds between sensor readings. */
+  interval: number;
+  /** Offline queue bound (messages). */
+  queue: number;
+  /** Extra command phrases, matched after trimming (and also lower-cased). */
+  phrases: { [phrase: string]: Command };
+  /** The LED: "sim", "gpiod:CHIP:LINE", "sysfs:N" on Node; a pin name on a board. */
+  led: string;
+  /** Sensor backends, e.g. ["sim"], ["thermal", "ds18b20"]. */
+  sensors: string[];
+  [extra: string]: unknown;
+}
+
+/** '' when allowed, else what is allowed. */
+export type Check = (v: any) => string;
+/** field → [default (undefined: optional, no default), check]. */
+export interface Schema { [field: string]: [unknown, Check] }
+
+export const str: Check = (v) => typeof v == 'string' && v.length > 0 && v.length < 65536 ? '' : 'a non-empty string';
+export const bool: Check = (v) => typeof v == 'boolean' ? '' : 'true or false';
+const qos: Check = (v) => v === 0 || v === 1 || v === 2 ? '' : '0, 1 or 2';
+export function num(min: number, max: number, int: boolean): Check {
+  return (v) => typeof v == 'number' && v >= min && v <= max && (!int || v % 1 == 0) ? '' : (int ? 'an integer' : 'a number') + ' from ' + min + ' to ' + max;
+}
+const cmd = (v: any) => v == 'on' || v == 'off' || v == 'toggle';
+
+export const SEED_PHRASES: { [phrase: string]: Command } = { '现在天黑了': 'on', '现在天亮了': 'off' };
+
+export const deviceSchema: Schema = {
+  id: [undefined, (v) => typeof v == 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'"],
+  base: [undefined, (v) => typeof v == 'string' && !topicNameError(v) && v.charAt(v.length - 1) != '/' ? '' : 'a topic name without + or # (and no trailing /)'],
+  broker: ['mqtt://127.0.0.1:1883', (v) => typeof v == 'string' && /^(mqtts?|tcp|ssl|tls):\/\/[^\s/]+\/?$/.test(v) ? '' : 'a URL mqtt://[user[:password]@]host[:port] or mqtts://…'],
+  username: [undefined, str],
+  password: [undefined, (v) => typeof v == 'string' ? '' : 'a string'],
+  clientId: [undefined, (v) => typeof v == 'string' && v.length < 65536 ? '' : 'a string'],
+  keepalive: [60, num(0, 65535, true)],
+  clean: [true, bool],
+  command: ['lightChange', (v) => typeof v == 'string' && !topicFilterError(v) ? '' : 'a topic filter (+ and # only as whole levels)'],
+  commandQos: [1, qos],
+  sensorQos: [1, qos],
+  interval: [10, num(0.1, 86400, false)],
+  queue: [100, num(1, 100000, true)],
+  phrases: [SEED_PHRASES, (v) => {
+    if (!v || typeof v != 'object' || v instanceof Array) return 'an object {"phrase": "on" | "off" | "toggle"}';
+    for (const k in v) if (!k.trim() || !cmd(v[k])) return 'phrases mapping to "on", "off" or "toggle"';
+    return '';
+  }],
+  led: ['sim', str],
+  sensors: [['sim'], (v) => v instanceof Array && v.every((s) => !str(s)) ? '' : 'a list of sensor names'],
+};
+
+/** How a value is shown in an error: JSON, except secrets. */
+export function shown(field: string, v: unknown): string {
+  if (/pass/i.test(field)) return '(hidden)';
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s;
+}
+
+/** A refused value. Fields for callers that re-label it (e.g. as a CLI flag). */
+export interface ConfigError extends Error { field: string; value: string; allowed: string }
+
+export function configError(field: string, v: unknown, allowed: string): ConfigError {
+  const value = shown(field, v);
+  const e = new Error('bad config "' + field + '": ' + value + ' (allowed: ' + allowed + ')') as ConfigError;
+  e.field = field; e.value = value; e.allowed = allowed;
+  return e;
+}
+
+/**
+ * Checks every field of `raw` and returns a new config with defaults filled in; throws a
+ * ConfigError for the first bad or unknown field. `extra`: fields a target adds (serial, pin…).
+ */
+export function validateConfig(raw: { [k: string]: unknown }, extra?: Schema): DeviceConfig {
+  const schema: Schema = Object.assign({}, deviceSchema, extra || {});
+  if (!raw || typeof raw != 'object') throw configError('(config)', raw, 'an object');
+  const out: { [k: string]: unknown } = {};
+  for (const k in raw) {
+    if (!schema[k]) throw configError(k, raw[k], 'a known field: ' + Object.keys(schema).join(', '));
+  }
+  for (const k in schema) {
+    let v = raw[k];
+    if (v === undefined) v = k == 'base' && raw.id !== undefined ? 'glowmq/' + raw.id : k == 'clientId' ? raw.id : schema[k][0];
+    if (v === undefined) { if (k == 'id') throw configError(k, v, schema[k][1](v)); continue; }
+    const allowed = schema[k][1](v);
+    if (allowed) throw configError(k, v, allowed);
+    out[k] = v;
+  }
+  return out as DeviceConfig;
+}

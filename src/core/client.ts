@@ -1,0 +1,267 @@
+// The MQTT 3.1.1 session: ONE state machine (connecting → connected → reconnecting → closed)
+// driven only by the Platform's clock and timers, a Transport per connection attempt and a
+// Codec. Its state lives in the constructor's closure: on the board, local names minify to a
+// letter while property names do not, and a device runs one client.
+//
+// Outstanding work is one ordered list `q` of entries {p: packet, c: callback, d: sent before}:
+// QoS 1/2 publishes (a PUBREL after PUBREC), SUBSCRIBE/UNSUBSCRIBE, and QoS 0 publishes queued
+// while offline. After every CONNACK the list is (re)sent in order, so in-flight messages
+// (older) go before those queued offline (newer). QoS 1/2 entries are put in the Store before
+// they are written, under 'o' + packet id; inbound QoS 2 ids awaiting PUBREL under 'i' + id.
+// One timer serves every state: connect timeout, keepalive tick and graceful-end deadline,
+// reconnect delay.
+import type { Callback, ClientDeps, ClientEvents, ClientOptions, ClientState, MqttClient, PublishOptions, SubscribeCallback, SubscribeOptions } from './client-options';
+import type { Packet, QoS, Timer, Transport } from './types';
+import { Emitter } from './emitter';
+import { utf8Encode } from './utf8';
+import { topicFilterError, topicNameError } from './topic';
+import { backoff } from './backoff';
+import { nextId } from './packet-ids';
+import { keepalive } from './keepalive';
+import { refusal } from './connack';
+import { MemoryStore } from './memory-store';
+import { queueError } from './offline-queue';
+import { ackFor } from './inflight';
+
+interface Entry { p: any; c?: Function; d?: number }
+type Bytes = string | Uint8Array;
+// Repeated strings, once each in the bundle.
+const PUBLISH = 'publish', SUBSCRIBE = 'subscribe', CONNECTED = 'connected', CLOSED = 'closed', ERROR = 'error';
+
+export class Client extends Emitter<ClientEvents> implements MqttClient {
+  declare state: ClientState;
+  declare connected: boolean;
+  declare clientId: string;
+  declare connect: () => void;
+  declare publish: (topic: string, payload: Bytes, opts?: PublishOptions, cb?: Callback) => void;
+  declare subscribe: (filters: string | string[], opts?: SubscribeOptions, cb?: SubscribeCallback) => void;
+  declare unsubscribe: (filters: string | string[], cb?: Callback) => void;
+  declare end: (force?: boolean, cb?: () => void) => void;
+
+  constructor(o: ClientOptions, deps: ClientDeps) {
+    super();
+    const me = this, P = deps.platform, codec = deps.codec, store = deps.store || new MemoryStore();
+    const ka = o.keepalive ?? 60, K = ka * 1000, min = o.reconnectMin || 1000, max = o.reconnectMax || 30000, w = o.will;
+    let tr: Transport | null = null, timer: Timer, out: { p: Packet; c?: Function }[] = [], blocked = 0;
+    let q: Entry[] = [], resub: Entry | undefined, lastId = 0, attempt = 0, base = min, ended = 0, endAt = 0, endCb: Function | undefined;
+    let ls = 0, lr = 0, lp = 0; // ms of the last bytes sent, last bytes received, last PINGREQ
+    const subs: { [filter: string]: QoS } = {}, inQ2: { [id: string]: 1 } = {};
+
+    const bytes = (x: any) => typeof x == 'string' ? utf8Encode(x) : x;
+    const E = (m: string) => new Error(m);
+    const oops = (e: Error) => me.emit(ERROR, e);
+    const setState = (s: ClientState) => { me.state = s; me.connected = s == CONNECTED; };
+    const tmr = (ms: number, f?: () => void) => {
+      if (timer != null) P.clearTimeout(timer);
+      timer = f ? P.setTimeout(f, ms) : null;
+    };
+    const newId = () => lastId = nextId(lastId, q);
+    const fail = (cb: Function | undefined, msg: string) => { const e = E(msg); if (cb) cb(e, []); else oops(e); };
+    // Publishes and PUBRELs still unacknowledged: what a graceful end waits for.
+    const pending = () => q.some((e) => e.p.cmd.charAt(0) == 'p');
+
+    me.clientId = o.clientId || 'glowmq_' + ('0000000' + (P.random() * 4294967296 >>> 0).toString(16)).slice(-8);
+    const connectPacket: Packet = {
+      cmd: 'connect', clientId: me.clientId, clean: o.clean !== false, keepalive: ka, username: o.username,
+      password: bytes(o.password), will: w && { topic: w.topic, payload: bytes(w.payload), qos: w.qos || 0, retain: !!w.retain },
+    };
+
+    // Records left by a previous run (power cut): resent after the first CONNACK.
+    const old = store.all();
+    Object.keys(old).forEach((k) => {
+      const v: any = old[k];
+      if (k.charAt(0) == 'i') inQ2[k.slice(1)] = 1;
+      else { q.push({ p: v, d: 1 }); lastId = v.messageId; }
+    });
+
+    // Outbound: packets wait in `out` while the transport reports back-pressure.
+    const flush = () => {
+      while (tr && !blocked && out.length) {
+        const x = out.shift()!;
+        ls = P.now();
+        blocked = tr.write(codec.encode(x.p)) ? 0 : 1;
+        if (x.c) x.c(); // a QoS 0 publish completes when written
+      }
+    };
+    const send = (p: Packet, c?: Function) => { out.push({ p: p, c: c }); flush(); };
+    const ack = (cmd: string, id: number) => send({ cmd: cmd, messageId: id } as Packet);
+    // Send an entry: DUP on every resend of a PUBLISH.
+    const tx = (e: Entry) => {
+      const p = e.p, q0 = p.cmd == PUBLISH;
+      if (q0) { p.dup = !!e.d; e.d = 1; }
+      send(p, q0 && !p.qos ? e.c : undefined);
+    };
+
+    const open = () => {
+      blocked = 0; out = [];
+      const t = tr = deps.transport(), ms = o.connectTimeout || 30000;
+      // Events from a transport we already left are ignored.
+      const g = (f: Function) => (x?: any) => { if (tr === t) f(x); };
+      const parser = codec.parser(o.maxPacketSize || 1048576, g(packet), g((e: Error) => violation(e.message)));
+      tmr(ms, () => drop(E('no CONNACK within ' + ms + ' ms')));
+      try {
+        t.open({
+          onOpen: g(() => send(connectPacket)),
+          onData: g((b: Uint8Array) => { lr = P.now(); parser.feed(b); }),
+          onDrain: g(() => { blocked = 0; flush(); }),
+          onClose: g((e?: Error) => { tr = null; down(e || E('connection closed')); }),
+        });
+      } catch (e) { if (tr === t) { tr = null; down(e as Error); } } // Espruino's net throws on a refused connect
+    };
+    // We close the link ourselves.
+    const drop = (err?: Error) => {
+      const t = tr;
+      tr = null;
+      if (t) t.close();
+      down(err);
+    };
+    const violation = (m: string) => { const e = E('protocol violation: ' + m); oops(e); drop(e); };
+    // The link is gone: fail unwritten QoS 0, then reconnect after a backoff, or stay closed.
+    const down = (err?: Error) => {
+      const unsent = out, wasEnded = ended, again = !ended && o.reconnect !== false;
+      let d = 0;
+      out = [];
+      q = q.filter((e) => e !== resub);
+      tmr(0);
+      setState(again ? 'reconnecting' : CLOSED);
+      unsent.forEach((x) => { if (x.c) x.c(err || E('connection closed')); });
+      if (again) {
+        d = backoff(base, min, max, P.random());
+        base = Math.min(max, base * 2);
+        tmr(d, open);
+        attempt++;
+      }
+      me.emit('close', err);
+      // A 'close' listener may have called end() (which finished already).
+      if (wasEnded) finish();
+      else if (me.state == 'reconnecting') me.emit('reconnect', attempt, d);
+    };
+    // Closed for good: fail what waits for an answer (durable publishes stay in q and the store).
+    const finish = () => {
+      const waiting = q, e = E('client ended'), c = endCb;
+      tmr(0);
+      setState(CLOSED);
+      q = q.filter((x) => x.p.messageId && x.p.cmd.charAt(0) == 'p');
+      endCb = undefined;
+      waiting.forEach((x) => { const f = x.c; x.c = undefined; if (f) f(e, []); });
+      me.emit('end');
+      if (c) c();
+    };
+    // DISCONNECT when connected, then close for good.
+    const fin = () => {
+      if (me.connected) send({ cmd: 'disconnect' });
+      if (tr) drop(); else finish();
+    };
+    // The one per-connection tick: keepalive, and the graceful-end deadline.
+    const tick = (): void => {
+      const now = P.now();
+      let wait = K ? keepalive(now, K, ls, lr, lp) : 1 / 0;
+      if (wait < 0) return drop(E('no answer from the broker for ' + (now - lr) / 1000 + ' s (keepalive ' + ka + ' s)'));
+      if (!wait) { lp = now; send({ cmd: 'pingreq' }); wait = keepalive(now, K, ls, lr, lp); }
+      if (ended) {
+        if (now >= endAt) return fin();
+        wait = Math.min(wait, endAt - now);
+      }
+      tmr(wait, wait < 1 / 0 ? tick : undefined);
+    };
+
+    const packet = (p: any): void => {
+      const c: string = p.cmd, id = p.messageId, qos = p.qos;
+      if (!me.connected) {
+        if (c != 'connack') return violation(c.toUpperCase() + ' before CONNACK');
+        if (p.returnCode) { const e = E(refusal(p.returnCode)); oops(e); return drop(e); }
+        attempt = lp = 0;
+        base = min;
+        setState(CONNECTED);
+        const filters = Object.keys(subs), all = q;
+        resub = undefined;
+        // No session on the broker: restore the subscriptions, first.
+        if (!p.sessionPresent && filters.length) {
+          all.unshift(resub = { p: { cmd: SUBSCRIBE, messageId: newId(), subscriptions: filters.map((f) => ({ topic: f, qos: subs[f] })) } });
+        }
+        q = all.filter((e) => e.p.qos || e.p.cmd != PUBLISH); // a QoS 0 publish leaves once written
+        all.forEach(tx);
+        tick();
+        me.emit('connect', { sessionPresent: !!p.sessionPresent });
+      } else if (c == PUBLISH) {
+        // QoS 2 is delivered once: its id is remembered (durably) until PUBREL.
+        if (qos < 2 || !inQ2[id]) {
+          if (qos > 1) { inQ2[id] = 1; store.put('i' + id, {}); }
+          me.emit('message', p.topic, p.payload, p);
+        }
+        if (qos) ack(qos > 1 ? 'pubrec' : 'puback', id);
+      } else if (c == 'pubrel') {
+        delete inQ2[id];
+        store.del('i' + id);
+        ack('pubcomp', id);
+      } else if (c != 'pingresp') {
+        const e = q.filter((x) => x.p.messageId === id)[0];
+        if (!e || ackFor(e.p) != c) return violation('unexpected ' + c.toUpperCase() + (id ? ' for packet id ' + id : ''));
+        if (c == 'pubrec') {
+          store.put('o' + id, e.p = { cmd: 'pubrel', messageId: id });
+          return tx(e);
+        }
+        q = q.filter((x) => x !== e);
+        if (c == 'suback') {
+          const refused: string[] = [], g = p.granted;
+          const res = e.p.subscriptions.map((s: { topic: string }, i: number) => {
+            if (g[i] & 128) refused.push(s.topic); else subs[s.topic] = g[i];
+            return { topic: s.topic, qos: g[i] };
+          });
+          const er = refused.length ? E('subscription refused: ' + refused.join(', ')) : undefined;
+          if (e.c) e.c(er, res); else if (er) oops(er);
+        } else {
+          if (c != 'unsuback') store.del('o' + id);
+          if (e.c) e.c();
+        }
+        if (ended && !pending()) fin();
+      }
+    };
+
+    me.connect = () => {
+      if (me.state != CLOSED) return;
+      ended = attempt = 0;
+      base = min;
+      setState('connecting');
+      open();
+    };
+
+    me.publish = (topic, payload, opts, cb) => {
+      const qos = (opts && opts.qos) || 0, b = bytes(payload);
+      const err = ended ? 'client ended' : topicNameError(topic) || (qos > 2 ? 'QoS must be 0, 1 or 2' :
+        me.connected ? '' : qos || o.queueQoS0 ? queueError(q, o.queueMax || 100, o.queueBytes || 65536, b.length) : 'not connected');
+      if (err) return fail(cb, err);
+      const p: any = { cmd: PUBLISH, topic: topic, payload: b, qos: qos, retain: !!(opts && opts.retain), dup: false };
+      const e: Entry = { p: p, c: cb };
+      if (qos) store.put('o' + (p.messageId = newId()), p); // stored BEFORE it is written
+      if (qos || !me.connected) q.push(e);
+      if (me.connected) tx(e);
+    };
+
+    // SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.
+    const request = (f: string | string[], cb: Function | undefined, make: (fs: string[]) => Packet) => {
+      const fs = typeof f == 'string' ? [f] : f;
+      let err = ended ? 'client ended' : fs.length ? '' : 'no topic filter';
+      fs.forEach((t) => { err = err || topicFilterError(t); });
+      if (err) return fail(cb, err);
+      const e: Entry = { p: make(fs), c: cb };
+      q.push(e);
+      if (me.connected) tx(e);
+    };
+    me.subscribe = (f, opts, cb) => request(f, cb, (fs) =>
+      ({ cmd: SUBSCRIBE, messageId: newId(), subscriptions: fs.map((t) => ({ topic: t, qos: (opts && opts.qos) || 0 })) }));
+    me.unsubscribe = (f, cb) => request(f, cb, (fs) => {
+      fs.forEach((t) => { delete subs[t]; });
+      return { cmd: 'unsubscribe', messageId: newId(), unsubscriptions: fs };
+    });
+
+    me.end = (force, cb) => {
+      ended = 1;
+      endCb = cb;
+      if (!force && me.connected && pending()) { endAt = P.now() + (o.endTimeout || 5000); tick(); }
+      else fin();
+    };
+
+    setState(CLOSED);
+  }
+}

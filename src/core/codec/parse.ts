@@ -1,0 +1,111 @@
+// Incremental parser for the packets a broker sends (CONNACK … PINGRESP). The fixed
+// header is read byte by byte, so any split of the stream works; a body wholly inside
+// the chunk is parsed where it lies (payloads are views onto it), only a partial body
+// is copied, into a buffer of exactly its size allocated after the size check.
+// Every malformed-packet rule a client enforces (MQTT 3.1.1 §1.5.3, §2.2, §3) is an
+// error naming the packet and the rule; after the first error the parser is dead.
+// Rule violations are thrown as strings inside and reported through onError; anything
+// else (a throwing onPacket) propagates to the caller and also leaves the parser dead.
+import type { Packet, PacketParser } from '../types';
+import { utf8Decode } from '../utf8';
+import { topicNameError } from '../topic';
+import { NAMES } from './names';
+
+// Type byte, body and read position of the packet at hand (module state: nothing per packet).
+let H: number, B: Uint8Array, P: number;
+
+function name(t: number): string { return NAMES[t].toUpperCase(); }
+function bad(m: string): string { return 'malformed ' + name(H >> 4) + ' packet: ' + m; }
+function must(what: string, v: number, ok: string | number): string { return bad(what + ' ' + v + ', must be ' + ok); }
+// A length field (or the packet id) must fit in what is left of the remaining length.
+function fit(n: number, what: string): void {
+  if (P + n > B.length) throw bad(what + ' does not fit in the remaining length ' + B.length);
+}
+function u16(what: string): number {
+  fit(2, what);
+  return B[P++] << 8 | B[P++];
+}
+function packetId(): number {
+  const v = u16('packet id');
+  if (!v) throw must('packet id', v, '1..65535');
+  return v;
+}
+
+function decode(b: Uint8Array): Packet {
+  const cmd: any = NAMES[H >> 4], q = H >> 1 & 3;
+  let t = H >> 4;
+  let x: any, y: any;
+  B = b; P = 0;
+  if (t == 2) {
+    if (b[0] > 1) throw must('acknowledge flags', b[0], '0 or 1');
+    if (b[1] > 5) throw must('return code', b[1], '0..5');
+    return { cmd, sessionPresent: b[0] == 1, returnCode: b[1] };
+  }
+  if (t == 3) {
+    x = u16('topic length');
+    fit(x, 'topic length ' + x);
+    y = utf8Decode(b.subarray(P, P += x));
+    if (y == null) throw bad('topic is not valid UTF-8');
+    if (x = topicNameError(y)) throw bad(x);
+    x = { cmd, topic: y, payload: b, qos: q, retain: (H & 1) > 0, dup: (H & 8) > 0 };
+    if (q) x.messageId = packetId();
+    x.payload = b.subarray(P);
+    return x;
+  }
+  if (t == 13) return { cmd };
+  y = packetId();
+  if (t != 9) return { cmd, messageId: y };
+  if (P == b.length) throw bad('no return codes');
+  x = [];
+  while (P < b.length) {
+    t = b[P++];
+    if (t > 2 && t != 128) throw must('return code', t, '0, 1, 2 or 128');
+    x.push(t);
+  }
+  return { cmd, messageId: y, granted: x };
+}
+
+export function parser(max: number, onPacket: (p: Packet) => void, onError: (e: Error) => void): PacketParser {
+  // h: type byte; s: header bytes read (0: expecting a type byte); len/mul: remaining
+  // length being read; buf/got: a body that did not fit in one chunk.
+  let dead = false, h = 0, s = 0, len = 0, mul = 1, buf: Uint8Array | null = null, got = 0;
+  return {
+    feed(c: Uint8Array): void {
+      let i = 0, k: any, t;
+      try {
+        while (i < c.length && !dead) {
+          if (buf) {
+            k = c.subarray(i, i + len - got);
+            buf.set(k, got);
+            i += k.length;
+            if ((got += k.length) == len) { k = buf; buf = null; H = h; onPacket(decode(k)); }
+          } else if (!s) {
+            H = h = c[i++]; t = h >> 4; s = 1; len = 0; mul = 1;
+            // Bit t of 0x2afc: the types a broker may send (CONNACK … PUBCOMP, SUBACK, UNSUBACK, PINGRESP).
+            if (!(0x2afc >> t & 1)) throw 'unexpected ' + name(t) + ' packet (type ' + t + ') from the server';
+            if (t == 3) { if ((h & 6) == 6) throw must('QoS', 3, '0..2'); }
+            else if ((h & 15) != (k = t == 6 ? 2 : 0)) throw must('header flags', h & 15, k);
+          } else {
+            k = c[i++];
+            len += (k & 127) * mul; mul *= 128;
+            if (k & 128) {
+              if (++s > 4) throw bad('remaining length over 4 bytes');
+              continue;
+            }
+            s = 0; H = h; t = h >> 4;
+            if (len > max) throw 'packet too large: remaining length ' + len + ' exceeds the maximum ' + max;
+            // Fixed sizes: CONNACK and the acks have 2 bytes, PINGRESP none.
+            t = t == 3 || t == 9 ? len : t == 13 ? 0 : 2;
+            if (len != t) throw must('remaining length', len, t);
+            if (c.length - i < len) { buf = new Uint8Array(len); got = 0; }
+            else onPacket(decode(c.subarray(i, i += len)));
+          }
+        }
+      } catch (e) {
+        dead = true;
+        if (typeof e != 'string') throw e;
+        onError(new Error(e));
+      }
+    },
+  };
+}

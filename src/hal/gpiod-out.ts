@@ -1,0 +1,76 @@
+// An output line through libgpiod's command-line tools (Debian `gpiod`). A line set over the
+// character device reverts when the process holding it exits, so each value is held by a
+// long-running gpioset that the next write replaces:
+//   v1 (libgpiod 1.x): gpioset --mode=signal CHIP LINE=V   (held until SIGTERM)
+//   v2 (libgpiod 2.x): gpioset --chip CHIP LINE=V           (held until killed, the default)
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { DigitalOut } from './types';
+
+export interface GpiodOptions {
+  /** The gpioset executable. Default "gpioset" on PATH. */
+  bin?: string;
+  /** Told when a holder dies on its own (e.g. line busy). */
+  onError?: (err: Error) => void;
+}
+
+/** libgpiod major version of `bin`, from `gpioset --version`. */
+export function gpiosetVersion(bin: string): 1 | 2 {
+  let out: string;
+  try { out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(err.code === 'ENOENT' ? `${bin} not found: install libgpiod's tools (apt-get install gpiod)` : `${bin} --version failed: ${err.message}`);
+  }
+  const m = /v(\d+)\./.exec(out);
+  if (!m) throw new Error(`${bin} --version: unrecognised output ${JSON.stringify(out.slice(0, 60))}`);
+  return m[1] === '1' ? 1 : 2;
+}
+
+export class GpiodOut implements DigitalOut {
+  private value: 0 | 1 = 0;
+  private holder?: ChildProcess;
+  readonly version: 1 | 2;
+  private bin: string;
+  constructor(readonly chip: string, readonly line: number, private opts: GpiodOptions = {}) {
+    this.bin = opts.bin ?? 'gpioset';
+    this.version = gpiosetVersion(this.bin);
+  }
+  /** The argv for setting the line to v. */
+  args(v: 0 | 1): string[] {
+    const set = `${this.line}=${v}`;
+    return this.version === 1 ? ['--mode=signal', this.chip, set] : ['--chip', this.chip, set];
+  }
+  // Writes run one after another: the line is exclusive, so the old holder must have
+  // exited before the next gpioset asks for it (else "Device or resource busy").
+  private chain: Promise<void> = Promise.resolve();
+  write(v: 0 | 1, cb?: (err?: Error) => void): void {
+    this.value = v;
+    this.chain = this.chain.then(() => this.stopHolder()).then(() => this.startHolder(v)).then(() => cb?.(), (e: Error) => cb?.(e));
+  }
+  private stopHolder(): Promise<void> {
+    const p = this.holder;
+    this.holder = undefined;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => { p.once('close', () => resolve()); p.kill('SIGTERM'); });
+  }
+  private startHolder(v: 0 | 1): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const p = spawn(this.bin, this.args(v), { stdio: ['ignore', 'ignore', 'pipe'] });
+      this.holder = p;
+      let errText = '';
+      let started = false;
+      p.stderr!.on('data', (d) => { errText += d; });
+      p.once('spawn', () => { started = true; resolve(); });
+      p.once('error', (e) => { if (!started) reject(new Error(`${this.bin}: ${e.message}`)); });
+      // 'close': after stderr is fully read. A holder that dies on its own failed.
+      p.once('close', (code, signal) => {
+        if (this.holder === p) this.holder = undefined;
+        if (started && code !== 0 && signal !== 'SIGTERM') this.opts.onError?.(new Error(`gpioset ${this.chip} ${this.line}=${v} failed (exit ${code ?? signal}): ${errText.trim() || 'no message'}`));
+      });
+    });
+  }
+  read(): 0 | 1 { return this.value; }
+  /** Stops holding the line (it returns to its default); cb once the holder has exited. */
+  release(cb?: () => void): void {
+    this.chain = this.chain.then(() => this.stopHolder()).then(() => cb?.());
+  }
+}

@@ -1,0 +1,128 @@
+// glowmq demo: the seed scenario in one process. An embedded broker (aedes, the seed's
+// admin / password), the device on the simulated board, the seed's publisher (lightChange
+// 现在天黑了 / 现在天亮了 at QoS 1 every 2 s) and the seed's phone subscriber, every line
+// labelled with who speaks.
+import type { MqttClient } from '../core/client-options';
+import { validateConfig } from '../app/config';
+import { SimLed, SimTemperature } from '../hal/sim-board';
+import { createNodeClient } from './connect';
+import { nodeSchema, type NodeDeviceConfig } from './config';
+import { startDemoBroker, type DemoBroker } from './demo-broker';
+import { launchDevice, type Launched } from './cli/device-command';
+import { parseArgs, helpText, numberFlag, type Flag } from './cli/args';
+import { labelledLog } from './cli/log';
+import { RunError, UsageError } from './cli/usage-error';
+import type { CliIo } from './cli/io';
+
+export const DEMO_FLAGS: Flag[] = [
+  { names: ['--count'], key: 'count', arg: 'N', help: 'stop by itself (exit 0) after N commands (default: run until Ctrl-C)' },
+  { names: ['--interval'], key: 'interval', arg: 'SECONDS', help: 'seconds between commands and between readings (default 2, as the seed)' },
+  { names: ['--port'], key: 'port', arg: 'PORT', help: 'broker port (default 1883; a free one if that is taken)' },
+  { names: ['--id'], key: 'id', arg: 'NAME', help: 'device id (default demo-board)' },
+  { names: ['--no-color'], key: 'noColor', type: 'bool', help: 'plain output (also when not a terminal, or with $NO_COLOR)' },
+  { names: ['--help'], key: 'help', type: 'bool', help: 'show this help' },
+];
+
+export const DEMO_HELP = helpText('glowmq demo [--count N] [--interval SECONDS] [--port PORT]',
+  `The seed scenario on an embedded broker: aedes on 127.0.0.1:1883 (account admin /
+password), the glowmq device on a simulated board (LED + temperature sensor), the seed's
+publisher sending lightChange 现在天黑了 / 现在天亮了 at QoS 1, and the seed's phone
+subscriber. Point other clients at the printed address, e.g.
+  glowmq sub -p 1883 -u admin -P password -t 'glowmq/#' -v`, DEMO_FLAGS);
+
+const PHRASES = ['现在天黑了', '现在天亮了'];
+const ROLES: { [r: string]: string } = { '[broker]': '35', '[device]': '32', '[publisher]': '36', '[phone]': '33', '[demo]': '1' };
+
+export async function runDemo(argv: string[], io: CliIo): Promise<number> {
+  const p = parseArgs('demo', argv, DEMO_FLAGS);
+  if (p.values.help) { io.out(DEMO_HELP); return 0; }
+  const count = numberFlag('demo', p, 'count', 1, 1e6);
+  const interval = numberFlag('demo', p, 'interval', 0.05, 3600, false) ?? 2;
+  const wantPort = numberFlag('demo', p, 'port', 0, 65535) ?? 1883;
+  const id = (p.values.id as string | undefined) ?? 'demo-board';
+  const color = !p.values.noColor && !io.env.NO_COLOR && (process.stdout as { isTTY?: boolean }).isTTY === true;
+  const line = (role: string, msg: string) => io.out((color ? `\x1b[${ROLES[role]}m${role.padEnd(11)}\x1b[0m` : role.padEnd(11)) + ' ' + msg);
+  const say = (role: string) => (msg: string) => line(role, msg);
+  const users = { admin: 'password' };
+
+  line('[demo]', `glowmq demo: the seed's publisher, phone and a glowmq device around an embedded broker${count ? ` (${count} command${count === 1 ? '' : 's'})` : ' (Ctrl-C to stop)'}`);
+  let broker: DemoBroker;
+  try { broker = await startDemoBroker(wantPort, users); } catch (e) { throw new RunError(`glowmq demo: ${(e as Error).message}`); }
+  const url = `mqtt://127.0.0.1:${broker.port}`;
+  say('[broker]')(`aedes listening on ${url}${broker.moved ? ` (port ${wantPort} was taken)` : ''}, account admin / password`);
+  const subscribed: { [clientId: string]: boolean } = {};
+  let onSubscribed = () => {};
+  broker.aedes.on('subscribe', (subs: { topic: string }[], client: { id: string }) => {
+    if (client && subs.some((s) => s.topic === 'lightChange')) { subscribed[client.id] = true; onSubscribed(); }
+  });
+  broker.aedes.on('client', (c: { id: string }) => say('[broker]')(`${c.id} connected`));
+
+  // The device, on the simulated board. Its log lines get a bulb for the LED.
+  let cfg: NodeDeviceConfig;
+  try { cfg = validateConfig({ id, broker: url, username: 'admin', password: 'password', interval, logLevel: 'info' }, nodeSchema) as NodeDeviceConfig; } catch (e) {
+    throw new UsageError(`glowmq demo: bad value for --id: ${JSON.stringify(id)} (allowed: 1 to 64 letters, digits, '.', '_' or '-')`);
+  }
+  const devLog = labelledLog('[device]', 'info', (l) => line('[device]', l.slice(9)));
+  let handled = 0;
+  const led = new SimLed(() => { handled++; check(); });
+  const dev: Launched = await launchDevice(cfg, {
+    log: (lvl, msg) => devLog(lvl, msg.replace(/^LED on/, 'LED ● ON ').replace(/^LED off/, 'LED ○ off')),
+    led, sensors: [new SimTemperature('temperature')],
+  });
+
+  // The seed's phone subscriber (its lines as the seed prints them), also watching readings.
+  const phone = say('[phone]');
+  phone('手机启动----我是一个订阅者:需要消费主题-----');
+  const phoneClient: MqttClient = createNodeClient(url, { clientId: 'phone', username: 'admin', password: 'password', logLevel: 'silent' });
+  let phoneSeen = 0;
+  phoneClient.on('connect', () => phone('Connected with result code0'));
+  phoneClient.subscribe(['lightChange', cfg.base + '/sensors/+', cfg.base + '/light/state'], { qos: 1 });
+  phoneClient.on('message', (topic, payload) => {
+    const text = Buffer.from(payload).toString('utf8');
+    if (topic === 'lightChange') {
+      phone(topic + text + ',回调消息:收到收到!我已经接收到发布者的消息并给用户反馈手电筒已经打开');
+      phoneSeen++; check();
+    } else if (topic.endsWith('/light/state')) phone(`the light is ${text}`);
+    else {
+      try { const r = JSON.parse(text); phone(`${topic.slice(topic.lastIndexOf('/') + 1)} ${r.value} ${r.unit}  (seq ${r.seq})`); } catch { phone(`${topic} ${text}`); }
+    }
+  });
+
+  // The seed's publisher: one command every interval, alternating dark / light.
+  const pub = say('[publisher]');
+  const pubClient: MqttClient = createNodeClient(url, { clientId: 'publisher', username: 'admin', password: 'password', logLevel: 'silent' });
+  let sent = 0, timer: NodeJS.Timeout | undefined, finished = false;
+  let finish!: (code: number) => void;
+  const result = new Promise<number>((resolve) => { finish = resolve; });
+  const send = () => {
+    if (finished || (count !== undefined && sent >= count)) return;
+    const text = PHRASES[sent % 2];
+    sent++;
+    const n = sent;
+    pubClient.publish('lightChange', text, { qos: 1 }, (err) => err ? pub(`publish failed: ${err.message}`) : pub(`已发送${n}条消息  (lightChange "${text}", QoS 1)`));
+    timer = setTimeout(send, interval * 1000);
+  };
+  onSubscribed = () => {
+    if (timer !== undefined || !subscribed[cfg.clientId] || !subscribed.phone) return;
+    pub('消息发布!----我是一个发布者:正在给设备和传感器发布主题-----');
+    timer = setTimeout(send, interval * 1000);
+  };
+  onSubscribed();
+  function check() { if (count !== undefined && handled >= count && phoneSeen >= count) stop(0); }
+
+  async function stop(code: number) {
+    if (finished) return;
+    finished = true;
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', onSig); process.off('SIGTERM', onSig);
+    await new Promise<void>((r) => pubClient.end(false, () => r()));
+    await new Promise<void>((r) => phoneClient.end(false, () => r()));
+    await dev.stop();
+    await broker.close();
+    line('[demo]', `done: ${sent} command${sent === 1 ? '' : 's'} sent, the LED followed ${handled}, the phone saw ${phoneSeen}; LED is ${led.read() ? 'on' : 'off'}`);
+    finish(code);
+  }
+  const onSig = () => { line('[demo]', 'stopping…'); void stop(0); };
+  process.on('SIGINT', onSig); process.on('SIGTERM', onSig);
+  return result;
+}

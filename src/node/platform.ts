@@ -1,0 +1,29 @@
+// The Platform for Node: a monotonic clock (performance.now, so keepalive survives wall-clock
+// jumps), real timers, crypto randomness, and a log sink on stderr filtered by level.
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import type { Platform } from '../core/types';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const RANK: { [l: string]: number } = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+
+export interface NodePlatformOptions {
+  /** Lowest level written. Default: $GLOWMQ_LOG, else 'warn'. */
+  level?: LogLevel;
+  /** Where lines go. Default: process.stderr. */
+  write?: (line: string) => void;
+}
+
+export function nodePlatform(opts: NodePlatformOptions = {}): Platform {
+  const env = process.env.GLOWMQ_LOG;
+  const level = opts.level ?? (env && env in RANK ? (env as LogLevel) : 'warn');
+  const min = RANK[level];
+  const write = opts.write ?? ((line: string) => { process.stderr.write(line + '\n'); });
+  return {
+    now: () => performance.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
+    random: () => randomBytes(4).readUInt32BE(0) / 4294967296,
+    log(lvl, msg) { if (RANK[lvl] >= min) write(`glowmq ${lvl}: ${msg}`); },
+  };
+}

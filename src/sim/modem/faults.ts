@@ -1,0 +1,38 @@
+// Fault injection for the emulator (esp-at-tcp.md §11 items 7-12), and the
+// `--fault kind[:n[:m]]` syntax of `glowmq modem-sim`.
+export type FaultKind =
+  | 'send-fail'       // every n-th CIPSEND ends in SEND FAIL and the link drops (CLOSED follows)
+  | 'send-error'      // every n-th CIPSEND ends in ERROR after the payload, link drops
+  | 'busy'            // a spurious "busy p..." after every n-th command reply
+  | 'closed-mid-send' // every n-th CIPSEND: the peer closes during the data phase (CLOSED, absorb, SEND FAIL)
+  | 'reset'           // module reset after every n bytes of output (first at n), output truncated there
+  | 'split'           // host reads of random size 1..n bytes (default 7)
+  | 'wifi-drop'       // after every n-th CIPSEND: WIFI DISCONNECT, CLOSED, rejoin after m ms (default 1500)
+  | 'garble-ipd'      // every n-th +IPD header has a non-digit in its length
+  | 'interleave'      // hold received data and emit +IPD inside the next CIPSEND exchange (rotating the §7 spots)
+  | 'hang';           // after the n-th command the module stops answering until reset (host timeouts)
+
+export interface Fault { kind: FaultKind; n: number; m?: number }
+
+const KINDS: FaultKind[] = ['send-fail', 'send-error', 'busy', 'closed-mid-send', 'reset', 'split', 'wifi-drop', 'garble-ipd', 'interleave', 'hang'];
+const DEFAULT_N: { [k in FaultKind]: number } = {
+  'send-fail': 5, 'send-error': 5, busy: 3, 'closed-mid-send': 5, reset: 4000, split: 7,
+  'wifi-drop': 8, 'garble-ipd': 5, interleave: 1, hang: 20,
+};
+
+/** Parses "kind[:n[:m]]"; throws an Error naming the value and what is allowed. */
+export function parseFault(spec: string): Fault {
+  const [kind, n, m, extra] = spec.split(':');
+  if (!(KINDS as string[]).includes(kind) || extra !== undefined) {
+    throw new Error(`--fault ${JSON.stringify(spec)}: expected kind[:n[:m]] with kind one of ${KINDS.join(', ')}`);
+  }
+  const num = (s: string | undefined, what: string, dflt: number | undefined): number | undefined => {
+    if (s === undefined || s === '') return dflt;
+    if (!/^\d+$/.test(s) || +s < 1) throw new Error(`--fault ${JSON.stringify(spec)}: ${what} must be a positive integer, got ${JSON.stringify(s)}`);
+    return +s;
+  };
+  const k = kind as FaultKind;
+  return { kind: k, n: num(n, 'n', DEFAULT_N[k])!, m: num(m, 'm', undefined) };
+}
+
+export const FAULT_KINDS = KINDS;

@@ -1,0 +1,8 @@
+// The one thing the AT driver needs from a serial port: bytes out, bytes in.
+// Node's serialport (src/transport/serialport-stream.ts), Espruino's Serial
+// (espruino-serial-stream.ts: binary strings converted at the edge) and the modem
+// emulator all fit this shape.
+export interface ByteStream {
+  write(bytes: Uint8Array): void;
+  onData(fn: (bytes: Uint8Array) => void): void;
+}

@@ -1,0 +1,260 @@
+// The ESP-AT module driver (esp-at-tcp.md): one byte-driven receiver, one command in
+// flight, and a Transport per TCP link. Portable: it runs on the board, so it is written
+// as closures (local names minify, property names would not) in the Espruino subset.
+import type { Platform, Timer, Transport, TransportHandlers } from '../../core/types';
+import { utf8Encode } from '../../core/utf8';
+import type { ByteStream } from './byte-stream';
+import { dialectOf, type Dialect } from './dialect';
+
+export interface EspAtOptions {
+  host: string;
+  port: number;
+  /** AT+CIPSTART "SSL" instead of "TCP" (the module does TLS; no certificate check). */
+  ssl?: boolean;
+  /** Join this network at start-up (AT+CWJAP); without it the module's saved network is used. */
+  ssid?: string;
+  password?: string;
+  /** TCP keepalive seconds for AT+CIPSTART (0 = off). MQTT keepalive still pings. */
+  keepalive?: number;
+}
+
+export interface EspAtModem {
+  /** A new Transport per connection attempt; re-initialises the module when needed. */
+  transport(): Transport;
+  /** Queue one AT command line (no CRLF); cb gets the error or the reply's detail lines. */
+  cmd(s: string, ms: number, cb?: (e: Error | undefined, lines: string[]) => void): void;
+  /** The dialect found by AT+GMR, once initialised. */
+  dialect(): Dialect | undefined;
+}
+
+/** A pending command. m: 0 ends at OK/ERROR/FAIL, 1 a send (SEND OK/SEND FAIL/ERROR),
+ * 2 the probe (OK or ready), 3 AT+RST (ready only). */
+interface Cmd {
+  s: string; ms: number; m: number;
+  cb: (e: Error | undefined, lines: string[]) => void;
+  r?: string[]; t?: Timer;
+  d?: Uint8Array[]; n?: number; o?: Link;
+}
+interface Link extends Transport { end(e?: Error, quiet?: number): void; rx(b: Uint8Array): void }
+
+const MAX = 2048; // CIPSEND chunk: the portable maximum on every firmware
+const HIGH = 4096; // queued bytes above which write() asks the client to wait for onDrain
+const JOIN = ['timeout', 'wrong password', 'AP not found', 'connect failed'];
+
+function fail(s: string, code?: string): Error {
+  const e: any = new Error(s);
+  if (code) e.code = code;
+  return e;
+}
+/** A quoted AT string parameter: \ " and , escaped. */
+function qs(s: string): string {
+  return '"' + s.replace(/[\\",]/g, (c) => '\\' + c) + '"';
+}
+
+export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAtModem {
+  let q: Cmd[] = [];
+  let c: Cmd | null = null;
+  let line = '';
+  let hdr: string | null = null; // +IPD header text while it is being read
+  let need = 0; // +IPD payload bytes still to pass through
+  let link: Link | null = null;
+  let up = false; // initialised since the last reset/timeout
+  let ip = false; // WIFI GOT IP seen, no WIFI DISCONNECT since
+  let D: Dialect | undefined;
+
+  const noop = () => {};
+  const drop = (e: Error, quiet?: number) => { if (link) link.end(e, quiet); };
+
+  function cmd(s: string, ms: number, cb?: Cmd['cb'], m?: number, front?: number) {
+    const x: Cmd = { s: s, ms: ms, m: m || 0, cb: cb || noop };
+    if (front) q.unshift(x); else q.push(x);
+    next();
+  }
+  function next() {
+    if (c || !q.length) return;
+    const x = (c = q.shift()!);
+    x.r = [];
+    if (x.d) x.s = 'AT+CIPSEND=' + x.n;
+    x.t = p.setTimeout(() => {
+      if (c == x) { up = false; fin(fail(name(x) + ' timed out')); }
+    }, x.ms);
+    io.write(utf8Encode(x.s + '\r\n'));
+  }
+  // The command name only: a CWJAP line carries the password.
+  function name(x: Cmd) { return x.s.split('=')[0]; }
+  function fin(e?: Error) {
+    const x = c!;
+    c = null;
+    p.clearTimeout(x.t);
+    x.cb(e, x.r!);
+    next();
+  }
+
+  // ---- receiver: LINE, +IPD header, counted payload ----
+  function feed(b: Uint8Array) {
+    for (let i = 0; i < b.length; ) {
+      if (need > 0) {
+        const k = Math.min(need, b.length - i);
+        need -= k;
+        if (link) link.rx(b.subarray(i, i + k));
+        i += k;
+        continue;
+      }
+      const ch = b[i++];
+      if (hdr != null) {
+        if (ch == 58) { // ':' ends the header; only the length field is read
+          const f = hdr.split(',')[0];
+          need = /^\d+$/.test(f) ? +f : 0;
+          hdr = null;
+          if (need < 1 || need > 8192) { need = 0; bad(); }
+        } else if (ch == 13 || ch == 10 || hdr.length > 48) { hdr = null; bad(); }
+        else hdr += String.fromCharCode(ch);
+        continue;
+      }
+      if (ch == 13 || ch == 10) {
+        if (line) onLine(line);
+        line = '';
+        continue;
+      }
+      if (!line) {
+        if (ch == 32) continue; // NonOS "> " prompt: the space
+        if (ch == 62 && c && c.d && c.r!.indexOf('>') < 0) { // '>' prompt: send exactly n bytes
+          c.r!.push('>');
+          for (let j = 0; j < c.d.length; j++) io.write(c.d[j]);
+          continue;
+        }
+      }
+      line += String.fromCharCode(ch);
+      if (line == '+IPD,') { line = ''; hdr = ''; }
+      else if (line.length > 512) line = ''; // garbage (boot log at 74880 baud): bound it
+    }
+  }
+  // A header we cannot trust: the payload length is unknown, so the link is unusable.
+  function bad() {
+    up = false;
+    drop(fail('corrupt +IPD header', 'IPD'));
+  }
+
+  function onLine(s: string) {
+    const x = c;
+    if (s == 'ready') {
+      up = ip = false;
+      drop(fail('module reset (ready)', 'RESET'), 1);
+      if (x && x.m > 1) return fin();
+      const e = fail('module reset (ready)', 'RESET');
+      const old = q;
+      q = [];
+      if (x) fin(e);
+      old.forEach((y) => y.cb(e, []));
+    } else if (s == 'CLOSED' || /^\d,CLOSED$/.test(s)) drop(fail('link closed (CLOSED)', 'CLOSED'), 1);
+    else if (s == 'WIFI DISCONNECT') { ip = false; drop(fail('Wi-Fi disconnected', 'WIFI')); }
+    else if (s == 'WIFI GOT IP') ip = true;
+    else if (/^(WIFI |busy )/.test(s) || !x) { /* informational URC, or nothing pending */ }
+    else if (x.m == 1 ? s == 'SEND OK' : x.m < 3 && (s == 'OK' || s == 'no change')) fin();
+    else if (s == 'ERROR' || s == 'FAIL' || s == 'SEND FAIL') {
+      fin(fail(name(x) + ' failed: ' + s + (x.r!.length ? ' (' + x.r!.join('; ') + ')' : '')));
+    } else if (!/^AT(\+|E|$)/.test(s)) x.r!.push(s); // keep details, never the echo
+  }
+
+  // ---- start-up: probe (or reset), ATE0, GMR, station mode, join, single link ----
+  function ensure(cb: (e?: Error) => void) {
+    if (up) return cb();
+    let i = 0;
+    let rst = 0;
+    const steps = [
+      () => 'AT',
+      () => 'ATE0',
+      () => 'AT+GMR',
+      () => 'AT+CWMODE' + D!.cur + '=1',
+      () => (o.ssid != null && !ip ? 'AT+CWJAP' + D!.cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : ''),
+      () => 'AT+CIPMUX=0',
+    ];
+    const go = (e?: Error, r?: string[]) => {
+      if (e) {
+        if (i == 1 && !rst) { rst = 1; return cmd('AT+RST', 10000, go, 3); }
+        if (i == 5) {
+          const m = /\+CWJAP:(\d)/.exec(r!.join());
+          const n = m ? +m[1] : 0;
+          e = fail('Wi-Fi join failed: ' + (JOIN[n - 1] || 'unknown') + ' (' + e.message + ')', 'CWJAP' + n);
+        }
+        return cb(e);
+      }
+      if (i == 3) D = dialectOf(r!);
+      if (i == steps.length) { up = true; return cb(); }
+      const s = steps[i++]();
+      if (!s) return go();
+      cmd(s, i == 1 ? 2000 : i == 5 ? 20000 : 5000, go, i == 1 ? 2 : 0);
+    };
+    go();
+  }
+
+  function transport(): Transport {
+    let h: TransportHandlers;
+    let st = 0; // 0 new, 1 opening, 2 open, 3 closed
+    let k = 0; // bytes queued, not yet confirmed by SEND OK
+    let full = 0;
+    let tail: Cmd | null = null;
+    const sent = (n: number) => (e?: Error) => {
+      k -= n;
+      if (e) end(e);
+      else if (full && k < HIGH && st == 2) { full = 0; h.onDrain(); }
+    };
+    function end(e?: Error, quiet?: number) {
+      if (st > 2) return;
+      st = 3;
+      if (e) q = q.filter((x) => x.o != l); // an error: unsent chunks are void
+      if (link == l) {
+        link = null;
+        if (!quiet) cmd('AT+CIPCLOSE', 5000);
+      }
+      if (h) h.onClose(e);
+    }
+    const l: Link = {
+      open(hh) {
+        h = hh;
+        st = 1;
+        ensure((e) => {
+          if (e) return end(e);
+          if (st > 1) return;
+          cmd('AT+CIPSTART=' + qs(o.ssl ? 'SSL' : 'TCP') + ',' + qs(o.host) + ',' + o.port + (o.keepalive ? ',' + o.keepalive : ''), 20000, (e2) => {
+            // A timed-out or refused start may still connect later: close whatever is there.
+            if (e2 || st > 1) cmd('AT+CIPCLOSE', 5000, noop, 0, 1);
+            if (e2) return end(e2);
+            if (st > 1) return;
+            if (link) link.end(fail('superseded'), 1);
+            link = l;
+            st = 2;
+            h.onOpen();
+          });
+        });
+      },
+      write(b) {
+        if (st != 2) return false;
+        for (let i = 0; i < b.length; ) {
+          // Coalesce into the last queued, not yet sent chunk: up to MAX bytes per CIPSEND.
+          if (!tail || tail.r || tail.n == MAX) {
+            tail = { s: '', ms: 10000, m: 1, cb: noop, d: [], n: 0, o: l };
+            q.push(tail);
+          }
+          const t = tail;
+          const n = Math.min(MAX - t.n!, b.length - i);
+          t.d!.push(b.subarray(i, i + n));
+          t.n! += n;
+          t.cb = sent(t.n!);
+          k += n;
+          i += n;
+        }
+        next();
+        if (k >= HIGH) full = 1;
+        return !full;
+      },
+      close() { end(); },
+      end: end,
+      rx(b) { if (st == 2) h.onData(b); },
+    };
+    return l;
+  }
+
+  io.onData(feed);
+  return { transport: transport, cmd: cmd, dialect: () => D };
+}

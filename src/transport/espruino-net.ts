@@ -1,0 +1,57 @@
+// A Transport on Espruino's `net` sockets. The board's sockets speak binary strings (one
+// char per byte) and write() sends a Uint8Array as the text "16,12,0,…", so bytes are
+// converted here, at the edge. A refused connection THROWS from connect() on the board:
+// it becomes the same close-with-reason as everywhere else (reported after open returns).
+import type { Transport, TransportFactory, TransportHandlers } from '../core/types';
+
+declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array };
+
+export interface EspruinoSocket {
+  write(s: string): unknown;
+  end(): void;
+  on(ev: string, fn: (x?: any) => void): void;
+}
+export interface EspruinoNet { connect(o: { host: string; port: number }, cb: () => void): EspruinoSocket }
+
+export function espruinoNetTransport(net: EspruinoNet, host: string, port: number): TransportFactory {
+  return (): Transport => {
+    let h: TransportHandlers;
+    let sock: EspruinoSocket | undefined;
+    let done = false;
+    let why: Error | undefined;
+    const close = (e?: Error) => {
+      if (done) return;
+      done = true;
+      const s = sock;
+      sock = undefined;
+      if (s) try { s.end(); } catch { /* already gone */ }
+      h.onClose(e);
+    };
+    const fail = (m: string, code?: string) => {
+      const e: any = new Error(host + ':' + port + ': ' + m);
+      e.code = code;
+      return e as Error;
+    };
+    return {
+      open: (handlers) => {
+        h = handlers;
+        try {
+          sock = net.connect({ host: host, port: port }, () => { if (!done) h.onOpen(); });
+        } catch (e) {
+          const m = (e as Error).message || String(e);
+          setTimeout(() => close(fail('connect failed: ' + m, 'ECONNREFUSED')), 0);
+          return;
+        }
+        sock.on('data', (d: string) => { if (!done) h.onData(E.toUint8Array(d)); });
+        sock.on('drain', () => { if (!done) h.onDrain(); });
+        sock.on('error', (e: any) => { why = fail((e && e.message) || 'socket error ' + (e && e.code), 'ESOCKET'); });
+        sock.on('close', () => close(why || fail('connection closed by the broker', 'ECONNRESET')));
+      },
+      write: (b) => {
+        if (done || !sock) return false;
+        return sock.write(E.toString(b)) !== false;
+      },
+      close: () => { if (!done) { why = undefined; close(); } },
+    };
+  };
+}

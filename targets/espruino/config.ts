@@ -1,0 +1,39 @@
+// The board's configuration: the object `glowmqConfig` defined at the top of the uploaded
+// file, else the JSON file "glowmq.json" in Storage. Board defaults (LED1, the chip's
+// temperature, the chip serial as id) are filled in, then it is validated by the same
+// schema as on Node, plus the fields only a board has.
+import { validateConfig, str, bool, num } from '../../src/app/index';
+import type { DeviceConfig } from '../../src/app/index';
+
+declare const glowmqConfig: { [k: string]: unknown } | undefined;
+declare const global: { require(m: string): any };
+declare function getSerial(): string;
+
+export interface BoardConfig extends DeviceConfig {
+  /** AT module on this serial port ("Serial1"); absent: the board's own `net`. */
+  serial?: string;
+  baud: number;
+  rx?: string;
+  tx?: string;
+  ssid?: string;
+  wifiPassword?: string;
+  /** Keep in-flight QoS 1/2 and the offline queue in flash (Storage). Off: flash wears. */
+  store: boolean;
+  debug: boolean;
+}
+
+const pin = (v: any) => typeof v == 'string' && /^[A-Z][A-Z0-9]*$/.test(v) ? '' : 'a pin name such as "LED1", "B6" or "D5"';
+
+export function loadConfig(): BoardConfig {
+  const raw = typeof glowmqConfig != 'undefined' ? glowmqConfig : global.require('Storage').readJSON('glowmq.json', true);
+  if (!raw) throw new Error('no configuration: define glowmqConfig = {…} at the top of the file, or write glowmq.json to Storage');
+  const c = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
+  if (c.id === undefined) c.id = getSerial().replace(/[^A-Za-z0-9_.-]/g, '').slice(-24);
+  return validateConfig(c, {
+    serial: [undefined, (v) => typeof v == 'string' && /^(Serial|USART)\d$/.test(v) ? '' : 'a serial port such as "Serial1"'],
+    baud: [115200, num(300, 4000000, true)],
+    rx: [undefined, pin], tx: [undefined, pin],
+    ssid: [undefined, str], wifiPassword: [undefined, (v) => typeof v == 'string' ? '' : 'a string'],
+    store: [false, bool], debug: [false, bool],
+  }) as BoardConfig;
+}

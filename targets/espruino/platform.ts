@@ -1,0 +1,13 @@
+// The Platform on a board: the interpreter's timers and clock. clearTimeout(undefined)
+// THROWS on Espruino (and clearTimeout() clears every timer), so only real ids reach it.
+import type { Platform } from '../../src/core/types';
+
+export function boardPlatform(debug: boolean): Platform {
+  return {
+    now: () => Date.now(),
+    setTimeout: (f, ms) => setTimeout(f, ms),
+    clearTimeout: (t) => { if (t != null) clearTimeout(t as number); },
+    random: () => Math.random(),
+    log: (level, m) => { if (debug || level != 'debug') console.log('glowmq ' + level + ': ' + m); },
+  };
+}

@@ -1,0 +1,42 @@
+// The clients compared: glowmq (when its Node wiring exists), MQTT.js 5, and paho-mqtt 1.6
+// (when /usr/bin/python3 has it). Each runs as its own process.
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { buildWorkers } from './build';
+import { BENCH } from './paths';
+
+export interface ClientKind {
+  name: 'glowmq' | 'glowmq/board' | 'MQTT.js' | 'paho';
+  /** argv to start a worker (node flags may be prepended for node workers). */
+  cmd(nodeFlags?: string[]): string[];
+  roles: string[];
+  /** argv of the same harness without the library (memory baseline; role "bare"). */
+  bareCmd(nodeFlags?: string[]): string[];
+}
+
+const ALL_ROLES = ['pub', 'sub', 'echo', 'ping', 'idle', 'connect', 'soak'];
+
+function hasPaho(): boolean {
+  try { execFileSync('/usr/bin/python3', ['-c', 'import paho.mqtt.client'], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+
+export interface ClientSet { clients: ClientKind[]; missing: string[] }
+
+/** `boardCodec`: also glowmq on Node with the board codec (to choose the Node codec). */
+export async function availableClients(boardCodec = false): Promise<ClientSet> {
+  const b = await buildWorkers();
+  const clients: ClientKind[] = [];
+  const missing: string[] = [];
+  const node = (name: ClientKind['name'], file: string | Error) => {
+    if (file instanceof Error) { missing.push(`${name}: ${file.message}`); return; }
+    const bare = b['bare-worker'];
+    clients.push({ name, cmd: (flags = []) => [process.execPath, ...flags, file], roles: ALL_ROLES, bareCmd: (flags = []) => [process.execPath, ...flags, bare as string] });
+  };
+  node('glowmq', b['glowmq-worker']);
+  if (boardCodec) node('glowmq/board', b['glowmq-board-worker']);
+  node('MQTT.js', b['mqttjs-worker']);
+  const paho = ['/usr/bin/python3', join(BENCH, 'workers/paho_worker.py')];
+  if (hasPaho()) clients.push({ name: 'paho', cmd: () => paho, bareCmd: () => paho, roles: ['pub', 'sub', 'echo', 'ping', 'idle', 'connect'] });
+  else missing.push('paho: /usr/bin/python3 cannot import paho.mqtt (apt-get install python3-paho-mqtt)');
+  return { clients, missing };
+}

@@ -1,0 +1,31 @@
+// What a bench worker needs from an MQTT client library; one small adapter per library.
+export type QoS = 0 | 1 | 2;
+
+export interface BenchClient {
+  publish(topic: string, payload: Buffer, qos: QoS, cb: (err?: Error) => void): void;
+  subscribe(topic: string, qos: QoS, cb: (err?: Error) => void): void;
+  onMessage(fn: (topic: string, payload: Uint8Array) => void): void;
+  end(cb: () => void): void;
+}
+
+/** Connect to `url` (mqtt://user:pass@host:port); call back once at CONNACK. */
+export type Connect = (url: string, clientId: string, onConnected: (c: BenchClient) => void, onError: (e: Error) => void) => void;
+
+/** The workload a worker is given (env BENCH_JOB, JSON). */
+export interface Job {
+  role: 'pub' | 'sub' | 'echo' | 'ping' | 'idle' | 'connect' | 'soak';
+  url: string;
+  clientId: string;
+  topic: string;
+  /** Second topic: where echo republishes / ping listens. */
+  topic2?: string;
+  qos: QoS;
+  size: number;
+  count: number;
+  /** Publishes outstanding at once (pub, soak). */
+  window?: number;
+  /** Round trips before measuring (ping). */
+  warmup?: number;
+  /** Message counts at which soak records the heap. */
+  checkpoints?: number[];
+}

@@ -1,0 +1,42 @@
+// Memory and start-up roles: "idle" (connected, doing nothing: RSS and heap), "connect"
+// (report CONNACK and exit: start-up time), "soak" (QoS 1 loop through the broker to its own
+// subscription, heap recorded at checkpoints: it must not grow with the message count).
+import type { BenchClient, Job } from './adapter';
+import { cpuMs, wall } from './clock';
+import { emit, memory, onCommand } from './io';
+import { makePayload, template } from './payload';
+
+export function runIdle(c: BenchClient): void {
+  // Let the connection settle (timers armed, buffers released) before measuring.
+  setTimeout(() => { emit({ ev: 'done', ...memory() }); c.end(() => process.exit(0)); }, 500);
+}
+
+export function runConnect(): void {
+  emit({ ev: 'connack', t: wall(), uptimeMs: process.uptime() * 1000 });
+  process.exit(0);
+}
+
+export function runSoak(c: BenchClient, job: Job): void {
+  const tpl = template(job.size);
+  const win = job.window ?? 100;
+  const marks = (job.checkpoints ?? [job.count]).slice().sort((a, b) => a - b);
+  const heap: { at: number; heapUsed: number; rss: number }[] = [];
+  let sent = 0, got = 0, pumping = false;
+  const cpu0 = process.cpuUsage(), t0 = wall();
+  const pump = () => {
+    if (pumping) return;
+    pumping = true;
+    while (sent < job.count && sent - got < win) { const i = sent++; c.publish(job.topic, makePayload(tpl, i), 1, () => {}); }
+    pumping = false;
+  };
+  c.onMessage(() => {
+    got++;
+    if (got === marks[heap.length]) heap.push({ at: got, ...memory() });
+    if (got === job.count) {
+      emit({ ev: 'done', heap, cpuMs: cpuMs(cpu0), ms: wall() - t0 });
+      c.end(() => process.exit(0));
+    } else pump();
+  });
+  c.subscribe(job.topic, 1, () => { emit({ ev: 'ready' }); pump(); });
+  onCommand(() => {});
+}

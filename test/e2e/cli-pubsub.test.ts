@@ -1,0 +1,69 @@
+// glowmq pub / sub as processes against Debian's mosquitto (admin / password): UTF-8 round
+// trips, -l lines in order, retained, -C, -W, credentials from env and file, and the exit
+// codes with one clear line for refused credentials.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeWithPeers, peers } from '../support/peers';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto';
+import { glowmq, run } from './cli-process';
+
+describeWithPeers('glowmq pub/sub against mosquitto', [peers.mosquitto()], () => {
+  let m: Mosquitto;
+  let dir: string;
+  let auth: string[];
+  beforeAll(async () => {
+    m = await startMosquitto();
+    dir = mkdtempSync(join(tmpdir(), 'glowmq-cli-'));
+    auth = ['-p', String(m.port), '-u', 'admin', '-P', 'password'];
+  });
+  afterAll(async () => { await m?.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('sub -v -C 2 prints "topic payload" for QoS 1 UTF-8 messages and exits 0', async () => {
+    const sub = glowmq(['sub', ...auth, '-t', 'lightChange', '-t', 'other/#', '-v', '-C', '2', '-q', '1', '-d']);
+    expect(await sub.line(/subscribed/)).toBe('glowmq sub: subscribed to lightChange (QoS 1), other/# (QoS 1)');
+    const r = await run(['pub', ...auth, '-t', 'lightChange', '-m', '现在天黑了', '-q', '1', '-d']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^glowmq pub: connected to mqtt:\/\/127\.0\.0\.1:\d+ as glowmq_[0-9a-f]{8}\nglowmq pub: delivered 15 bytes to lightChange \(QoS 1\)\n$/);
+    expect((await run(['pub', ...auth, '-t', 'other/x/y', '-m', 'two', '-q', '2'])).code).toBe(0);
+    expect(await sub.exited).toBe(0);
+    expect(sub.stdout()).toBe('lightChange 现在天黑了\nother/x/y two\n');
+  });
+
+  it('pub -l sends each stdin line in order; password from MQTT_PASSWORD and --password-file', async () => {
+    const pw = join(dir, 'pw');
+    writeFileSync(pw, 'password\n');
+    const sub = glowmq(['sub', '-p', String(m.port), '-u', 'admin', '--password-file', pw, '-t', 'lines/+', '-C', '4', '-q', '2', '-d']);
+    await sub.line(/subscribed to lines\/\+ \(QoS 2\)/);
+    const r = await run(['pub', '-p', String(m.port), '-u', 'admin', '-t', 'lines/a', '-l', '-q', '1'], { env: { MQTT_PASSWORD: 'password' }, stdin: 'one\n\ntwo 二\nthree\nfour\n' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(await sub.exited).toBe(0);
+    expect(sub.stdout()).toBe('one\ntwo 二\nthree\nfour\n');
+  });
+
+  it('-r retains: a later subscriber gets it; -R skips it; -W gives up with 27', async () => {
+    expect((await run(['pub', ...auth, '-t', 'kept/x', '-m', 'on', '-r', '-q', '1'])).code).toBe(0);
+    const r = await run(['sub', ...auth, '-t', 'kept/#', '-C', '1', '-v']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('kept/x on\n');
+    const skip = await run(['sub', ...auth, '-t', 'kept/#', '-R', '-W', '0.5']);
+    expect(skip.stdout).toBe('');
+    expect(skip.code).toBe(27);
+    expect(skip.stderr).toBe('glowmq sub: timed out after 0.5 s (0 messages)\n');
+  });
+
+  it('refused credentials: exit 1 with one line, the password never shown', async () => {
+    for (const cmd of [['pub', '-t', 'a', '-m', 'x'], ['sub', '-t', 'a']]) {
+      const r = await run([cmd[0], '-p', String(m.port), '-u', 'admin', '-P', 'wrong-Secret-42', ...cmd.slice(1)]);
+      expect(r.code).toBe(1);
+      // mosquitto 2.0 answers a wrong password with CONNACK 5 (not authorised).
+      expect(r.stderr).toBe(`glowmq ${cmd[0]}: mqtt://127.0.0.1:${m.port}: connection refused: not authorised\n`);
+      expect(r.stdout + r.stderr).not.toContain('wrong-Secret-42');
+    }
+    const r = await run(['pub', '-L', `mqtt://admin:wrong-Secret-42@127.0.0.1:${m.port}/a`, '-m', 'x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('wrong-Secret-42');
+  });
+});

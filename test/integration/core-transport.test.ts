@@ -1,0 +1,108 @@
+// The Node TCP transport alone against real sockets: open/data/close reporting, clear
+// errors, back-pressure and drain.
+import { describe, it, expect, afterEach, vi } from 'vitest';
+import net from 'node:net';
+import { NodeTcpTransport } from '../../src/transport/node-tcp';
+import { startAedes, type AedesBroker } from '../support/aedes';
+import { freePort } from '../support/mosquitto';
+import { rawConnect } from '../support/raw-mqtt';
+
+let cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => { for (const f of cleanup.reverse()) await f(); cleanup = []; });
+
+describe('NodeTcpTransport', () => {
+  it('connects, sends CONNECT, receives CONNACK 0 from aedes, and reports one close without a reason after close()', async () => {
+    const a = await startAedes(); cleanup.push(() => a.close());
+    const r = await rawConnect(new NodeTcpTransport({ host: '127.0.0.1', port: a.port }));
+    expect(r.opened).toBe(true);
+    expect(r.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
+    expect(r.closeReason).toBeUndefined();
+  });
+
+  it('a refused connection gives one onClose with "cannot connect to 127.0.0.1:PORT: connection refused" and no onOpen', async () => {
+    const port = await freePort();
+    const r = await rawConnect(new NodeTcpTransport({ host: '127.0.0.1', port }));
+    expect(r.opened).toBe(false);
+    expect(r.closeReason?.message).toBe(`cannot connect to 127.0.0.1:${port}: connection refused`);
+    expect((r.closeReason as any).code).toBe('ECONNREFUSED');
+  });
+
+  it('an unknown host name is named as such', async () => {
+    const r = await rawConnect(new NodeTcpTransport({ host: 'no-such-host.invalid', port: 1883 }));
+    expect(r.closeReason?.message).toMatch(/^cannot connect to no-such-host\.invalid:1883: host name (not found|lookup failed)/);
+  });
+
+  it('a broker that closes the link is reported with a reason; setNoDelay is on', async () => {
+    const server = net.createServer((s) => { setTimeout(() => s.destroy(), 20); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+    const port = (server.address() as net.AddressInfo).port;
+    const spy = vi.spyOn(net.Socket.prototype, 'setNoDelay');
+    cleanup.push(() => spy.mockRestore());
+    const t = new NodeTcpTransport({ host: '127.0.0.1', port });
+    const events: string[] = [];
+    const done = new Promise<Error | undefined>((res) => t.open({
+      onOpen: () => events.push('open'), onData: () => events.push('data'), onDrain: () => events.push('drain'),
+      onClose: (e) => { events.push('close'); res(e); },
+    }));
+    const reason = await done;
+    expect(events).toEqual(['open', 'close']);
+    expect(reason?.message).toMatch(new RegExp(`^(connection closed by 127\\.0\\.0\\.1:${port}|connection to 127\\.0\\.0\\.1:${port}: connection reset by the broker)$`));
+    expect(spy).toHaveBeenCalledWith(true);
+  });
+
+  it('passes bytes through untouched in both directions (any split), and close() is idempotent', async () => {
+    let got = Buffer.alloc(0);
+    let serverSock!: net.Socket;
+    const server = net.createServer((s) => { serverSock = s; s.on('data', (d) => { got = Buffer.concat([got, d]); }); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise<void>((r) => { serverSock?.destroy(); server.close(() => r()); }));
+    const port = (server.address() as net.AddressInfo).port;
+    const t = new NodeTcpTransport({ host: '127.0.0.1', port });
+    const recv: Uint8Array[] = [];
+    let closes = 0;
+    await new Promise<void>((res) => t.open({ onOpen: () => res(), onData: (b) => recv.push(b), onDrain() {}, onClose: () => { closes++; } }));
+    const all = new Uint8Array(256).map((_, i) => i);
+    expect(t.write(all.subarray(0, 100))).toBe(true);
+    expect(t.write(all.subarray(100))).toBe(true);
+    await new Promise<void>((r) => { const c = () => (got.length >= 256 ? r() : setTimeout(c, 5)); c(); });
+    expect([...got]).toEqual([...all]);
+    serverSock.write(Buffer.from([0, 1, 2, 250, 255]));
+    await new Promise<void>((r) => { const c = () => (recv.length ? r() : setTimeout(c, 5)); c(); });
+    expect(recv[0]).toBeInstanceOf(Uint8Array);
+    expect([...Buffer.concat(recv)]).toEqual([0, 1, 2, 250, 255]);
+    t.close(); t.close();
+    expect(closes).toBe(1);
+    expect(t.write(new Uint8Array([1]))).toBe(false);
+  });
+
+  it('reports back-pressure: write() returns false when the socket buffer is full, then onDrain once the peer reads', async () => {
+    let serverSock!: net.Socket;
+    const server = net.createServer((s) => { serverSock = s; s.pause(); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise<void>((r) => { serverSock?.destroy(); server.close(() => r()); }));
+    const port = (server.address() as net.AddressInfo).port;
+    const t = new NodeTcpTransport({ host: '127.0.0.1', port });
+    let drained = 0;
+    await new Promise<void>((res) => t.open({ onOpen: () => res(), onData() {}, onDrain: () => { drained++; }, onClose() {} }));
+    const chunk = new Uint8Array(64 * 1024);
+    let writes = 0;
+    while (t.write(chunk)) { writes++; if (writes > 10_000) throw new Error('never saw back-pressure'); }
+    expect(drained).toBe(0);
+    await new Promise<void>((r) => { const c = () => (serverSock ? r() : setTimeout(c, 5)); c(); });
+    serverSock.resume();
+    await new Promise<void>((r) => { const c = () => (drained > 0 ? r() : setTimeout(c, 5)); c(); });
+    expect(drained).toBe(1);
+    t.close();
+  });
+
+  it('close() before the connection is set up reports once and opens nothing', async () => {
+    const a: AedesBroker = await startAedes(); cleanup.push(() => a.close());
+    const t = new NodeTcpTransport({ host: '127.0.0.1', port: a.port });
+    const events: string[] = [];
+    t.open({ onOpen: () => events.push('open'), onData() {}, onDrain() {}, onClose: (e) => events.push('close:' + (e ? e.message : '')) });
+    t.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events).toEqual(['close:']);
+  });
+});

@@ -1,0 +1,95 @@
+// The device configuration schema (portable, used on Node and the board): defaults, and a
+// refused value for every field, each naming the field, the value and what is allowed.
+import { describe, it, expect } from 'vitest';
+import { validateConfig, SEED_PHRASES, type ConfigError } from '../../src/app/config';
+
+function refused(raw: { [k: string]: unknown }): ConfigError {
+  try { validateConfig(raw); } catch (e) { return e as ConfigError; }
+  throw new Error('accepted: ' + JSON.stringify(raw));
+}
+
+describe('validateConfig', () => {
+  it('fills the contract defaults from the id', () => {
+    const c = validateConfig({ id: 'pi-1' });
+    expect(c).toMatchObject({
+      id: 'pi-1', base: 'glowmq/pi-1', clientId: 'pi-1', broker: 'mqtt://127.0.0.1:1883', keepalive: 60, clean: true,
+      command: 'lightChange', commandQos: 1, sensorQos: 1, interval: 10, queue: 100, led: 'sim', sensors: ['sim'],
+    });
+    expect(c.phrases).toEqual(SEED_PHRASES);
+    expect(c.phrases['现在天黑了']).toBe('on');
+    expect(c.password).toBeUndefined();
+  });
+
+  it('keeps given values and does not alias the input', () => {
+    const raw = { id: 'a', base: 'home/lamp', commandQos: 2, sensorQos: 0, interval: 0.5, phrases: { lights: 'on' as const }, clean: false };
+    const c = validateConfig(raw);
+    expect(c).toMatchObject(raw);
+    expect(c).not.toBe(raw);
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ['id', '', /letters, digits/],
+    ['id', 'a/b', /letters, digits/],
+    ['id', 'x'.repeat(65), /1 to 64/],
+    ['base', 'a/#', /without \+ or #/],
+    ['base', 'a/', /trailing/],
+    ['base', '', /topic name/],
+    ['broker', 'http://x', /mqtt:\/\//],
+    ['broker', 'mqtt://', /URL/],
+    ['broker', 42, /URL/],
+    ['username', '', /non-empty string/],
+    ['username', 7, /non-empty string/],
+    ['clientId', 5, /a string/],
+    ['keepalive', -1, /integer from 0 to 65535/],
+    ['keepalive', 1.5, /integer/],
+    ['keepalive', '60', /integer/],
+    ['clean', 'yes', /true or false/],
+    ['command', 'a/#/b', /topic filter/],
+    ['command', '', /topic filter/],
+    ['commandQos', 3, /0, 1 or 2/],
+    ['sensorQos', '1', /0, 1 or 2/],
+    ['interval', 0, /number from 0.1 to 86400/],
+    ['interval', 'fast', /number from 0.1/],
+    ['interval', 86401, /86400/],
+    ['queue', 0, /integer from 1/],
+    ['phrases', ['on'], /object/],
+    ['phrases', { dark: 'lights' }, /"on", "off" or "toggle"/],
+    ['phrases', { ' ': 'on' }, /phrases/],
+    ['led', '', /non-empty/],
+    ['sensors', 'sim', /list/],
+    ['sensors', [1], /list/],
+  ];
+  for (const [field, value, allowed] of bad) {
+    it(`refuses ${field} = ${JSON.stringify(value)}`, () => {
+      const e = refused({ id: 'dev', [field]: value });
+      expect(e.field).toBe(field);
+      expect(e.value).toBe(JSON.stringify(value));
+      expect(e.allowed).toMatch(allowed);
+      expect(e.message).toBe(`bad config "${field}": ${JSON.stringify(value)} (allowed: ${e.allowed})`);
+    });
+  }
+
+  it('requires an id', () => {
+    const e = refused({});
+    expect(e.field).toBe('id');
+    expect(e.message).toMatch(/bad config "id": undefined/);
+  });
+
+  it('names an unknown field and lists the known ones', () => {
+    const e = refused({ id: 'd', intervall: 5 });
+    expect(e.field).toBe('intervall');
+    expect(e.allowed).toMatch(/^a known field: id, base, broker, .*interval/);
+  });
+
+  it('never shows a password, even a malformed one', () => {
+    const e = refused({ id: 'd', password: 12345678 });
+    expect(e.message).toBe('bad config "password": (hidden) (allowed: a string)');
+    expect(e.message).not.toMatch(/12345678/);
+  });
+
+  it('takes extra fields from a target schema', () => {
+    const extra = { pin: ['LED1', (v: unknown) => v === 'LED1' || v === 'LED2' ? '' : 'LED1 or LED2'] as [unknown, (v: unknown) => string] };
+    expect(validateConfig({ id: 'd' }, extra).pin).toBe('LED1');
+    expect(() => validateConfig({ id: 'd', pin: 'B3' }, extra)).toThrow('bad config "pin": "B3" (allowed: LED1 or LED2)');
+  });
+});

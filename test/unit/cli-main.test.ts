@@ -1,0 +1,120 @@
+// The glowmq command line in-process: dispatch, --help for every command listing every
+// flag, usage mistakes (exit 2, one line naming flag, value and what is allowed), and
+// secrets kept out of help and error output.
+import { describe, it, expect } from 'vitest';
+import { Readable } from 'node:stream';
+import net from 'node:net';
+import { main } from '../../src/node/cli/main';
+import type { CliIo } from '../../src/node/cli/io';
+import { PUB_FLAGS } from '../../src/node/cli/pub-command';
+import { SUB_FLAGS } from '../../src/node/cli/sub-command';
+import { DEVICE_FLAGS } from '../../src/node/config';
+import { DEMO_FLAGS } from '../../src/node/demo';
+import type { Flag } from '../../src/node/cli/args';
+
+const SECRET = 'pw-Xy7-never-shown';
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}, stdin = '') {
+  const out: string[] = [], err: string[] = [];
+  const io: CliIo = {
+    stdin: Readable.from([stdin]), env,
+    out: (s) => out.push(s), write: (b) => out.push(typeof b === 'string' ? b : Buffer.from(b).toString('utf8')), err: (s) => err.push(s),
+  };
+  const code = await main(argv, io);
+  return { code, out: out.join(''), err: err.join('\n') };
+}
+
+/** A port on 127.0.0.1 with nothing listening. */
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const p = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+describe('glowmq CLI', () => {
+  it('lists the commands; no command is a usage error', async () => {
+    const h = await run(['--help']);
+    expect(h.code).toBe(0);
+    for (const c of ['device', 'pub', 'sub', 'demo', 'modem-sim']) expect(h.out).toMatch(new RegExp(`^  ${c} `, 'm'));
+    expect((await run([])).code).toBe(2);
+    expect((await run(['--version'])).out).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('refuses an unknown command', async () => {
+    const r = await run(['publish']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('glowmq: unknown command "publish" (commands: device, pub, sub, demo, modem-sim; see glowmq --help)');
+  });
+
+  const tables: [string, Flag[]][] = [['device', DEVICE_FLAGS], ['pub', PUB_FLAGS], ['sub', SUB_FLAGS], ['demo', DEMO_FLAGS]];
+  for (const [cmd, flags] of tables) {
+    it(`glowmq ${cmd} --help lists every flag and shows no secret`, async () => {
+      const r = await run([cmd, '--help'], { MQTT_PASSWORD: SECRET, MQTT_URL: `mqtt://admin:${SECRET}@h:1` });
+      expect(r.code).toBe(0);
+      for (const f of flags) for (const n of f.names) expect(r.out, n).toContain(n);
+      expect(r.out).toContain('--help');
+      expect(r.out).not.toContain(SECRET);
+      expect((await run(['help', cmd])).out).toBe(r.out);
+    });
+  }
+
+  const usage: [string[], string][] = [
+    [['pub', '-t', 'a/#', '-m', 'x'], 'glowmq pub: bad value for -t: "a/#" (allowed: a topic name; topic "a/#" contains a wildcard (+ or #), which only subscriptions may use)'],
+    [['pub', '-t', '', '-m', 'x'], 'glowmq pub: bad value for -t: "" (allowed: a topic name; topic is empty)'],
+    [['pub', '-m', 'x'], 'glowmq pub: no topic: give -t TOPIC (see glowmq pub --help)'],
+    [['pub', '-t', 'a', '-m', 'x', '-q', '3'], 'glowmq pub: bad value for -q: "3" (allowed: an integer from 0 to 2)'],
+    [['pub', '-t', 'a', '-m', 'x', '-p', '70000'], 'glowmq pub: bad value for -p: "70000" (allowed: an integer from 1 to 65535)'],
+    [['pub', '-t', 'a', '-m', 'x', '-k', 'x'], 'glowmq pub: bad value for -k: "x" (allowed: an integer from 0 to 65535)'],
+    [['pub', '-t', 'a'], 'glowmq pub: give exactly one of -m, -f, -s, -l or -n (got none)'],
+    [['pub', '-t', 'a', '-m', 'x', '-l'], 'glowmq pub: give exactly one of -m, -f, -s, -l or -n (got -m and -l)'],
+    [['pub', '-t', 'a', '-f', '/nonexistent/msg'], 'glowmq pub: cannot read -f /nonexistent/msg: ENOENT'],
+    [['pub', '-t', 'a', '-m'], 'glowmq pub: -m needs a value (TEXT)'],
+    [['pub', '-t', 'a', '-m', 'x', '--bogus'], 'glowmq pub: unknown flag --bogus (see glowmq pub --help)'],
+    [['pub', '-t', 'a', '-m', 'x', '-L', 'ws://h'], 'glowmq pub: bad value for -L: invalid broker URL "ws://h": scheme "ws:" is not supported (use mqtt:// or mqtts://; WebSockets are not implemented)'],
+    [['pub', '-t', 'a', '-m', 'x', '-L', 'mqtt://h', '-h', 'x'], 'glowmq pub: give either -L or -h/-p, not both'],
+    [['pub', '-t', 'a', '-m', 'x', '-P', SECRET], 'glowmq pub: a password was given without a user name (-u)'],
+    [['pub', '-t', 'a', '-m', 'x', '-u', 'u', '--password-file', '/nonexistent/pw'], 'glowmq pub: cannot read --password-file /nonexistent/pw: ENOENT'],
+    [['pub', '-t', 'a', '-m', 'x', '--cafile', '/nonexistent/ca.pem'], 'glowmq pub: cannot read --cafile /nonexistent/ca.pem: ENOENT'],
+    [['sub'], 'glowmq sub: no topic: give -t FILTER (see glowmq sub --help)'],
+    [['sub', '-t', 'a/#/b'], 'glowmq sub: bad value for -t: "a/#/b" (allowed: a topic filter; topic filter "a/#/b": "#" must be a whole level and the last one)'],
+    [['sub', '-t', 'a', '-C', '0'], 'glowmq sub: bad value for -C: "0" (allowed: an integer from 1 to 1000000000)'],
+    [['sub', '-t', 'a', '-W', 'never'], 'glowmq sub: bad value for -W: "never" (allowed: a number from 0.001 to 2147483)'],
+    [['sub', '-t', 'a', '-q', '-1'], 'glowmq sub: bad value for -q: "-1" (allowed: an integer from 0 to 2)'],
+    [['sub', '-t', 'a', '-c'], 'glowmq sub: -c needs a fixed client id (-i ID) to find the session again'],
+    [['sub', '-t', 'a', '-v=1'], 'glowmq sub: unknown flag -v=1 (see glowmq sub --help)'],
+    [['demo', '--count', '0'], 'glowmq demo: bad value for --count: "0" (allowed: an integer from 1 to 1000000)'],
+    [['demo', '--interval', 'x'], 'glowmq demo: bad value for --interval: "x" (allowed: a number from 0.05 to 3600)'],
+    [['demo', '--port', '-1'], 'glowmq demo: bad value for --port: "-1" (allowed: an integer from 0 to 65535)'],
+    [['device', '--interval', '-1'], 'glowmq device: bad value for --interval: -1 (allowed: a number from 0.1 to 86400)'],
+  ];
+  for (const [argv, msg] of usage) {
+    it(`exit 2: glowmq ${argv.join(' ').slice(0, 50)}`, async () => {
+      const r = await run(argv);
+      expect(r.err).toBe(msg);
+      expect(r.code).toBe(2);
+    });
+  }
+
+  it('MQTT_URL is checked too, and its password never shown', async () => {
+    const r = await run(['pub', '-t', 'a', '-m', 'x'], { MQTT_URL: `mqtt://admin:${SECRET}@h:99999` });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('glowmq pub: bad value for MQTT_URL: invalid broker URL "mqtt://admin:***@h:99999": port 99999 is out of range (1-65535)');
+  });
+
+  it('an unreachable broker: exit 1, one line, no password', async () => {
+    const port = await closedPort();
+    for (const argv of [
+      ['pub', '-p', String(port), '-t', 'a', '-m', 'x', '-u', 'admin', '-P', SECRET],
+      ['sub', '-L', `mqtt://admin:${SECRET}@127.0.0.1:${port}`, '-t', 'a'],
+    ]) {
+      const r = await run(argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`glowmq ${argv[0]}: cannot connect to 127.0.0.1:${port}: connection refused`);
+      expect(r.out).toBe('');
+    }
+    const r = await run(['pub', '-p', String(port), '-t', 'a', '-m', 'x', '-u', 'admin'], { MQTT_PASSWORD: SECRET });
+    expect(r.err).not.toContain(SECRET);
+  });
+});

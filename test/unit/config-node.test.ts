@@ -1,0 +1,111 @@
+// Device configuration on Node: file < environment < flags, and every flag, variable and
+// file field refused with a message naming where it came from, the value and what is allowed
+// (exit code 2). Passwords never appear in those messages.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { loadDeviceConfig, DEVICE_FLAGS, defaultId } from '../../src/node/config';
+import { parseArgs } from '../../src/node/cli/args';
+import { UsageError } from '../../src/node/cli/usage-error';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'glowmq-cfg-')); });
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => loadDeviceConfig(parseArgs('device', argv, DEVICE_FLAGS), env).config;
+function refused(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
+  try { load(argv, env); } catch (e) { expect(e).toBeInstanceOf(UsageError); expect((e as UsageError).exitCode).toBe(2); return e as UsageError; }
+  throw new Error('accepted ' + argv.join(' '));
+}
+const file = (name: string, content: string) => { const f = join(dir, name); writeFileSync(f, content); return f; };
+
+describe('device configuration on Node', () => {
+  it('defaults: the host name as id, glowmq/<id>, sim board, local broker', () => {
+    const c = load([]);
+    expect(c.id).toBe(defaultId());
+    expect(defaultId()).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
+    expect(defaultId().slice(0, 3)).toBe(hostname().replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 3));
+    expect(c).toMatchObject({ base: 'glowmq/' + defaultId(), broker: 'mqtt://127.0.0.1:1883', led: 'sim', sensors: ['sim'], baud: 115200, logLevel: 'info' });
+  });
+
+  it('flags win over the environment, which wins over the file', () => {
+    const f = file('a.json', JSON.stringify({ id: 'fromfile', broker: 'mqtt://file:1', interval: 3, username: 'fu', sensors: ['thermal'] }));
+    const c = load(['--config', f, '--interval', '7', '--sensor', 'sim,ds18b20'], { MQTT_URL: 'mqtt://env:2', MQTT_USERNAME: 'eu', MQTT_PASSWORD: 'ep' });
+    expect(c).toMatchObject({ id: 'fromfile', base: 'glowmq/fromfile', broker: 'mqtt://env:2', interval: 7, username: 'eu', password: 'ep', sensors: ['sim', 'ds18b20'] });
+    expect(load(['--config', f, '--broker', 'mqtt://flag:3', '-u', 'x', '-P', 'y'], { MQTT_URL: 'mqtt://env:2' })).toMatchObject({ broker: 'mqtt://flag:3', username: 'x', password: 'y' });
+  });
+
+  it('maps every flag to its field', () => {
+    const pw = file('pw', 's3cret\n');
+    const c = load(['--id', 'pi', '--base', 'home/pi', '--client-id', 'cid', '--gpio', 'gpiod:gpiochip0:17', '--sensor', 'thermal',
+      '--command-topic', 'cmd/+', '--command-qos', '2', '--sensor-qos', '0', '--phrase', '灯=toggle', '--queue', '5', '--keepalive', '30',
+      '--persistent', '--store', '/tmp/s.json', '--serial', '/dev/ttyUSB0', '--baud', '9600', '--wifi-ssid', 'home', '--wifi-password', 'wp',
+      '--log-level', 'debug', '-u', 'admin', '--password-file', pw]);
+    expect(c).toMatchObject({ id: 'pi', base: 'home/pi', clientId: 'cid', led: 'gpiod:gpiochip0:17', sensors: ['thermal'], command: 'cmd/+',
+      commandQos: 2, sensorQos: 0, queue: 5, keepalive: 30, clean: false, store: '/tmp/s.json', serial: '/dev/ttyUSB0', baud: 9600,
+      wifiSsid: 'home', wifiPassword: 'wp', logLevel: 'debug', username: 'admin', password: 's3cret' });
+    expect(c.phrases).toEqual({ '现在天黑了': 'on', '现在天亮了': 'off', '灯': 'toggle' });
+  });
+
+  const badFlags: [string[], RegExp][] = [
+    [['--interval', '0'], /^glowmq device: bad value for --interval: 0 \(allowed: a number from 0\.1 to 86400\)$/],
+    [['--interval', 'soon'], /^glowmq device: bad value for --interval: "soon" \(allowed: a number from 0\.1 to 86400\)$/],
+    [['--id', 'my/pi'], /bad value for --id: "my\/pi" \(allowed: 1 to 64 letters, digits, '\.', '_' or '-'\)/],
+    [['--base', 'a/+/b'], /bad value for --base: "a\/\+\/b" \(allowed: a topic name without \+ or #/],
+    [['--broker', 'http://x'], /bad value for --broker: "http:\/\/x" \(allowed: a URL mqtt:\/\//],
+    [['--broker', 'mqtt://host:99999'], /bad value for --broker: invalid broker URL "mqtt:\/\/host:99999": port 99999 is out of range/],
+    [['--gpio', 'gpio17'], /bad value for --gpio: "gpio17" \(allowed: sim, gpiod:CHIP:LINE \(e\.g\. gpiod:gpiochip0:17\) or sysfs:LINE/],
+    [['--sensor', 'dht22'], /bad value for --sensor: \["dht22"\] \(allowed: a list of distinct sensors from sim, thermal or ds18b20\)/],
+    [['--command-topic', 'a/#/b'], /bad value for --command-topic: "a\/#\/b" \(allowed: a topic filter/],
+    [['--command-qos', '3'], /bad value for --command-qos: 3 \(allowed: 0, 1 or 2\)/],
+    [['--sensor-qos', 'high'], /bad value for --sensor-qos: "high" \(allowed: 0, 1 or 2\)/],
+    [['--queue', '0'], /bad value for --queue: 0 \(allowed: an integer from 1 to 100000\)/],
+    [['--keepalive', '-5'], /bad value for --keepalive: -5 \(allowed: an integer from 0 to 65535\)/],
+    [['--baud', '12'], /bad value for --baud: 12 \(allowed: an integer from 300 to 4000000\)/],
+    [['--log-level', 'loud'], /bad value for --log-level: "loud" \(allowed: debug, info, warn, error, silent\)/],
+    [['--phrase', 'dark'], /bad value for --phrase: "dark" \(allowed: TEXT=on, TEXT=off or TEXT=toggle\)/],
+    [['--phrase', 'dark=dim'], /bad value for --phrase: "dark=dim"/],
+    [['-u', ''], /bad value for -u: "" \(allowed: a non-empty string\)/],
+    [['--store', ''], /bad value for --store: ""/],
+    [['--serial', ''], /bad value for --serial: ""/],
+    [['--wifi-ssid', ''], /bad value for --wifi-ssid: ""/],
+    [['--client-id', 'x'.repeat(70000)], /bad value for --client-id/],
+    [['--config', '/nonexistent/glowmq.json'], /cannot read --config \/nonexistent\/glowmq\.json: ENOENT/],
+    [['--password-file', '/nonexistent/pw'], /cannot read --password-file \/nonexistent\/pw: ENOENT/],
+    [['--interval'], /--interval needs a value \(SECONDS\)/],
+    [['--nope'], /unknown flag --nope \(see glowmq device --help\)/],
+    [['-P', 'secret'], /a password was given \(-P\) without a user name/],
+  ];
+  for (const [argv, msg] of badFlags) {
+    it(`refuses ${argv.join(' ').slice(0, 40)}`, () => expect(refused(argv).message).toMatch(msg));
+  }
+
+  it('names environment variables', () => {
+    expect(refused([], { MQTT_URL: 'ws://x' }).message).toMatch(/^glowmq device: bad value for MQTT_URL: "ws:\/\/x" \(allowed: a URL/);
+    expect(refused([], { MQTT_USERNAME: '' }).message).toMatch(/bad value for MQTT_USERNAME: ""/);
+  });
+
+  it('names file fields, unknown fields and bad JSON', () => {
+    expect(refused(['--config', file('b.json', '{"interval": -2}')]).message).toMatch(/bad value for "interval" in .*b\.json: -2 \(allowed: a number from 0\.1 to 86400\)/);
+    expect(refused(['--config', file('c.json', '{"intervall": 2}')]).message).toMatch(/unknown field "intervall" in .*c\.json; known fields: id, base, broker/);
+    expect(refused(['--config', file('d.json', '{"interval": 2,}')]).message).toMatch(/d\.json is not valid JSON: /);
+    expect(refused(['--config', file('e.json', '[1]')]).message).toMatch(/e\.json must hold a JSON object/);
+    expect(refused(['--config', file('f.json', '{"phrases": {"dark": "dim"}}')]).message).toMatch(/bad value for "phrases" in .*: \{"dark":"dim"\} \(allowed: phrases mapping to "on", "off" or "toggle"\)/);
+    expect(refused(['--config', file('g.json', '{"sensors": "sim"}')]).message).toMatch(/bad value for "sensors" in/);
+  });
+
+  it('never repeats a password, wherever it came from', () => {
+    const secret = 'hunter2-Zq9';
+    const msgs = [
+      refused(['--config', file('h.json', JSON.stringify({ password: 12345 }))]).message,
+      refused(['--config', file('i.json', JSON.stringify({ wifiPassword: 9876 }))]).message,
+      refused(['--broker', `mqtt://admin:${secret}@host:0`]).message,
+      refused(['-P', secret]).message,
+      refused(['--interval', 'x'], { MQTT_PASSWORD: secret }).message,
+    ];
+    expect(msgs[0]).toMatch(/bad value for "password" in .*: \(hidden\) \(allowed: a string\)/);
+    expect(msgs[1]).toMatch(/bad value for "wifiPassword" in .*: \(hidden\)/);
+    for (const m of msgs) { expect(m).not.toContain(secret); expect(m).not.toContain('12345'); expect(m).not.toContain('9876'); }
+  });
+});

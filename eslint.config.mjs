@@ -50,7 +50,7 @@ const syntax = [
   ['Literal[regex.flags=/[suyd]/]', 'regular-expression flags s/u/y/d are not supported'],
 ].map(([selector, message]) => ({ selector, message: E + message }));
 
-const globals = ['Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'Symbol', 'Proxy', 'BigInt',
+const globals = ['Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'Symbol', 'Proxy', 'Reflect', 'BigInt',
   'TextEncoder', 'TextDecoder', 'Buffer', 'queueMicrotask', 'structuredClone']
   .map((name) => ({ name, message: E + name + ' is not available' }));
 
@@ -69,6 +69,7 @@ const props = [
   ['Array', 'of', 'Array.of is not available'],
   ['String', 'fromCodePoint', 'String.fromCodePoint is not available'],
   ['Object', 'freeze', 'Object.freeze is not available'],
+  ['Object', 'getOwnPropertySymbols', 'Object.getOwnPropertySymbols is not available'],
   [undefined, 'codePointAt', 'String.prototype.codePointAt is not available'],
   [undefined, 'localeCompare', 'String.prototype.localeCompare is not available'],
   [undefined, 'flat', 'Array.prototype.flat is not available'],

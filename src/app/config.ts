@@ -41,7 +41,10 @@ export type Check = (v: any) => string;
 /** field → [default (undefined: optional, no default), check]. */
 export interface Schema { [field: string]: [unknown, Check] }
 
-export const str: Check = (v) => typeof v == 'string' && v.length > 0 && v.length < 65536 ? '' : 'a non-empty string';
+const isS = (v: any) => typeof v == 'string';
+export const str: Check = (v) => isS(v) && v.length > 0 && v.length < 65536 ? '' : 'a non-empty string';
+/** Any string, also empty (passwords, client ids). */
+export const anyStr: Check = (v) => isS(v) ? '' : 'a string';
 export const bool: Check = (v) => typeof v == 'boolean' ? '' : 'true or false';
 const qos: Check = (v) => v === 0 || v === 1 || v === 2 ? '' : '0, 1 or 2';
 export function num(min: number, max: number, int: boolean): Check {
@@ -49,36 +52,38 @@ export function num(min: number, max: number, int: boolean): Check {
 }
 const cmd = (v: any) => v == 'on' || v == 'off' || v == 'toggle';
 
-export const SEED_PHRASES: { [phrase: string]: Command } = { '现在天黑了': 'on', '现在天亮了': 'off' };
+// Built from JSON text: minifiers turn quoted keys into bare identifiers, and the board's
+// parser refuses non-ASCII identifiers ("Got ?[231] expected ID").
+export const SEED_PHRASES: { [phrase: string]: Command } = JSON.parse('{"现在天黑了":"on","现在天亮了":"off"}');
 
 export const deviceSchema: Schema = {
-  id: [undefined, (v) => typeof v == 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'"],
-  base: [undefined, (v) => typeof v == 'string' && !topicNameError(v) && v.charAt(v.length - 1) != '/' ? '' : 'a topic name without + or # (and no trailing /)'],
-  broker: ['mqtt://127.0.0.1:1883', (v) => typeof v == 'string' && /^(mqtts?|tcp|ssl|tls):\/\/[^\s/]+\/?$/.test(v) ? '' : 'a URL mqtt://[user[:password]@]host[:port] or mqtts://…'],
+  id: [undefined, (v) => isS(v) && v.length < 65 && /^[A-Za-z0-9_.-]+$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'"],
+  base: [undefined, (v) => isS(v) && !topicNameError(v) && v.charAt(v.length - 1) != '/' ? '' : 'a topic name without + or # (and no trailing /)'],
+  broker: ['mqtt://127.0.0.1:1883', (v) => isS(v) && /^(mqtts|mqtt|tcp|ssl|tls):\/\/[^\s\/]+\/*$/.test(v) ? '' : 'a URL mqtt://[user[:password]@]host[:port] or mqtts://…'],
   username: [undefined, str],
-  password: [undefined, (v) => typeof v == 'string' ? '' : 'a string'],
-  clientId: [undefined, (v) => typeof v == 'string' && v.length < 65536 ? '' : 'a string'],
+  password: [undefined, anyStr],
+  clientId: [undefined, (v) => isS(v) && v.length < 65536 ? '' : 'a string of up to 65535 characters'],
   keepalive: [60, num(0, 65535, true)],
   clean: [true, bool],
-  command: ['lightChange', (v) => typeof v == 'string' && !topicFilterError(v) ? '' : 'a topic filter (+ and # only as whole levels)'],
+  command: ['lightChange', (v) => isS(v) && !topicFilterError(v) ? '' : 'a topic filter (+ and # only as whole levels)'],
   commandQos: [1, qos],
   sensorQos: [1, qos],
   interval: [10, num(0.1, 86400, false)],
   queue: [100, num(1, 100000, true)],
   phrases: [SEED_PHRASES, (v) => {
-    if (!v || typeof v != 'object' || v instanceof Array) return 'an object {"phrase": "on" | "off" | "toggle"}';
-    for (const k in v) if (!k.trim() || !cmd(v[k])) return 'phrases mapping to "on", "off" or "toggle"';
-    return '';
+    let ok = v && typeof v == 'object' && !(v instanceof Array);
+    for (const k in v) ok = ok && k.trim() && cmd(v[k]);
+    return ok ? '' : 'an object {"phrase": "on", "off" or "toggle"}';
   }],
   led: ['sim', str],
-  sensors: [['sim'], (v) => v instanceof Array && v.every((s) => !str(s)) ? '' : 'a list of sensor names'],
+  sensors: [['sim'], (v) => v instanceof Array && v.every((s: unknown) => !str(s)) ? '' : 'a list of sensor names'],
 };
 
 /** How a value is shown in an error: JSON, except secrets. */
 export function shown(field: string, v: unknown): string {
   if (/pass/i.test(field)) return '(hidden)';
   const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s;
+  return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
 
 /** A refused value. Fields for callers that re-label it (e.g. as a CLI flag). */

@@ -13,7 +13,6 @@ export interface Hardware { led: DigitalOut; sensors: Sensor[] }
 export interface Device {
   /** Stops readings and handlers; publishes "offline" (retained) first when connected. */
   stop(cb?: () => void): void;
-  light(): 0 | 1;
 }
 
 /** Client options the device needs: its id, credentials and the retained "offline" will. */
@@ -25,7 +24,7 @@ export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
   };
 }
 
-const HELP = ' (expected on, off, toggle, 1, 0, true, false, {"state":"on"} or a configured phrase)';
+const HELP = ' (expected on/off/toggle, 1/0, true/false, {"state":"on"} or a phrase)';
 
 export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig, platform: Platform): Device {
   const base = cfg.base;
@@ -34,7 +33,7 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
   let stopped = false;
   const log = (level: 'info' | 'warn' | 'debug', m: string) => { if (platform.log) platform.log(level, m); };
   const pub = (topic: string, payload: string, qos: QoS, retain: boolean) =>
-    client.publish(base + topic, payload, { qos: qos, retain: retain }, (e) => { if (e) log('warn', 'publish to ' + base + topic + ' failed: ' + e.message); });
+    client.publish(base + topic, payload, { qos: qos, retain: retain }, (e) => { if (e && !stopped) log('warn', 'publish to ' + base + topic + ' failed: ' + e.message); });
   const report = (m: string) => {
     log('warn', m);
     client.publish(base + '/errors', JSON.stringify({ error: m, ts: Date.now() }), { qos: 0 }, () => {});
@@ -48,7 +47,7 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
   const onMessage = (topic: string, payload: Uint8Array) => {
     if (!topicMatches(cfg.command, topic)) return;
     const text = utf8Decode(payload);
-    const c = text === null ? '' : parseCommand(text, cfg.phrases);
+    const c = parseCommand(payload, cfg.phrases);
     const shown = text === null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
     if (!c) { report('unknown command on ' + topic + ': ' + shown + HELP); return; }
     const v = c == 'toggle' ? (hw.led.read() ? 0 : 1) : c == 'on' ? 1 : 0;
@@ -73,14 +72,13 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
   client.on('connect', onConnect);
   client.on('message', onMessage);
   client.subscribe(cfg.command, { qos: cfg.commandQos }, (e) => {
-    if (e) log('warn', 'subscribe ' + cfg.command + ' failed: ' + e.message);
+    if (e) { if (!stopped) log('warn', 'subscribe ' + cfg.command + ' failed: ' + e.message); }
     else log('info', 'subscribed to ' + cfg.command + ' (QoS ' + cfg.commandQos + ')');
   });
   if (client.connected) onConnect();
   tick();
 
   return {
-    light: () => hw.led.read(),
     stop: (cb) => {
       let called = false;
       let guard: unknown;

@@ -26,7 +26,8 @@ import { ackFor } from './inflight';
 interface Entry { p: any; c?: Function; d?: number }
 type Bytes = string | Uint8Array;
 // Repeated strings, once each in the bundle.
-const PUBLISH = 'publish', SUBSCRIBE = 'subscribe', CONNECTED = 'connected', CLOSED = 'closed', ERROR = 'error';
+const PUBLISH = 'publish', SUBSCRIBE = 'subscribe', CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting',
+  ENDED = 'client ended', LOST = 'connection closed';
 
 export class Client extends Emitter<ClientEvents> implements MqttClient {
   declare state: ClientState;
@@ -49,7 +50,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
 
     const bytes = (x: any) => typeof x == 'string' ? utf8Encode(x) : x;
     const E = (m: string) => new Error(m);
-    const oops = (e: Error) => me.emit(ERROR, e);
+    const oops = (e: Error) => me.emit('error', e);
     const setState = (s: ClientState) => { me.state = s; me.connected = s == CONNECTED; };
     const tmr = (ms: number, f?: () => void) => {
       if (timer != null) P.clearTimeout(timer);
@@ -104,7 +105,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
           onOpen: g(() => send(connectPacket)),
           onData: g((b: Uint8Array) => { lr = P.now(); parser.feed(b); }),
           onDrain: g(() => { blocked = 0; flush(); }),
-          onClose: g((e?: Error) => { tr = null; down(e || E('connection closed')); }),
+          onClose: g((e?: Error) => { tr = null; down(e || E(LOST)); }),
         });
       } catch (e) { if (tr === t) { tr = null; down(e as Error); } } // Espruino's net throws on a refused connect
     };
@@ -123,8 +124,8 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       out = [];
       q = q.filter((e) => e !== resub);
       tmr(0);
-      setState(again ? 'reconnecting' : CLOSED);
-      unsent.forEach((x) => { if (x.c) x.c(err || E('connection closed')); });
+      setState(again ? RECONNECTING : CLOSED);
+      unsent.forEach((x) => { if (x.c) x.c(err || E(LOST)); });
       if (again) {
         d = backoff(base, min, max, P.random());
         base = Math.min(max, base * 2);
@@ -134,11 +135,11 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       me.emit('close', err);
       // A 'close' listener may have called end() (which finished already).
       if (wasEnded) finish();
-      else if (me.state == 'reconnecting') me.emit('reconnect', attempt, d);
+      else if (me.state == RECONNECTING) me.emit('reconnect', attempt, d);
     };
     // Closed for good: fail what waits for an answer (durable publishes stay in q and the store).
     const finish = () => {
-      const waiting = q, e = E('client ended'), c = endCb;
+      const waiting = q, e = E(ENDED), c = endCb;
       tmr(0);
       setState(CLOSED);
       q = q.filter((x) => x.p.messageId && x.p.cmd.charAt(0) == 'p');
@@ -157,7 +158,8 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       const now = P.now();
       let wait = K ? keepalive(now, K, ls, lr, lp) : 1 / 0;
       if (wait < 0) return drop(E('no answer from the broker for ' + (now - lr) / 1000 + ' s (keepalive ' + ka + ' s)'));
-      if (!wait) { lp = now; send({ cmd: 'pingreq' }); wait = keepalive(now, K, ls, lr, lp); }
+      // (ls too: a PINGREQ held back by back-pressure must not make the next tick due at once)
+      if (!wait) { lp = ls = now; send({ cmd: 'pingreq' }); wait = keepalive(now, K, ls, lr, lp); }
       if (ended) {
         if (now >= endAt) return fin();
         wait = Math.min(wait, endAt - now);
@@ -175,9 +177,11 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         setState(CONNECTED);
         const filters = Object.keys(subs), all = q;
         resub = undefined;
-        // No session on the broker: restore the subscriptions, first.
-        if (!p.sessionPresent && filters.length) {
-          all.unshift(resub = { p: { cmd: SUBSCRIBE, messageId: newId(), subscriptions: filters.map((f) => ({ topic: f, qos: subs[f] })) } });
+        if (!p.sessionPresent) {
+          // No session on the broker: it will not PUBREL what it sent before, so those ids
+          // are free again; and the subscriptions are restored, first.
+          Object.keys(inQ2).forEach((k) => { delete inQ2[k]; store.del('i' + k); });
+          if (filters.length) all.unshift(resub = { p: { cmd: SUBSCRIBE, messageId: newId(), subscriptions: filters.map((f) => ({ topic: f, qos: subs[f] })) } });
         }
         q = all.filter((e) => e.p.qos || e.p.cmd != PUBLISH); // a QoS 0 publish leaves once written
         all.forEach(tx);
@@ -228,7 +232,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
 
     me.publish = (topic, payload, opts, cb) => {
       const qos = (opts && opts.qos) || 0, b = bytes(payload);
-      const err = ended ? 'client ended' : topicNameError(topic) || (qos > 2 ? 'QoS must be 0, 1 or 2' :
+      const err = ended ? ENDED : topicNameError(topic) || (qos > 2 ? 'QoS must be 0, 1 or 2' :
         me.connected ? '' : qos || o.queueQoS0 ? queueError(q, o.queueMax || 100, o.queueBytes || 65536, b.length) : 'not connected');
       if (err) return fail(cb, err);
       const p: any = { cmd: PUBLISH, topic: topic, payload: b, qos: qos, retain: !!(opts && opts.retain), dup: false };
@@ -241,7 +245,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     // SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.
     const request = (f: string | string[], cb: Function | undefined, make: (fs: string[]) => Packet) => {
       const fs = typeof f == 'string' ? [f] : f;
-      let err = ended ? 'client ended' : fs.length ? '' : 'no topic filter';
+      let err = ended ? ENDED : fs.length ? '' : 'no topic filter';
       fs.forEach((t) => { err = err || topicFilterError(t); });
       if (err) return fail(cb, err);
       const e: Entry = { p: make(fs), c: cb };
@@ -257,7 +261,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
 
     me.end = (force, cb) => {
       ended = 1;
-      endCb = cb;
+      if (cb) endCb = cb;
       if (!force && me.connected && pending()) { endAt = P.now() + (o.endTimeout || 5000); tick(); }
       else fin();
     };

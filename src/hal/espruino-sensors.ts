@@ -5,19 +5,17 @@ import type { Sensor } from './types';
 declare const E: { getTemperature(): number };
 declare const process: { memory(): { free: number } };
 
-const sensor = (name: string, unit: string, f: () => number): Sensor => ({
-  name: name, unit: unit,
-  read: (cb) => {
-    let v: number;
-    try { v = f(); } catch (e) { cb(e as Error); return; }
-    if (isNaN(v)) cb(new Error('no reading (this board has no ' + name + ' sensor)'));
-    else cb(undefined, Math.round(v * 100) / 100);
-  },
-});
-
-/** By config name; undefined for an unknown name. */
-export function espruinoSensor(name: string): Sensor | undefined {
-  if (name == 'temperature') return sensor(name, '°C', () => E.getTemperature());
-  if (name == 'free') return sensor(name, 'vars', () => process.memory().free);
-  return undefined;
+/** By config name; throws for a name the board does not have. */
+export function espruinoSensor(name: string): Sensor {
+  const f = name == 'temperature' ? () => E.getTemperature() : name == 'free' ? () => process.memory().free : null;
+  if (!f) throw new Error('bad config "sensors": "' + name + '" (allowed: temperature, free)');
+  return {
+    name: name, unit: name == 'free' ? 'vars' : '°C',
+    read: (cb) => {
+      let v = NaN;
+      try { v = f(); } catch { /* NaN: reported below */ }
+      if (isNaN(v)) cb(new Error('no reading from ' + name));
+      else cb(undefined, Math.round(v * 100) / 100);
+    },
+  };
 }

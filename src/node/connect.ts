@@ -7,6 +7,7 @@ import { Client } from '../core/client';
 import type { ClientOptions } from '../core/client-options';
 import type { Codec, Platform, Store, TransportFactory } from '../core/types';
 import { nodeTcpTransport } from '../transport/node-tcp';
+import { checkTlsOptions } from '../transport/node-tls-check';
 import { mqttPacketCodec } from './mqtt-packet-codec';
 import { nodePlatform, type LogLevel } from './platform';
 import { parseBrokerUrl } from './url';
@@ -44,8 +45,8 @@ export function createNodeClient(url: string, opts: NodeClientOptions = {}): Cli
   // Credentials given as options win over the URL's.
   if (options.username === undefined && u.username !== undefined) options.username = u.username;
   if (options.password === undefined && u.password !== undefined) options.password = u.password;
-  if ((opts.cert === undefined) !== (opts.key === undefined)) throw new Error('TLS: give both cert and key for a client certificate, or neither');
-  if (!u.tls && (opts.ca || opts.cert)) throw new Error('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
+  if (!u.tls && (opts.ca || opts.cert || opts.key)) throw new Error('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
+  if (u.tls) checkTlsOptions(opts);
   const transport = opts.transport ?? nodeTcpTransport({
     host: u.host, port: u.port, tls: u.tls, ca: opts.ca, cert: opts.cert, key: opts.key,
     rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername,

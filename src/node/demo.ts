@@ -50,6 +50,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   try { broker = await startDemoBroker(wantPort, users); } catch (e) { throw new RunError(`glowmq demo: ${(e as Error).message}`); }
   const url = `mqtt://127.0.0.1:${broker.port}`;
   say('[broker]')(`aedes listening on ${url}${broker.moved ? ` (port ${wantPort} was taken)` : ''}, account admin / password`);
+  line('[demo]', `watch it from another terminal: glowmq sub -p ${broker.port} -u admin -P password -t '#' -v`);
   const subscribed: { [clientId: string]: boolean } = {};
   let onSubscribed = () => {};
   broker.aedes.on('subscribe', (subs: { topic: string }[], client: { id: string }) => {

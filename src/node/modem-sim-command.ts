@@ -85,5 +85,6 @@ export function runModemSim(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => finish(0));
     process.once('SIGINT', () => finish(0));
     sim.start();
+    process.stderr.write(`modem-sim: started (${a.dialect}, ${a.baud ? a.baud + ' baud' : 'unthrottled'}${a.faults.length ? ', faults ' + a.faults.map((f) => f.kind).join(' ') : ''})\n`);
   });
 }

@@ -4,7 +4,7 @@
 // (default 0: after the current task, so a burst of publishes costs one flash write); an
 // E.on('kill') hook (reset(), load(), save()) flushes what is still pending, so a soft
 // reset loses nothing accepted. A power cut can lose the last `delay` ms.
-import type { Store, StoredRecord } from '../core/types';
+import type { Platform, Store, StoredRecord, Timer } from '../core/types';
 
 declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array; on(ev: string, fn: () => void): void };
 
@@ -31,19 +31,19 @@ function dec(v: any): any {
   return v;
 }
 
-export function espruinoStore(storage: EspruinoStorage, file: string, delay: number): Store {
+export function espruinoStore(storage: EspruinoStorage, file: string, p: Platform, delay: number): Store {
   // File names are at most 28 characters on the board.
   const got = storage.readJSON(file, true);
-  let recs: any[] = got instanceof Array ? got : [];
-  let timer: unknown;
+  const recs: any[] = got instanceof Array ? got : [];
+  let timer: Timer;
   const flush = () => {
     if (timer === undefined) return;
-    clearTimeout(timer as number);
+    p.clearTimeout(timer);
     timer = undefined;
     if (recs.length) storage.writeJSON(file, recs);
     else storage.erase(file);
   };
-  const dirty = () => { if (timer === undefined) timer = setTimeout(flush, delay); };
+  const dirty = () => { if (timer === undefined) timer = p.setTimeout(flush, delay); };
   const find = (k: string) => recs.findIndex((r) => r[0] == k);
   E.on('kill', flush);
   return {

@@ -2,6 +2,8 @@
 // char per byte) and write() sends a Uint8Array as the text "16,12,0,…", so bytes are
 // converted here, at the edge. A refused connection THROWS from connect() on the board:
 // it becomes the same close-with-reason as everywhere else (reported after open returns).
+// socket.write() always returns false on the board and 'drain' comes when its send buffer
+// is empty, so back-pressure is counted here: up to 1 KiB between drains.
 import type { Transport, TransportFactory, TransportHandlers } from '../core/types';
 
 declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array };
@@ -15,10 +17,8 @@ export interface EspruinoNet { connect(o: { host: string; port: number }, cb: ()
 
 export function espruinoNetTransport(net: EspruinoNet, host: string, port: number): TransportFactory {
   return (): Transport => {
-    let h: TransportHandlers;
-    let sock: EspruinoSocket | undefined;
-    let done = false;
-    let why: Error | undefined;
+    let h: TransportHandlers, sock: EspruinoSocket | undefined, done = false, why: Error | undefined, n = 0;
+    const fail = (m: string) => new Error(host + ':' + port + ': ' + m);
     const close = (e?: Error) => {
       if (done) return;
       done = true;
@@ -27,31 +27,26 @@ export function espruinoNetTransport(net: EspruinoNet, host: string, port: numbe
       if (s) try { s.end(); } catch { /* already gone */ }
       h.onClose(e);
     };
-    const fail = (m: string, code?: string) => {
-      const e: any = new Error(host + ':' + port + ': ' + m);
-      e.code = code;
-      return e as Error;
-    };
     return {
       open: (handlers) => {
         h = handlers;
         try {
           sock = net.connect({ host: host, port: port }, () => { if (!done) h.onOpen(); });
         } catch (e) {
-          const m = (e as Error).message || String(e);
-          setTimeout(() => close(fail('connect failed: ' + m, 'ECONNREFUSED')), 0);
+          setTimeout(() => close(fail('connect failed: ' + ((e as Error).message || e))), 0);
           return;
         }
         sock.on('data', (d: string) => { if (!done) h.onData(E.toUint8Array(d)); });
-        sock.on('drain', () => { if (!done) h.onDrain(); });
-        sock.on('error', (e: any) => { why = fail((e && e.message) || 'socket error ' + (e && e.code), 'ESOCKET'); });
-        sock.on('close', () => close(why || fail('connection closed by the broker', 'ECONNRESET')));
+        sock.on('drain', () => { n = 0; if (!done) h.onDrain(); });
+        sock.on('error', (e: any) => { why = fail((e && e.message) || 'socket error ' + (e && e.code)); });
+        sock.on('close', () => close(why || fail('connection closed by the broker')));
       },
       write: (b) => {
         if (done || !sock) return false;
-        return sock.write(E.toString(b)) !== false;
+        sock.write(E.toString(b));
+        return (n += b.length) < 1024;
       },
-      close: () => { if (!done) { why = undefined; close(); } },
+      close: () => { why = undefined; close(); },
     };
   };
 }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Transport, TransportFactory, TransportHandlers } from '../core/types';
 import { describeNetError, type NetError } from './node-net-errors';
+import { checkTlsOptions } from './node-tls-check';
 
 export interface NodeTcpOptions {
   host: string;
@@ -41,7 +42,14 @@ export class NodeTcpTransport implements Transport {
       };
       // Node checks an IP host against the certificate's IP SANs; a servername makes it check that name instead.
       if (o.servername) to.checkServerIdentity = (_h, cert) => tls.checkServerIdentity(o.servername!, cert);
-      s = tls.connect(to);
+      try {
+        checkTlsOptions(o);
+        s = tls.connect(to);
+      } catch (e) {
+        // Bad TLS material: a failed open, reported like any other (once, not synchronously).
+        process.nextTick(() => { if (!this.done) this.finish(e as Error); });
+        return;
+      }
       s.once('secureConnect', () => this.opens());
     } else {
       s = net.connect({ host: o.host, port: o.port });

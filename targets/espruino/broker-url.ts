@@ -1,22 +1,13 @@
-// mqtt://[user[:password]@]host[:port] → parts, without regular expressions (the board's
-// engine has no `?` quantifier). The URL was already checked by the config schema.
+// mqtt://[user[:password]@]host[:port] → parts, without regular expressions beyond the
+// simplest (the board's engine has no `?`). The config schema has already checked the URL.
 export interface Broker { tls: boolean; host: string; port: number; user?: string; pass?: string }
 
 export function parseBroker(url: string): Broker {
-  const i = url.indexOf('://');
-  const tls = /^(mqtts|ssl|tls)$/.test(url.slice(0, i));
-  let rest = url.slice(i + 3);
-  if (rest.charAt(rest.length - 1) == '/') rest = rest.slice(0, -1);
-  const at = rest.lastIndexOf('@');
-  const cred = at < 0 ? '' : rest.slice(0, at);
-  rest = rest.slice(at + 1);
-  const c = cred.indexOf(':');
-  const p = rest.lastIndexOf(':');
+  const p = url.split('/')[2], at = p.lastIndexOf('@'), hp = p.slice(at + 1).split(':');
+  const cred = at < 0 ? [] : p.slice(0, at).split(':'), tls = /^(mqtts|ssl|tls):/.test(url);
   return {
-    tls: tls,
-    host: p < 0 ? rest : rest.slice(0, p),
-    port: p < 0 ? (tls ? 8883 : 1883) : +rest.slice(p + 1),
-    user: cred ? decodeURIComponent(c < 0 ? cred : cred.slice(0, c)) : undefined,
-    pass: c < 0 ? undefined : decodeURIComponent(cred.slice(c + 1)),
+    tls: tls, host: hp[0], port: hp[1] ? +hp[1] : tls ? 8883 : 1883,
+    user: cred[0] ? decodeURIComponent(cred[0]) : undefined,
+    pass: cred.length > 1 ? decodeURIComponent(cred.slice(1).join(':')) : undefined,
   };
 }

@@ -10,9 +10,10 @@ declare const global: { require(m: string): any };
 declare function getSerial(): string;
 
 export interface BoardConfig extends DeviceConfig {
-  /** AT module on this serial port ("Serial1"); absent: the board's own `net`. */
+  /** AT module on this serial port ("Serial2"); absent: the board's own `net`. */
   serial?: string;
   baud: number;
+  /** Pins for the serial port, e.g. "A3" / "A2" on a Pico. */
   rx?: string;
   tx?: string;
   ssid?: string;
@@ -22,18 +23,14 @@ export interface BoardConfig extends DeviceConfig {
   debug: boolean;
 }
 
-const pin = (v: any) => typeof v == 'string' && /^[A-Z][A-Z0-9]*$/.test(v) ? '' : 'a pin name such as "LED1", "B6" or "D5"';
-
 export function loadConfig(): BoardConfig {
   const raw = typeof glowmqConfig != 'undefined' ? glowmqConfig : global.require('Storage').readJSON('glowmq.json', true);
-  if (!raw) throw new Error('no configuration: define glowmqConfig = {…} at the top of the file, or write glowmq.json to Storage');
+  if (!raw) throw new Error('no config: set glowmqConfig or Storage glowmq.json');
   const c = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
   if (c.id === undefined) c.id = getSerial().replace(/[^A-Za-z0-9_.-]/g, '').slice(-24);
+  // Names of ports and pins are checked where they are used (global[name]).
   return validateConfig(c, {
-    serial: [undefined, (v) => typeof v == 'string' && /^(Serial|USART)\d$/.test(v) ? '' : 'a serial port such as "Serial1"'],
-    baud: [115200, num(300, 4000000, true)],
-    rx: [undefined, pin], tx: [undefined, pin],
-    ssid: [undefined, str], wifiPassword: [undefined, (v) => typeof v == 'string' ? '' : 'a string'],
-    store: [false, bool], debug: [false, bool],
+    serial: [undefined, str], baud: [115200, num(300, 4000000, true)], rx: [undefined, str], tx: [undefined, str],
+    ssid: [undefined, str], wifiPassword: [undefined, str], store: [false, bool], debug: [false, bool],
   }) as BoardConfig;
 }

@@ -2,10 +2,11 @@
 // I/O — `net` sockets, or an ESP8266/ESP32 AT module on a Serial port; digitalWrite for the
 // LED; E.getTemperature(); optionally Storage for in-flight messages. Upload it after a
 // `var glowmqConfig = {…};` line (README), or with glowmq.json in Storage.
-// `glowmq` (client, device, config) is left global for the console.
+// `glowmq` (client, device, config) is left global for the console. save() and power-up
+// work too: E.on('kill') stops the device before a save()/reset(), E.on('init') starts it
+// again after a save() and at every boot from the saved state.
 import { Client, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
-import type { Sensor } from '../../src/hal/types';
 import type { TransportFactory } from '../../src/core/types';
 import { espruinoNetTransport } from '../../src/transport/espruino-net';
 import { createAtTransport } from '../../src/transport/esp-at/index';
@@ -18,39 +19,43 @@ import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
 
 declare const global: { [name: string]: any; require(m: string): any };
+declare const E: { on(ev: string, fn: () => void): void };
 
 function start() {
-  const cfg = loadConfig();
-  const platform = boardPlatform(cfg.debug);
-  const b = parseBroker(cfg.broker);
+  const cfg = loadConfig(), P = boardPlatform(cfg.debug), log = P.log!, b = parseBroker(cfg.broker);
+  const need = (name: string) => { const x = global[name]; if (x === undefined) throw new Error('no "' + name + '" on this board'); return x; };
   let transport: TransportFactory;
   if (cfg.serial) {
-    const port = global[cfg.serial];
-    port.setup(cfg.baud, { rx: cfg.rx && global[cfg.rx], tx: cfg.tx && global[cfg.tx] });
-    transport = createAtTransport(espruinoSerialStream(port), platform,
-      { host: b.host, port: b.port, ssl: b.tls, ssid: cfg.ssid, password: cfg.wifiPassword, keepalive: 0 });
+    const port = need(cfg.serial);
+    port.setup(cfg.baud, { rx: cfg.rx && need(cfg.rx), tx: cfg.tx && need(cfg.tx) });
+    transport = createAtTransport(espruinoSerialStream(port), P, { host: b.host, port: b.port, ssl: b.tls, ssid: cfg.ssid, password: cfg.wifiPassword });
   } else {
-    if (b.tls) throw new Error('mqtts:// needs an AT module (serial) on this target');
+    if (b.tls) throw new Error('mqtts needs an AT module (serial)');
     transport = espruinoNetTransport(global.require('net'), b.host, b.port);
   }
   const opts = deviceClientOptions(cfg);
   if (opts.username === undefined) opts.username = b.user;
   if (opts.password === undefined) opts.password = b.pass;
   const client = new Client(opts, {
-    platform: platform, transport: transport, codec: boardCodec,
-    store: cfg.store ? espruinoStore(global.require('Storage'), 'glowmq.store', 0) : undefined,
+    platform: P, transport: transport, codec: boardCodec,
+    store: cfg.store ? espruinoStore(global.require('Storage'), 'glowmq.store', P, 0) : undefined,
   });
-  const sensors: Sensor[] = cfg.sensors.map((n) => {
-    const s = espruinoSensor(n);
-    if (!s) throw new Error('bad config "sensors": unknown sensor "' + n + '" (allowed: temperature, free)');
-    return s;
-  });
-  client.on('error', (e) => platform.log!('warn', e.message));
-  client.on('close', (e) => platform.log!('info', 'connection closed' + (e ? ': ' + e.message : '')));
-  client.on('connect', () => platform.log!('info', 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId));
-  const device = startDevice(client, { led: espruinoLed(cfg.led), sensors: sensors }, cfg, platform);
+  const hw = { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) };
+  client.on('error', (e) => log('warn', e.message));
+  client.on('close', (e) => log('info', 'connection closed' + (e ? ': ' + e.message : '')));
+  client.on('connect', () => log('info', 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId));
+  global.glowmq = { client: client, device: startDevice(client, hw, cfg, P), config: cfg };
   client.connect();
-  global.glowmq = { client: client, device: device, config: cfg };
 }
 
-try { start(); } catch (e) { console.log('glowmq: ' + (e as Error).message); }
+function run() {
+  try { start(); } catch (e) { console.log('glowmq: ' + (e as Error).message); }
+}
+function stop() {
+  const g = global.glowmq;
+  global.glowmq = undefined;
+  if (g) { g.device.stop(); g.client.end(true); }
+}
+run();
+E.on('kill', stop);
+E.on('init', run);

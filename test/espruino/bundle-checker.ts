@@ -18,7 +18,7 @@ const MEMBERS: [string, string, string][] = [
   ['Uint8Array', 'from', 'Uint8Array.from'], ['Uint8Array', 'of', 'Uint8Array.of'],
   ['ArrayBuffer', 'isView', 'ArrayBuffer.isView'],
   ['Promise', 'race', 'Promise.race'], ['Promise', 'allSettled', 'Promise.allSettled'], ['Promise', 'any', 'Promise.any'],
-  ['Object', 'freeze', 'Object.freeze'], ['String', 'fromCodePoint', 'String.fromCodePoint'],
+  ['Object', 'freeze', 'Object.freeze'], ['Object', 'getOwnPropertySymbols', 'Object.getOwnPropertySymbols'], ['String', 'fromCodePoint', 'String.fromCodePoint'],
   ['*', 'finally', 'Promise.prototype.finally'], ['*', 'toPrecision', 'Number.prototype.toPrecision'],
   ['*', 'codePointAt', 'String.prototype.codePointAt'], ['*', 'localeCompare', 'String.prototype.localeCompare'],
   ['*', 'flat', 'Array.prototype.flat'], ['*', 'flatMap', 'Array.prototype.flatMap'],
@@ -150,6 +150,7 @@ export function checkBundle(src: string): Finding[] {
         }
         break;
       case 'Identifier':
+        if (/[^\x00-\x7f]/.test(n.name)) add('non-ASCII identifier "' + n.name + '" (the board\'s lexer takes ASCII names only)', n);
         if (GLOBALS.includes(n.name) && !declared.has(n.name) && isReference(n, parent)) add('global ' + n.name, n);
         break;
       case 'MemberExpression': {

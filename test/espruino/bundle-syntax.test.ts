@@ -81,6 +81,9 @@ const BAD: [string, string][] = [
   ['(function () { later(); function later() {} })();', 'call to later() above its function declaration'],
   ['later(); function later() {}', 'call to later() above its function declaration'],
   ['var x = ;', 'does not parse'],
+  ['var o = { 现在: "on" };', 'non-ASCII identifier'],
+  ['var o = { \\u73B0: "on" };', 'non-ASCII identifier'],
+  ['var v = o.\\u73B0;', 'non-ASCII identifier'],
   ['var r = /^ab?c$/;', '? quantifier'],
   ['var r = /^(?:ab)c$/;', '? quantifier'],
   ['var r = /^a{1,5}$/;', '{n,m} quantifier'],
@@ -90,6 +93,7 @@ const BAD: [string, string][] = [
 
 // Look-alikes that ARE fine on the board: the checker must not cry wolf.
 const GOOD: string[] = [
+  'var o = { "\\u73B0": "on" }; var v = o["\\u73B0"]; var s = "°C";',
   'var a = [].slice.call(arguments); var h = Object.prototype.hasOwnProperty;',
   'var m = {}; m.Map = 1; var o = { Set: 2 };',
   'function f(Map) { return new Map(); }',

@@ -2,6 +2,7 @@
 // they behave on the interpreter (probed on 2v29's Linux build, see shared/docs/espruino.md):
 //  - require('net').connect THROWS when refused; sockets deliver and accept BINARY STRINGS
 //    (a Uint8Array written is sent as its text "16,12,0,…" — and recorded as a violation);
+//    write() always returns false, and 'drain' follows when the send buffer is empty;
 //  - Serial1: setup(baud, {rx, tx}), on('data', str), write(str), wired to a byte stream
 //    (the modem emulator);
 //  - digitalWrite/digitalRead on pin objects (LED1, LED2, D0…D31); E.toString,
@@ -12,7 +13,8 @@
 //    callback is "Uncaught" (recorded), not fatal;
 //  - what the interpreter lacks is removed (Map, Set, WeakMap, Symbol, Proxy, Reflect,
 //    Array.from, Uint8Array.from, Promise.race/allSettled/any, Promise#finally, Number.isInteger…),
-//    Uint8Array#slice returns a plain Array and String.fromCharCode is byte-wide, as on the board.
+//    Uint8Array#slice returns a plain Array, String.fromCharCode is byte-wide, and a subarray
+//    end past the length (which the board does not clamp) is a violation.
 import vm from 'node:vm';
 import net from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -68,7 +70,9 @@ export class StandinBoard {
     this.ctx = vm.createContext(sandbox);
     const C = (name: string) => vm.runInContext(name, this.ctx);
     // What the interpreter lacks, removed; what it does differently, made so.
+    sandbox.__violation = (m: string) => this.violations.push(m);
     vm.runInContext(`(function(){
+      var violation = __violation; delete globalThis.__violation;
       ['Map','Set','WeakMap','WeakSet','WeakRef','Symbol','Proxy','Reflect','SharedArrayBuffer','Atomics','queueMicrotask','structuredClone','TextEncoder','TextDecoder']
         .forEach(function(k){ delete globalThis[k]; });
       delete Array.from; delete Array.of; delete Uint8Array.from; delete Uint8Array.of; delete ArrayBuffer.isView;
@@ -77,8 +81,13 @@ export class StandinBoard {
       ['trunc','imul','log2','log10','log1p','expm1','hypot','cbrt','clz32','fround'].forEach(function(k){ delete Math[k]; });
       delete Object.freeze; delete String.fromCodePoint; delete String.prototype.codePointAt; delete String.prototype.localeCompare;
       delete Array.prototype.flat; delete Array.prototype.flatMap; delete Number.prototype.toPrecision;
-      var sl = Uint8Array.prototype.slice;
-      Object.getPrototypeOf(Uint8Array.prototype).slice = function(a, b) { return [].slice.call(sl.call(this, a, b)); };
+      var TA = Object.getPrototypeOf(Uint8Array.prototype), sl = TA.slice, sa = TA.subarray;
+      TA.slice = function(a, b) { return [].slice.call(sl.call(this, a, b)); };
+      // The board does not clamp subarray's end: it reads past the array (Node clamps).
+      TA.subarray = function(a, b) {
+        if (b > this.length) violation('subarray(' + a + ', ' + b + ') past the end of ' + this.length + ' bytes: the board reads beyond the array');
+        return sa.call(this, a, b);
+      };
       var fcc = String.fromCharCode;
       String.fromCharCode = function() { var a = []; for (var i = 0; i < arguments.length; i++) a.push(arguments[i] & 255); return fcc.apply(String, a); };
     })()`, this.ctx);
@@ -136,10 +145,16 @@ export class StandinBoard {
         s.on('data', (b: Buffer) => emit('data', b.toString('latin1')));
         s.on('error', (e: NodeJS.ErrnoException) => emit('error', { code: e.code, message: e.message }));
         s.on('close', () => emit('close'));
-        s.on('drain', () => emit('drain'));
+        // As on the board: write() returns false, always; 'drain' when everything written has gone.
+        let unsent = 0;
+        s.on('connect', () => { if (!unsent) emit('drain'); });
         return {
           on: (ev: string, fn: (x?: unknown) => void) => { (handlers[ev] = handlers[ev] || []).push(fn); },
-          write: (d: unknown) => { if (!this.dead && !s.destroyed) s.write(Buffer.from(binary('socket.write', d), 'latin1')); return true; },
+          write: (d: unknown) => {
+            const b = Buffer.from(binary('socket.write', d), 'latin1');
+            if (!this.dead && !s.destroyed) { unsent++; s.write(b, () => { if (--unsent === 0) emit('drain'); }); }
+            return false;
+          },
           end: () => { s.end(); },
         };
       },

@@ -88,7 +88,7 @@ export interface ParserStats { packets: Record<string, number>; errors: Record<s
 export interface FuzzStats {
   frames: number; bytes: number; byKind: Record<string, number>;
   ours: ParserStats; mqttPacket: ParserStats;
-  splitMismatches: number; maxHeapGrowth: number; elapsedMs: number;
+  splitMismatches: number; largestAllocation: number; maxHeapGrowth: number; heapGrowth: number[]; elapsedMs: number;
 }
 
 const newStats = (): ParserStats => ({ packets: {}, errors: {}, escaped: 0, multipleErrors: 0, samples: [] });
@@ -96,15 +96,24 @@ const hex = (b: Uint8Array) => Buffer.from(b.subarray(0, 64)).toString('hex') + 
 // An error's kind: its message with numbers and quoted topics blanked.
 const kindOf = (m: string) => m.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N');
 
-function feed(codec: Codec, chunks: Uint8Array[], st: ParserStats, bytes: Uint8Array): string {
+// Sizes of the Uint8Arrays our parser allocates: the global is swapped only while it is fed.
+let largest = 0;
+const Original = globalThis.Uint8Array;
+class Counted extends Original {
+  constructor(a?: any, b?: any, c?: any) { if (typeof a === 'number' && a > largest) largest = a; super(a, b, c); }
+}
+
+function feed(codec: Codec, chunks: Uint8Array[], st: ParserStats, bytes: Uint8Array, count = false): string {
   const seen: string[] = [];
   let errors = 0;
   const p = codec.parser(MAX, (pk) => { st.packets[pk.cmd] = (st.packets[pk.cmd] ?? 0) + 1; seen.push(pk.cmd); },
     (e) => { errors++; const k = kindOf(e.message); st.errors[k] = (st.errors[k] ?? 0) + 1; seen.push('!' + e.message); });
+  if (count) (globalThis as any).Uint8Array = Counted;
   try { for (const c of chunks) p.feed(c); } catch (e) {
     st.escaped++;
     if (st.samples.length < 5) st.samples.push(`escaped ${String(e)} on ${hex(bytes)}`);
   }
+  if (count) (globalThis as any).Uint8Array = Original;
   if (errors > 1) { st.multipleErrors++; if (st.samples.length < 5) st.samples.push(`${errors} errors on ${hex(bytes)}`); }
   return seen.join(',');
 }
@@ -115,29 +124,39 @@ function feed(codec: Codec, chunks: Uint8Array[], st: ParserStats, bytes: Uint8A
  */
 export function fuzz(n: number, seed: number, onFrame?: (i: number, bytes: Uint8Array) => void): FuzzStats {
   const r = rng(seed);
-  const s: FuzzStats = { frames: 0, bytes: 0, byKind: {}, ours: newStats(), mqttPacket: newStats(), splitMismatches: 0, maxHeapGrowth: 0, elapsedMs: 0 };
+  const s: FuzzStats = { frames: 0, bytes: 0, byKind: {}, ours: newStats(), mqttPacket: newStats(), splitMismatches: 0, largestAllocation: 0, maxHeapGrowth: 0, heapGrowth: [], elapsedMs: 0 };
   // Heap is sampled after a full GC when one can be forced (the script enables it), so the
   // growth shown is what the parsers retain, not garbage waiting for collection.
   const gc = (globalThis as any).gc as (() => void) | undefined;
   const heap = () => { gc?.(); return process.memoryUsage().heapUsed; };
   const every = gc ? 50000 : 4096;
+  // mqtt-packet builds a cache of 65,536 encoded numbers (~8 MB) on its first generate():
+  // do that before the baseline so it is not counted as growth.
+  serverBytes({ cmd: 'puback', messageId: 1 });
   const t0 = Date.now();
   const heap0 = heap();
+  largest = 0;
   for (let i = 0; i < n; i++) {
     const f = frame(r);
     onFrame?.(i, f.bytes);
     s.frames++; s.bytes += f.bytes.length; s.byKind[f.kind] = (s.byKind[f.kind] ?? 0) + 1;
     const sizes = r.next() < 0.2 ? [1] : [1 + r.int(64), 1 + r.int(8)];
     const chunks = split(f.bytes, sizes);
-    const a = feed(boardCodec, chunks, s.ours, f.bytes);
+    // Every 16th frame with allocations counted (counting slows every allocation down).
+    const a = feed(boardCodec, chunks, s.ours, f.bytes, i % 16 === 0);
     // Every 8th frame also whole: the outcome must not depend on the split.
     if (i % 8 === 0 && feed(boardCodec, [f.bytes], newStats(), f.bytes) !== a) {
       s.splitMismatches++;
       if (s.ours.samples.length < 5) s.ours.samples.push(`split-dependent outcome on ${hex(f.bytes)}`);
     }
     feed(mqttPacketCodec, chunks, s.mqttPacket, f.bytes);
-    if (i % every === every - 1) s.maxHeapGrowth = Math.max(s.maxHeapGrowth, heap() - heap0);
+    if (i % every === every - 1) {
+      const g = heap() - heap0;
+      s.heapGrowth.push(g);
+      s.maxHeapGrowth = Math.max(s.maxHeapGrowth, g);
+    }
   }
+  s.largestAllocation = largest;
   s.elapsedMs = Date.now() - t0;
   return s;
 }

@@ -2,7 +2,7 @@
 // through both parsers (ours is the one that matters). Prints frames, packets, errors by
 // kind, escaped exceptions, split-dependent outcomes, heap growth after GC and elapsed
 // time. Exits 1 on an exception escaping our parser, more than one error from one
-// parser, a split-dependent outcome, or a hang (no progress for 10 s: the frame is shown).
+// parser, a split-dependent outcome, a buffer above the maximum packet size, or a hang (no progress for 10 s: the frame is shown).
 import { Worker } from 'node:worker_threads';
 import type { FuzzStats, ParserStats } from './fuzz-core';
 import { MAX } from './fuzz-core';
@@ -26,7 +26,8 @@ let last = -1, stalled = 0;
 const watchdog = setInterval(() => {
   const now = Atomics.load(index, 0);
   if (now !== last) { last = now; stalled = 0; return; }
-  if (++stalled < 10) return;
+  // 10 s without a frame is a hang; the worker's start-up (loading tsx) gets 120 s.
+  if (++stalled < (now === 0 ? 120 : 10)) return;
   const len = Atomics.load(index, 1);
   const bytes = Buffer.from(new Uint8Array(shared, 8, Math.min(len, 65536)));
   console.error(`HANG: no progress for 10 s on frame ${now - 1} (${len} bytes): ${bytes.toString('hex')}`);
@@ -49,10 +50,12 @@ worker.on('message', (s: FuzzStats) => {
   print('ours (boardCodec)', s.ours);
   print('mqtt-packet (Node adapter)', s.mqttPacket);
   console.log(`\nsplit-dependent outcomes (ours): ${s.splitMismatches}`);
-  console.log(`max heap growth after GC: ${(s.maxHeapGrowth / 1024).toFixed(0)} KiB (max packet size ${MAX} B)`);
+  console.log(`largest buffer our parser allocated: ${s.largestAllocation} B (maximum packet size ${MAX} B)`);
+  console.log(`max heap growth after GC: ${(s.maxHeapGrowth / 1024).toFixed(0)} KiB (max packet size ${MAX} B); ` +
+    `samples every 50,000 frames (KiB): ${s.heapGrowth.map((g) => (g / 1024).toFixed(0)).join(' ')}`);
   console.log(`elapsed: ${(s.elapsedMs / 1000).toFixed(1)} s (${Math.round(s.frames / (s.elapsedMs / 1000))} frames/s, both parsers)`);
-  const failed = s.ours.escaped > 0 || s.ours.multipleErrors > 0 || s.splitMismatches > 0;
-  console.log(failed ? 'FAIL' : 'OK: no exception escaped, no hang, at most one error per frame');
+  const failed = s.ours.escaped > 0 || s.ours.multipleErrors > 0 || s.splitMismatches > 0 || s.largestAllocation > MAX;
+  console.log(failed ? 'FAIL' : 'OK: no exception escaped, no hang, at most one error per frame, no allocation above the maximum');
   process.exit(failed ? 1 : 0);
 });
 worker.on('error', (e) => { clearInterval(watchdog); console.error('fuzz worker crashed:', e); process.exit(1); });

@@ -27,7 +27,7 @@ describe('FileStore with the client', () => {
     writeFileSync(child, `
       import { createNodeClient } from ${src('node/connect.ts')};
       import { FileStore } from ${src('store/file-store.ts')};
-      const c = createNodeClient('mqtt://127.0.0.1:${deadPort}', { clientId: 'durable', store: new FileStore(${JSON.stringify(file)}), reconnectMin: 60000, logLevel: 'silent' });
+      const c = createNodeClient('mqtt://127.0.0.1:${deadPort}', { clientId: 'durable', store: new FileStore(${JSON.stringify(file)}, { fsync: false }), reconnectMin: 60000, logLevel: 'silent' });
       for (let i = 0; i < 20; i++) c.publish('durable/t', 'reading ' + i, { qos: i % 2 ? 2 : 1 }, (e) => { if (e) console.error(e.message); });
       process.stdout.write('accepted\\n');
       setInterval(() => {}, 1000);

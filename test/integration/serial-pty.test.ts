@@ -33,7 +33,7 @@ const CASES: Case[] = [
   { fault: 'send-error:5', dialect: 'esp32', baud: 921600, dropsLink: true },
   { fault: 'closed-mid-send:5', dialect: 'esp8266', baud: 921600, dropsLink: true },
   { fault: 'busy:3', dialect: 'nonos', baud: 921600, dropsLink: false },
-  { fault: 'reset:2500', dialect: 'esp32', baud: 921600, dropsLink: true },
+  { fault: 'reset:1200', dialect: 'esp32', baud: 921600, dropsLink: true },
   { fault: 'wifi-drop:7:300', dialect: 'esp8266', baud: 921600, dropsLink: true },
   { fault: 'garble-ipd:9', dialect: 'nonos', baud: 921600, dropsLink: true },
   { fault: 'split:5', dialect: 'esp32', baud: 921600, dropsLink: false },

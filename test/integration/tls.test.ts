@@ -106,8 +106,17 @@ describeWithPeers('TLS transport against mosquitto', [peers.mosquitto(), peers.o
     try { await connected(c); expect(c.connected).toBe(true); } finally { await endAsync(c); }
   });
 
-  it('createNodeClient refuses TLS options on a plain mqtt:// URL and a cert without its key', () => {
-    expect(() => createNodeClient('mqtt://127.0.0.1:1', { ca: 'x' })).toThrow('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
-    expect(() => createNodeClient('mqtts://127.0.0.1:1', { cert: 'x' })).toThrow('TLS: give both cert and key for a client certificate, or neither');
+  it('createNodeClient refuses bad TLS material at once, naming what is wrong', () => {
+    const pem = m.certs.pem;
+    expect(() => createNodeClient('mqtt://127.0.0.1:1', { ca: pem['ca.crt'] })).toThrow('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
+    expect(() => createNodeClient('mqtts://127.0.0.1:1', { cert: pem['client.crt'] })).toThrow('TLS: give both cert and key for a client certificate, or neither');
+    expect(() => createNodeClient('mqtts://127.0.0.1:1', { ca: m.certs.files['ca.crt'] })).toThrow('TLS: the ca option must be PEM text ("-----BEGIN …"), not a file name or other data: read the file first');
+    expect(() => createNodeClient('mqtts://127.0.0.1:1', { cert: pem['server.crt'], key: pem['client.key'] })).toThrow('TLS: the key does not belong to the certificate');
+  });
+
+  it('the transport reports bad TLS material as one failed open (onClose with the reason), never a throw', async () => {
+    const r = await rawConnect(tls(m.ports.good, { ca: [m.certs.pem['ca.crt'], 'ca.pem'] }));
+    expect(r.opened).toBe(false);
+    expect(r.closeReason?.message).toMatch(/^TLS: the ca option must be PEM text/);
   });
 });

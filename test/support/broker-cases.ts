@@ -149,7 +149,7 @@ export function brokerCases(start: () => Promise<BrokerHarness>, codec: Codec): 
     const id = `glowmq_k${uid()}`.slice(0, 23);
     const c = mk({ clientId: id, keepalive: 1 });
     await connected(c);
-    await until(() => h.pings(id) >= 2, 'two PINGREQs at the broker');
+    await until(() => h.pings(id) >= 1, 'a PINGREQ at the broker');
     expect(c.connected).toBe(true);
   });
 

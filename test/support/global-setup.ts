@@ -2,5 +2,5 @@
 import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
-  execFileSync(process.execPath, ['esbuild.config.mjs', '--quiet'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['esbuild.config.mjs', '--quiet', '--no-limits'], { stdio: 'inherit' });
 }

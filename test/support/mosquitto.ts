@@ -58,7 +58,10 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     `password_file ${pwfile}`,
     `persistence ${opts.persistence ? 'true' : 'false'}`,
     `persistence_location ${dir}/`,
+    // Save after every change: a SIGKILLed broker then loses nothing it acknowledged
+    // (by default mosquitto saves only every autosave_interval seconds).
     'autosave_interval 1',
+    'autosave_on_changes true',
     'log_dest stderr',
     'log_type error', 'log_type warning', 'log_type notice',
     opts.extraConfig ?? '',

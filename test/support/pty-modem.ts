@@ -43,6 +43,12 @@ export async function startPtyModem(args: string[]): Promise<PtyModem> {
     if (Date.now() > end || proc.exitCode !== null) { proc.kill('SIGKILL'); throw new Error(`socat did not create ${path}: ${log.join('\n')}`); }
     await new Promise((r) => setTimeout(r, 20));
   }
+  // Wait for the emulator itself (node + tsx may take seconds on a busy machine), so that a
+  // test's time goes to the protocol, not to the start-up probe's timeouts.
+  while (!log.some((l) => l.startsWith('modem-sim: started'))) {
+    if (Date.now() > end + 20_000 || proc.exitCode !== null) { proc.kill('SIGKILL'); throw new Error(`modem-sim did not start: ${log.join('\n')}`); }
+    await new Promise((r) => setTimeout(r, 20));
+  }
   return {
     path, proc, log,
     faults: (kind) => log.filter((l) => l.startsWith(`modem-sim: fault ${kind ?? ''}`)).length,

@@ -17,8 +17,8 @@ export interface TcpProxy {
   readonly open: number;
   /** Bytes forwarded per direction. */
   readonly forwarded: { up: number; down: number };
-  /** Hold every byte (both directions) until resume(); sockets stay open. */
-  pause(): void;
+  /** Hold bytes (both directions, or only `dir`) until resume(); sockets stay open. */
+  pause(dir?: Dir): void;
   resume(): void;
   /** Drop every byte (both directions) from now on, sockets stay open, until normal(). */
   blackhole(): void;
@@ -39,6 +39,7 @@ export interface TcpProxy {
 export function startTcpProxy(upstreamPort: number, upstreamHost = '127.0.0.1', listenPort = 0): Promise<TcpProxy> {
   const pairs = new Set<Pair>();
   let mode: 'normal' | 'pause' | 'blackhole' = 'normal';
+  let pausedDir: Dir | undefined; // with mode 'pause': only this direction (undefined: both)
   let accepted = 0;
   const forwarded = { up: 0, down: 0 };
   let cut: { dir: Dir; left: number; done: () => void } | undefined;
@@ -47,7 +48,7 @@ export function startTcpProxy(upstreamPort: number, upstreamHost = '127.0.0.1', 
 
   const forward = (p: Pair, dir: Dir, data: Buffer) => {
     if (mode === 'blackhole') return;
-    if (mode === 'pause') { p.held.push({ dir, data }); return; }
+    if (mode === 'pause' && (!pausedDir || pausedDir === dir)) { p.held.push({ dir, data }); return; }
     const to = dir === 'up' ? p.upstream : p.client;
     if (cut && cut.dir === dir) {
       const n = Math.min(cut.left, data.length);
@@ -84,11 +85,15 @@ export function startTcpProxy(upstreamPort: number, upstreamHost = '127.0.0.1', 
     get open() { return pairs.size; },
     forwarded,
     refuse: false,
-    pause() { mode = 'pause'; },
+    pause(dir) {
+      mode = 'pause'; pausedDir = dir;
+      // Switching the held direction releases what the other one held, in order.
+      if (dir) for (const p of [...pairs]) { const h = p.held; p.held = []; for (const x of h) forward(p, x.dir, x.data); }
+    },
     resume() { proxy.normal(); },
     blackhole() { mode = 'blackhole'; for (const p of pairs) p.held = []; },
     normal() {
-      mode = 'normal';
+      mode = 'normal'; pausedDir = undefined;
       for (const p of [...pairs]) { const h = p.held; p.held = []; for (const x of h) forward(p, x.dir, x.data); }
     },
     cutAfter(dir, afterBytes) {

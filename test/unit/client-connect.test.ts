@@ -159,7 +159,7 @@ describe.each(codecs)('client connect (%s)', (_name, codec) => {
       },
     });
     const closes: unknown[] = [];
-    c.on('close', (e: Error) => closes.push(e.message));
+    c.on('close', (e) => { closes.push(e!.message); });
     c.connect();
     expect(closes).toEqual(['no route']);
     expect(c.state).toBe('reconnecting');

@@ -83,6 +83,20 @@ describe.each(codecs)('client inbound (%s)', (_name, codec) => {
     expect(b.tr.take().map(plain)).toEqual([{ cmd: 'pubrec', messageId: 5 }]);
   });
 
+  it('QoS 2 ids are forgotten when the broker has no session (sessionPresent=0): the next message with that id is new', () => {
+    const store = new MemoryStore();
+    const h = harness(codec, {}, store);
+    h.up();
+    h.tr.deliver(pub(2, 6));
+    expect(Object.keys(store.all())).toEqual(['i6']);
+    h.tr.drop(); // before PUBREL
+    h.platform.advance(1250);
+    h.handshake(false);
+    expect(store.all()).toEqual({});
+    h.tr.deliver(pub(2, 6, false, 'new'));
+    expect(h.ev('message').length).toBe(2);
+  });
+
   it('a PUBREL for an unknown id still gets PUBCOMP', () => {
     const h = harness(codec);
     h.up();

@@ -56,7 +56,7 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     h.client.publish('t', '123456', { qos: 1 }, e.cb);
     h.client.publish('t', '12345', { qos: 1 }, e.cb);
     h.client.publish('t', '1234', { qos: 1 }, e.cb);
-    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (100 messages / 65536 bytes)'.replace('100', '100').replace('65536', '10')]);
+    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (100 messages / 10 bytes)']);
   });
 
   it('defaults: 100 messages', () => {
@@ -139,8 +139,8 @@ describe.each(codecs)('client back-pressure (%s)', (_name, codec) => {
     const h = harness(codec);
     for (let i = 0; i < 3; i++) h.client.publish('t', String(i), { qos: 1 });
     h.client.connect();
+    h.tr.writable = false; // the CONNECT itself fills the transport's buffer
     h.tr.accept();
-    h.tr.writable = false; // CONNECT itself fills the buffer
     expect(cmds(h.tr.take())).toEqual(['connect']);
     h.tr.deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
     expect(h.tr.take()).toEqual([]);

@@ -120,18 +120,21 @@ describe.each(codecs)('client publish (%s)', (_name, codec) => {
     expect(log).toEqual(['put o1', 'write', 'del o1']);
   });
 
-  it('packet ids count up and skip ids still in flight after wrapping', () => {
-    const h = harness(codec);
-    h.up();
-    h.client.publish('t', 'a', { qos: 1 }); // id 1 stays in flight
-    h.client.publish('t', 'b', { qos: 1 }); // id 2 stays in flight
-    for (let i = 3; i <= 65535; i++) {
-      h.client.publish('t', 'x', { qos: 1 });
-      h.tr.deliver({ cmd: 'puback', messageId: i });
-    }
+  it('packet ids count up, wrap after 65535 and skip ids still in flight', () => {
+    const rec = (id: number) => ({ cmd: 'publish', topic: 't', payload: new Uint8Array(0), qos: 1, retain: false, dup: false, messageId: id });
+    const store = new MemoryStore();
+    store.put('o1', rec(1));
+    store.put('o3', rec(3));
+    store.put('o65535', rec(65535)); // the last id used by the previous run
+    const h = harness(codec, {}, store);
+    h.up(true);
     h.tr.take();
-    h.client.publish('t', 'c', { qos: 1 });
-    expect((h.tr.take()[0] as any).messageId).toBe(3);
+    for (let i = 0; i < 3; i++) h.client.publish('t', 'x', { qos: 1 });
+    expect(h.tr.take().map((p: any) => p.messageId)).toEqual([2, 4, 5]); // 65535 → 1 (held) → 2; 3 held → 4; 5
+    h.tr.deliver({ cmd: 'puback', messageId: 1 });
+    h.tr.deliver({ cmd: 'puback', messageId: 3 });
+    h.client.publish('t', 'x', { qos: 1 });
+    expect(h.tr.take().map((p: any) => p.messageId)).toEqual([6]);
   });
 
   it('resends in-flight after the next CONNACK (never before), in order, DUP set, PUBREL for those past PUBREC', () => {

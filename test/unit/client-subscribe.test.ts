@@ -54,7 +54,7 @@ describe.each(codecs)('client subscribe (%s)', (_name, codec) => {
     }
     const r = rec();
     h.client.unsubscribe('a/#/b', (e) => r.calls.push([e, []]));
-    expect(r.calls[0][0]!.message).toMatch(/"#" must be a whole level/);
+    expect(r.calls[0][0]!.message).toMatch(/whole level/);
     expect(h.tr.take()).toEqual([]);
   });
 

@@ -36,6 +36,12 @@ describe('device configuration on Node', () => {
     expect(load(['--config', f, '--broker', 'mqtt://flag:3', '-u', 'x', '-P', 'y'], { MQTT_URL: 'mqtt://env:2' })).toMatchObject({ broker: 'mqtt://flag:3', username: 'x', password: 'y' });
   });
 
+  it('accepts the example file from --help; its phrases replace the seed\'s, --phrase adds', () => {
+    const f = file('example.json', '{"broker": "mqtt://192.168.1.10", "username": "admin", "led": "gpiod:gpiochip0:17", "sensors": ["thermal"], "interval": 30, "phrases": {"lights on": "on"}}');
+    expect(load(['--config', f])).toMatchObject({ broker: 'mqtt://192.168.1.10', led: 'gpiod:gpiochip0:17', sensors: ['thermal'], interval: 30, phrases: { 'lights on': 'on' } });
+    expect(load(['--config', f, '--phrase', 'dark=off']).phrases).toEqual({ 'lights on': 'on', dark: 'off' });
+  });
+
   it('maps every flag to its field', () => {
     const pw = file('pw', 's3cret\n');
     const c = load(['--id', 'pi', '--base', 'home/pi', '--client-id', 'cid', '--gpio', 'gpiod:gpiochip0:17', '--sensor', 'thermal',
@@ -91,7 +97,7 @@ describe('device configuration on Node', () => {
     expect(refused(['--config', file('c.json', '{"intervall": 2}')]).message).toMatch(/unknown field "intervall" in .*c\.json; known fields: id, base, broker/);
     expect(refused(['--config', file('d.json', '{"interval": 2,}')]).message).toMatch(/d\.json is not valid JSON: /);
     expect(refused(['--config', file('e.json', '[1]')]).message).toMatch(/e\.json must hold a JSON object/);
-    expect(refused(['--config', file('f.json', '{"phrases": {"dark": "dim"}}')]).message).toMatch(/bad value for "phrases" in .*: \{"dark":"dim"\} \(allowed: phrases mapping to "on", "off" or "toggle"\)/);
+    expect(refused(['--config', file('f.json', '{"phrases": {"dark": "dim"}}')]).message).toMatch(/bad value for "phrases" in .*: \{"dark":"dim"\} \(allowed: an object \{"phrase": "on", "off" or "toggle"\}\)/);
     expect(refused(['--config', file('g.json', '{"sensors": "sim"}')]).message).toMatch(/bad value for "sensors" in/);
   });
 

@@ -83,6 +83,9 @@ describe('start-up', () => {
     expect(r.take()).toBe('AT\r\n');
     r.feed(L('\x83\xf1\x9a garbage \xfe\r\n\x90'));
     r.feed('\r\nready\r\nWIFI CONNECTED\r\nWIFI GOT IP\r\n');
+    expect(r.take()).toBe(''); // settling after the boot
+    r.feed('AT\r\r\n\r\nOK\r\n'); // the probe, answered late: nothing is pending, so it is dropped
+    r.p.advance(500);
     r.expect('ATE0', '\r\nOK\r\n');
     r.expect('AT+GMR', ESP32_GMR);
     r.expect('AT+CWMODE=1', '\r\nOK\r\n');
@@ -99,6 +102,9 @@ describe('start-up', () => {
     r.feed('\r\nOK\r\n'); // OK alone does not end a reset
     expect(r.take()).toBe('');
     r.feed('\r\nready\r\n');
+    r.p.advance(499);
+    expect(r.take()).toBe('');
+    r.p.advance(1);
     expect(r.take()).toBe('ATE0\r\n');
     expect(w.ev).toEqual([]);
   });
@@ -114,6 +120,7 @@ describe('start-up', () => {
     const r = rig({ ssid: 'net', password: 'pw' });
     const w = watch(r.modem.transport());
     r.expect('AT', '\r\nready\r\nWIFI CONNECTED\r\nWIFI GOT IP\r\n');
+    r.p.advance(500);
     r.expect('ATE0', '\r\nOK\r\n');
     r.expect('AT+GMR', ESP32_GMR);
     r.expect('AT+CWMODE=1', '\r\nOK\r\n');
@@ -132,6 +139,45 @@ describe('start-up', () => {
       expect(w.errs[0]!.message).toBe(`AT+CIPSTART failed: ERROR (${detail})`);
       expect(r.take()).toBe('AT+CIPCLOSE\r\n');
     }
+  });
+  it('a CIPSTART that times out is followed at once by AT+CIPCLOSE (a late CONNECT is undone)', () => {
+    const r = rig();
+    const w = watch(r.modem.transport());
+    r.expect('AT', '\r\nOK\r\n'); r.expect('ATE0', '\r\nOK\r\n'); r.expect('AT+GMR', ESP32_GMR);
+    r.expect('AT+CWMODE=1', '\r\nOK\r\n'); r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
+    expect(r.take()).toBe('AT+CIPSTART="TCP","10.0.0.7",1883\r\n');
+    r.feed('\r\nbusy p...\r\n');
+    r.p.advance(20000);
+    expect(w.errs[0]!.message).toBe('AT+CIPSTART timed out');
+    r.expect('AT+CIPCLOSE', 'CONNECT\r\n\r\nOK\r\nCLOSED\r\n\r\nOK\r\n'); // the late CONNECT/OK, then the close
+    expect(r.take()).toBe(''); // the second OK (of the real close) found nothing pending: dropped
+    const w2 = watch(r.modem.transport());
+    startUp(r);
+    expect(w2.ev).toEqual(['open']);
+  });
+  it('ERROR then a late CLOSED after a refused CIPSTART does not touch the next link', () => {
+    const r = rig();
+    const w = watch(r.modem.transport());
+    r.expect('AT', '\r\nOK\r\n'); r.expect('ATE0', '\r\nOK\r\n'); r.expect('AT+GMR', ESP32_GMR);
+    r.expect('AT+CWMODE=1', '\r\nOK\r\n'); r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
+    r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', '\r\nERROR\r\n');
+    expect(w.ev).toEqual(['close']);
+    r.expect('AT+CIPCLOSE', 'CLOSED\r\n\r\nERROR\r\n');
+    const w2 = watch(r.modem.transport());
+    startUp(r);
+    r.feed('WIFI CONNECTED\r\n\r\nbusy s...\r\n');
+    expect(w2.ev).toEqual(['open']);
+  });
+  it('a URC inside the echo of the probe (NONOS_SDK#59) does not derail the start-up', () => {
+    const r = rig();
+    const w = watch(r.modem.transport());
+    r.expect('AT', 'AWIFI CONNECTED\r\nT\r\r\n\r\nOK\r\n');
+    r.expect('ATE0', 'ATE0\r\r\n\r\nOK\r\n');
+    r.expect('AT+GMR', NONOS_GMR);
+    r.expect('AT+CWMODE_CUR=1', '\r\nno change\r\n'); // old NonOS: success without OK
+    r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
+    r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', 'CONNECT\r\n\r\nOK\r\n');
+    expect(w.ev).toEqual(['open']);
   });
   it('SSL and TCP keepalive go into CIPSTART', () => {
     const r = rig({ ssl: true, keepalive: 120, host: 'broker.example' });

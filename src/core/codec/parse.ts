@@ -75,7 +75,7 @@ export function parser(max: number, onPacket: (p: Packet) => void, onError: (e: 
       try {
         while (i < c.length && !dead) {
           if (buf) {
-            k = c.subarray(i, i + len - got);
+            k = c.subarray(i, Math.min(c.length, i + len - got)); // the board does not clamp subarray's end
             buf.set(k, got);
             i += k.length;
             if ((got += k.length) == len) { k = buf; buf = null; H = h; onPacket(decode(k)); }

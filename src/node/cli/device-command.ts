@@ -9,7 +9,8 @@ import { GpiodOut } from '../../hal/gpiod-out';
 import { createNodeClient } from '../connect';
 import { nodePlatform } from '../platform';
 import { redactUrl, parseBrokerUrl } from '../url';
-import { DEVICE_FLAGS, loadDeviceConfig, type NodeDeviceConfig } from '../config';
+import { DEVICE_FLAGS, loadDeviceConfig, nodeSchema, type NodeDeviceConfig } from '../config';
+import { deviceSchema } from '../../app/config';
 import { FileStore } from '../../store/file-store';
 import { parseArgs, helpText } from './args';
 import { labelledLog, type LogFn } from './log';
@@ -24,7 +25,11 @@ export const DEVICE_HELP = helpText('glowmq device [--config FILE] [--broker URL
 1/0, true/false, {"state":"on"}, 现在天黑了/现在天亮了), publishes <base>/light/state
 (retained), sensor readings to <base>/sensors/<name> and <base>/status (online; the will
 says offline). <base> is glowmq/<id>. Stop it with Ctrl-C (or SIGTERM).`, FLAGS,
-  `Environment: MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, WIFI_PASSWORD (flags win).
+  `Config file fields (JSON): ${Object.keys({ ...deviceSchema, ...nodeSchema }).join(', ')}
+  e.g. {"broker": "mqtt://192.168.1.10", "username": "admin", "led": "gpiod:gpiochip0:17",
+        "sensors": ["thermal"], "interval": 30, "phrases": {"lights on": "on"}}
+  ("phrases" replaces the built-in seed phrases; --phrase adds to the table)
+Environment: MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, WIFI_PASSWORD (flags win).
 Examples:
   glowmq device --broker mqtt://192.168.1.10 -u admin --password-file ~/.mqtt-pw --gpio gpiod:gpiochip0:17
   glowmq device --config /etc/glowmq.json --sensor thermal,ds18b20
@@ -69,10 +74,17 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
     client = createNodeClient(cfg.broker, { ...options, platform, store });
   }
   client.on('connect', (c) => log('info', `connected to ${shownUrl} as ${client.clientId}${c.sessionPresent ? ' (session resumed)' : ''}`));
-  client.on('close', (reason) => { if (client.state !== 'closed') log('warn', `connection to ${shownUrl} lost${reason ? ': ' + reason.message : ''}`); });
+  // One line per failed attempt: a refused CONNACK is reported as the error, not again as the close.
+  let linkUp = false, lastError = '';
+  client.on('connect', () => { linkUp = true; lastError = ''; });
+  client.on('error', (err) => { lastError = err.message; log('error', err.message); });
+  client.on('close', (reason) => {
+    const why = reason ? reason.message : 'closed';
+    if (client.state !== 'closed' && why !== lastError) log('warn', linkUp ? `connection to ${shownUrl} lost: ${why}` : why);
+    linkUp = false;
+  });
   client.on('reconnect', (attempt, delay) => log('info', `reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt})`));
-  client.on('error', (err) => log('error', err.message));
-  log('info', `device ${cfg.id}: base topic ${cfg.base}, commands on ${cfg.command}, readings every ${cfg.interval} s from ${sensors.map((s) => s.name).join(', ') || 'no sensors'}, LED ${cfg.led}`);
+  log('info', `device ${cfg.id} via ${shownUrl}: base topic ${cfg.base}, commands on ${cfg.command}, readings every ${cfg.interval} s from ${sensors.map((s) => s.name).join(', ') || 'no sensors'}, LED ${cfg.led}`);
   const device = startDevice(client, { led, sensors }, cfg, platform);
   return {
     client, device, led, sensors,
@@ -93,10 +105,11 @@ export async function runDevice(argv: string[], io: CliIo): Promise<number> {
   const log = labelledLog('[device]', cfg.logLevel, io.err, true);
   const d = await launchDevice(cfg, { log, sysRoot: loaded.sysRoot, gpioset: loaded.gpioset });
   return new Promise<number>((resolve) => {
-    let stopping = false;
+    let stopping = 0;
     const onSignal = (sig: string) => {
-      if (stopping) { log('warn', `${sig} again: exiting at once`); resolve(130); return; }
-      stopping = true;
+      // A second signal (not the echo of the first that `timeout` or a shell group sends) forces.
+      if (stopping) { if (Date.now() - stopping > 1000) { log('warn', `${sig} again: exiting at once`); resolve(130); } return; }
+      stopping = Date.now();
       log('info', `${sig}: stopping (publishing offline, disconnecting)`);
       d.stop().then(() => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); log('info', 'stopped'); resolve(0); });
     };

@@ -2,8 +2,9 @@
 // failures 1, each with one line on stderr.
 import type { CliIo } from './io';
 import { UsageError } from './usage-error';
+import { version } from '../../../package.json';
 
-export const VERSION = '0.1.0';
+export const VERSION: string = version;
 
 export const MAIN_HELP = `glowmq ${VERSION}: a small MQTT 3.1.1 client runtime for Espruino boards, Raspberry Pi and ESP-AT serial rigs
 

@@ -32,7 +32,7 @@ export function openSession(cmd: string, target: BrokerTarget, extra: NodeClient
       client.end(true);
     };
     client.on('connect', (c) => { up = true; debug?.(`glowmq ${cmd}: connected to ${target.url} as ${client.clientId}${c.sessionPresent ? ' (session resumed)' : ''}`); resolve(); });
-    client.on('close', (reason) => { if (up) debug?.(`glowmq ${cmd}: connection lost${reason ? ': ' + reason.message : ''}`); });
+    client.on('close', (reason) => { if (up && client.state !== 'closed') debug?.(`glowmq ${cmd}: connection lost${reason ? ': ' + reason.message : ''}`); });
     client.on('error', (err) => { if (!up || /refused|not authori[sz]ed|bad user name/i.test(err.message)) bail(`${target.url}: ${err.message}`); });
     client.on('close', (reason) => { if (!up) bail(reason ? reason.message : `${target.url} closed the connection`); });
   });

@@ -39,13 +39,13 @@ export const SIM_DIALECTS: { [k in DialectName]: SimDialect } = {
   },
   esp8266: {
     name: 'esp8266',
-    gmr: ['AT version:2.2.0.0(b097cdf - ESP8266 - Jun 17 2021 12:57:45)', 'SDK version:v3.4-22-g967752e2', 'compile time(6800286):Aug  4 2021 17:20:05', 'Bin version:2.2.0(WROOM-02)', ''],
+    gmr: ['AT version:2.2.0.0(b097cdf - ESP8266 - Jun 17 2021 12:57:45)', 'SDK version:v3.4-22-g967752e2', 'compile time(6800286):Aug  4 2021 17:20:05', 'Bin version:2.2.0(WROOM-02)'],
     curVariants: false, prompt: '\r\nOK\r\n\r\n>', joinFail: 'ERROR', sendMax: 2048, ipdMax: 2920, busyS: false,
     dnsFail: null, linkInvalid: null, recv: (n) => `Recv ${n} bytes\r\n`, quoteIp: true, bootGarbage: false,
   },
   esp32: {
     name: 'esp32',
-    gmr: ['AT version:2.2.0.0-dev(ca41ec4 - ESP32 - Sep 16 2020 11:28:17)', 'SDK version:v4.0.1-193-ge7ac221b4', 'compile time(98b95fc):Oct 29 2020 11:23:25', 'Bin version:2.1.0(MINI-1)', ''],
+    gmr: ['AT version:2.2.0.0-dev(ca41ec4 - ESP32 - Sep 16 2020 11:28:17)', 'SDK version:v4.0.1-193-ge7ac221b4', 'compile time(98b95fc):Oct 29 2020 11:23:25', 'Bin version:2.1.0(MINI-1)'],
     curVariants: false, prompt: '\r\nOK\r\n\r\n>', joinFail: 'ERROR', sendMax: 8192, ipdMax: 2920, busyS: false,
     dnsFail: null, linkInvalid: null, recv: (n) => `\r\nRecv ${n} bytes\r\n`, quoteIp: true, bootGarbage: false,
   },

@@ -86,6 +86,8 @@ export class ModemSim {
   private sendNo = 0;
   private replyNo = 0;
   private ipdNo = 0;
+  private echoNo = 0;
+  private startNo = 0;
   private closed = false;
 
   constructor(private o: ModemSimOptions = {}) {
@@ -206,7 +208,11 @@ export class ModemSim {
         this.out(this.busy === 's' ? '\r\nbusy s...\r\n' : '\r\nbusy p...\r\n');
         continue;
       }
-      if (this.echo) this.out(c === 10 ? '\r\n' : Buffer.of(c));
+      if (this.echo) {
+        this.out(c === 10 ? '\r\n' : Buffer.of(c));
+        // echo-urc: the echo is produced byte by byte, so a URC can land inside it
+        if (this.line.length === 1 && c !== 10 && this.every('echo-urc', ++this.echoNo)) this.out('WIFI CONNECTED\r\n');
+      }
       if (c !== 10) { if (this.line.length < 1024) this.line.push(c); continue; }
       const l = Buffer.from(this.line).toString('utf8').replace(/\r$/, '');
       this.line = [];
@@ -268,7 +274,7 @@ export class ModemSim {
       const code = this.o.joinCode ?? (net ? (ssid !== net.ssid ? 3 : password !== net.password ? 2 : 0) : 0);
       if (code === 5) return; // never answers: the host's timeout is what is tested
       this.busy = '';
-      if (this.joined) { this.dropLink(); this.out('WIFI DISCONNECT\r\n'); }
+      if (this.joined) { this.out('WIFI DISCONNECT\r\n'); this.dropLink(); }
       this.joined = this.ip = false;
       if (code) return this.reply(`+CWJAP:${code}\r\n\r\n${this.d.joinFail}\r\n`);
       this.saved = true;
@@ -291,10 +297,15 @@ export class ModemSim {
     this.connecting = s;
     s.setNoDelay(true);
     let up = false;
+    const slow = this.every('slow-connect', ++this.startNo) ? this.fault('slow-connect')!.m ?? 3000 : 0;
     s.once('connect', () => {
       if (e !== this.epoch || this.closed) { s.destroy(); return; }
-      up = true; this.connecting = null; this.busy = ''; this.sock = s; this.stats.connects++;
-      this.reply('CONNECT\r\n\r\nOK\r\n');
+      const done = () => {
+        if (s.destroyed) return;
+        up = true; this.connecting = null; this.busy = ''; this.sock = s; this.stats.connects++;
+        this.reply('CONNECT\r\n\r\nOK\r\n');
+      };
+      if (slow) this.later(slow, done); else done();
     });
     s.on('error', () => {});
     s.on('data', (b: Buffer) => { if (this.sock === s) this.fromPeer(b); });
@@ -344,9 +355,9 @@ export class ModemSim {
   private sendDone(s: string): void { this.inSend = false; this.reply(s); this.flushHold(); }
 
   private wifiDown(ms: number): void {
-    if (this.sock) this.dropLink();
     this.joined = this.ip = false;
     this.out('WIFI DISCONNECT\r\n');
+    this.dropLink();
     this.later(ms, () => this.associate());
   }
 
@@ -366,7 +377,7 @@ export class ModemSim {
     if (!this.fault('interleave')) return this.ipd(b);
     // Hold the data briefly so that it lands inside a CIPSEND exchange (§7 interleavings).
     this.hold.push(b);
-    if (!this.holdTimer) this.holdTimer = setTimeout(() => { this.holdTimer = null; if (!this.inSend) this.flushHold(); }, 20);
+    if (!this.holdTimer) this.holdTimer = setTimeout(() => { this.holdTimer = null; if (!this.inSend) this.flushHold(); }, this.fault('interleave')!.m ?? 20);
   }
   private spotHold(where: number): void {
     if (this.hold.length && this.spot % 3 === where) { this.spot++; this.count('interleave'); this.flushHold(); }

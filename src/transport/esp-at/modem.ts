@@ -76,7 +76,8 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     x.r = [];
     if (x.d) x.s = 'AT+CIPSEND=' + x.n;
     x.t = p.setTimeout(() => {
-      if (c == x) { up = false; fin(fail(name(x) + ' timed out')); }
+      // No answer: the module may have reset unseen (inside a payload). Resynchronise.
+      if (c == x) { up = false; need = 0; hdr = null; line = ''; fin(fail(name(x) + ' timed out')); }
     }, x.ms);
     io.write(utf8Encode(x.s + '\r\n'));
   }
@@ -137,11 +138,11 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
 
   function onLine(s: string) {
     const x = c;
-    if (s == 'ready') {
-      up = ip = false;
-      drop(fail('module reset (ready)', 'RESET'), 1);
-      if (x && x.m > 1) return fin();
+    if (s == 'ready') { // the module (re)booted: link, settings and queued work are gone
       const e = fail('module reset (ready)', 'RESET');
+      up = ip = false;
+      drop(e, 1);
+      if (x && x.m > 1) { x.r!.push(s); return fin(); }
       const old = q;
       q = [];
       if (x) fin(e);
@@ -153,7 +154,8 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     else if (x.m == 1 ? s == 'SEND OK' : x.m < 3 && (s == 'OK' || s == 'no change')) fin();
     else if (s == 'ERROR' || s == 'FAIL' || s == 'SEND FAIL') {
       fin(fail(name(x) + ' failed: ' + s + (x.r!.length ? ' (' + x.r!.join('; ') + ')' : '')));
-    } else if (!/^AT(\+|E|$)/.test(s)) x.r!.push(s); // keep details, never the echo
+    } else if (s != 'AT' && !/^AT[+E]/.test(s)) x.r!.push(s); // keep details, never the echo
+    // (a class, not (\+|E|$): the board's regex engine fails that alternation)
   }
 
   // ---- start-up: probe (or reset), ATE0, GMR, station mode, join, single link ----
@@ -180,6 +182,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         return cb(e);
       }
       if (i == 3) D = dialectOf(r!);
+      // Booted just now: let it settle (as Espruino does), so that a late answer to a probe
+      // sent during the boot arrives while nothing is pending, and is dropped.
+      if (i == 1 && r && r.indexOf('ready') >= 0) return p.setTimeout(go, 500);
       if (i == steps.length) { up = true; return cb(); }
       const s = steps[i++]();
       if (!s) return go();
@@ -202,6 +207,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     function end(e?: Error, quiet?: number) {
       if (st > 2) return;
       st = 3;
+      up = false; // the next link re-checks the module: cheap, and heals any desync
       if (e) q = q.filter((x) => x.o != l); // an error: unsent chunks are void
       if (link == l) {
         link = null;
@@ -219,7 +225,10 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
           cmd('AT+CIPSTART=' + qs(o.ssl ? 'SSL' : 'TCP') + ',' + qs(o.host) + ',' + o.port + (o.keepalive ? ',' + o.keepalive : ''), 20000, (e2) => {
             // A timed-out or refused start may still connect later: close whatever is there.
             if (e2 || st > 1) cmd('AT+CIPCLOSE', 5000, noop, 0, 1);
-            if (e2) return end(e2);
+            if (e2) {
+              if (/no ip/.test(e2.message)) ip = false; // join again next time
+              return end(e2);
+            }
             if (st > 1) return;
             if (link) link.end(fail('superseded'), 1);
             link = l;

@@ -1,7 +1,6 @@
 // The runner's side of a bench worker: spawn it with a job, read its JSON lines, send commands.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Job } from '../workers/adapter';
 
 export interface WorkerMsg { ev: string; [k: string]: any }
 
@@ -13,7 +12,7 @@ export class Worker {
   private stderr = '';
   private exited: Promise<number | null>;
 
-  constructor(readonly label: string, cmd: string[], job: Partial<Job> & { role: string }) {
+  constructor(readonly label: string, cmd: string[], job: { role: string; [k: string]: unknown }) {
     this.startedAt = performance.timeOrigin + performance.now();
     this.proc = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, BENCH_JOB: JSON.stringify(job) }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.exited = new Promise((r) => this.proc.once('exit', (code) => { this.push({ ev: 'exit', code }); r(code); }));

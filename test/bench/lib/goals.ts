@@ -1,0 +1,97 @@
+// The issue's goals, each checked against the figures measured in this run.
+import type { Table } from './report';
+import { median } from './stats';
+import type { ThroughputRow } from '../throughput';
+import type { LatencyRow } from '../latency';
+import type { IdleRow, SoakResult } from '../memory';
+import type { StartupRow } from '../startup';
+
+export interface Results {
+  throughput?: ThroughputRow[];
+  latency?: LatencyRow[];
+  memory?: { idle: IdleRow[]; soak: SoakResult[] };
+  startup?: StartupRow[];
+}
+
+const MB = 1024 * 1024;
+const x = (v: number) => (isFinite(v) ? `${v.toFixed(2)}×` : '–');
+const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : 'MISSED');
+
+type Pick = (r: ThroughputRow) => number;
+
+/** glowmq/reference ratios of a throughput figure over every (broker, QoS, size) row. */
+function ratios(t: ThroughputRow[], f: Pick, mine = 'glowmq', ref = 'MQTT.js', qos?: number): number[] {
+  const out: number[] = [];
+  for (const g of t.filter((r) => r.client === mine && r.runs.length && (qos === undefined || r.qos === qos))) {
+    const m = t.find((r) => r.client === ref && r.broker === g.broker && r.qos === g.qos && r.size === g.size && r.runs.length);
+    if (m) out.push(f(g) / f(m));
+  }
+  return out;
+}
+
+const med = (k: 'e2eRate' | 'pubRate' | 'pubCpu10k' | 'subCpu10k'): Pick => (r) => median(r.runs.map((p) => p[k]));
+const cpu: Pick = (r) => median(r.runs.map((p) => p.pubCpu10k + p.subCpu10k));
+const range = (v: number[]) => (v.length ? `${x(Math.min(...v))} … ${x(Math.max(...v))} (${v.length} rows)` : '–');
+
+export function goalsTable(res: Results): Table {
+  const rows: string[][] = [];
+  const t = res.throughput;
+  if (t) {
+    for (const q of [0, 1, 2]) {
+      const v = ratios(t, cpu, 'glowmq', 'MQTT.js', q);
+      rows.push([`CPU per message (pub+sub), QoS ${q}`, '≤ 0.50× MQTT.js', range(v), verdict(v.length ? Math.max(...v) <= 0.5 : undefined)]);
+    }
+    const e = ratios(t, med('e2eRate'));
+    rows.push(['end-to-end throughput, every QoS and size', '≥ 1.00× MQTT.js', range(e), verdict(e.length ? Math.min(...e) >= 1 : undefined)]);
+    const p = ratios(t, med('pubRate'));
+    rows.push(['publisher-side rate, every QoS and size', '≥ 1.50× MQTT.js', range(p), verdict(p.length ? Math.min(...p) >= 1.5 : undefined)]);
+    const lost = t.filter((r) => r.qos > 0 && r.runs.some((q) => q.lost > 0)).map((r) => `${r.client} ${r.broker} QoS ${r.qos} ${r.size} B`);
+    rows.push(['messages lost at QoS 1/2', '0 (every client)', lost.length ? lost.join('; ') : '0', verdict(lost.length === 0)]);
+  }
+  const m = res.memory;
+  if (m) {
+    const g = m.idle.find((r) => r.client === 'glowmq');
+    const added = g?.rss.length ? median(g.rss.map((v, i) => v - g.bare[i])) / MB : NaN;
+    const ref = m.idle.find((r) => r.client === 'MQTT.js');
+    const refAdded = ref?.rss.length ? median(ref.rss.map((v, i) => v - ref.bare[i])) / MB : NaN;
+    rows.push(['RSS a connected client adds', '≤ 3 MB', `${added.toFixed(1)} MiB (MQTT.js ${refAdded.toFixed(1)} MiB)`, verdict(isFinite(added) ? added <= 3 : undefined)]);
+    const s = m.soak[0];
+    if (s && s.heap.length > 1) {
+      const grow = (s.heap[s.heap.length - 1].heapUsed - s.heap[0].heapUsed) / 1024;
+      rows.push([`heap after ${s.heap[s.heap.length - 1].at.toLocaleString('en-US')} vs ${s.heap[0].at.toLocaleString('en-US')} QoS 1 messages`, 'flat (< 512 KiB growth)', `${grow >= 0 ? '+' : ''}${grow.toFixed(0)} KiB`, verdict(grow < 512)]);
+    }
+  }
+  const l = res.latency;
+  if (l) {
+    for (const k of ['p50', 'p99'] as const) {
+      const v: number[] = [];
+      for (const g of l.filter((r) => r.client === 'glowmq' && r.runs.length)) {
+        const ref = l.find((r) => r.client === 'MQTT.js' && r.qos === g.qos && r.runs.length);
+        if (ref) v.push(median(g.runs.map((r) => r[k])) / median(ref.runs.map((r) => r[k])));
+      }
+      rows.push([`round-trip latency ${k}`, '≤ 0.70× MQTT.js', range(v), verdict(v.length ? Math.max(...v) <= 0.7 : undefined)]);
+    }
+  }
+  const st = res.startup;
+  if (st) {
+    for (const what of ['start → CONNACK', 'pub 1 message: start → exit']) {
+      const g = st.find((r) => r.what === what && r.client === 'glowmq' && r.ms.length);
+      const ref = st.find((r) => r.what === what && r.client === 'MQTT.js' && r.ms.length);
+      const w = g && ref ? median(g.ms) / median(ref.ms) : NaN;
+      const c = g && ref ? median(g.cpu) / median(ref.cpu) : NaN;
+      rows.push([`start-up, ${what}`, '≤ 0.50× MQTT.js', `wall ${x(w)}, CPU ${x(c)}`, verdict(isFinite(w) ? w <= 0.5 : undefined)]);
+    }
+  }
+  // Which Node codec: glowmq with mqtt-packet (default) vs glowmq with the board codec.
+  const notes: string[] = [];
+  if (t) {
+    const v = ratios(t, cpu, 'glowmq/board', 'glowmq');
+    const e = ratios(t, med('e2eRate'), 'glowmq/board', 'glowmq');
+    if (v.length) notes.push(`Node codec: glowmq with the board codec vs with mqtt-packet: CPU ${range(v)}, e2e throughput ${range(e)} (below 1× CPU favours the board codec)`);
+  }
+  if (m) {
+    const b = m.idle.find((r) => r.client === 'glowmq/board');
+    if (b?.rss.length) notes.push(`Node codec: RSS added with the board codec ${(median(b.rss.map((v, i) => v - b.bare[i])) / MB).toFixed(1)} MiB, heap ${(median(b.heap) / MB).toFixed(1)} MiB`);
+  }
+  return { title: 'Goals (issue 6), from the figures above', columns: ['goal', 'target', 'measured (glowmq ÷ MQTT.js)', 'verdict'], rows, notes };
+}

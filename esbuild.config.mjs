@@ -52,10 +52,10 @@ function asciiIdentifiers(code) {
 
 export const targets = [
   // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
-  // `for (let k of …)` loop, and on the board every getter would see the last k. The
-  // namespace object (__export: one getter per property, no loop closure) is set as a global.
+  // `for (let k of …)` loop, and on the board every getter would see the last k. The entry
+  // sets the global `glowmq` itself, to a plain object (no getters at all: fewer bytes).
   { name: 'espruino-core', entry: 'targets/espruino/core-only.ts', out: 'dist/espruino/core.js',
-    opts: { ...board, stdin: { contents: "import * as c from './targets/espruino/core-only'; global.glowmq = c;", resolveDir: '.', loader: 'ts', sourcefile: 'core-global.ts' } },
+    opts: board,
     goal: 6000, limit: 8000,
     what: 'codec + client + router, alone' },
   { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',

@@ -10,6 +10,7 @@ import { builtinModules } from 'node:module';
 export const PORTABLE = [
   'src/core/**', 'src/app/**', 'src/transport/esp-at/**', 'src/transport/espruino-*',
   'src/hal/espruino-*', 'src/store/espruino-*', 'targets/espruino/**',
+  'test/espruino/board/**', // scripts that run on the interpreter itself
 ];
 
 const E = 'Espruino: ';

@@ -58,8 +58,8 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     };
     const newId = () => lastId = nextId(lastId, q);
     const fail = (cb: Function | undefined, msg: string) => { const e = E(msg); if (cb) cb(e, []); else oops(e); };
-    // Publishes and PUBRELs still unacknowledged: what a graceful end waits for.
-    const pending = () => q.some((e) => e.p.cmd.charAt(0) == 'p');
+    // QoS 1/2 publishes and PUBRELs: owed to the broker (stored), what a graceful end waits for.
+    const owed = (e: Entry) => e.p.messageId && e.p.cmd.charAt(0) == 'p';
 
     me.clientId = o.clientId || 'glowmq_' + ('0000000' + (P.random() * 4294967296 >>> 0).toString(16)).slice(-8);
     const connectPacket: Packet = {
@@ -142,7 +142,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       const waiting = q, e = E(ENDED), c = endCb;
       tmr(0);
       setState(CLOSED);
-      q = q.filter((x) => x.p.messageId && x.p.cmd.charAt(0) == 'p');
+      q = q.filter(owed);
       endCb = undefined;
       waiting.forEach((x) => { const f = x.c; x.c = undefined; if (f) f(e, []); });
       me.emit('end');
@@ -168,9 +168,9 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     };
 
     const packet = (p: any): void => {
-      const c: string = p.cmd, id = p.messageId, qos = p.qos;
+      const c: string = p.cmd, C = c.toUpperCase(), id = p.messageId, qos = p.qos;
       if (!me.connected) {
-        if (c != 'connack') return violation(c.toUpperCase() + ' before CONNACK');
+        if (c != 'connack') return violation(C + ' before CONNACK');
         if (p.returnCode) { const e = E(refusal(p.returnCode)); oops(e); return drop(e); }
         attempt = lp = 0;
         base = min;
@@ -200,7 +200,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         ack('pubcomp', id);
       } else if (c != 'pingresp') {
         const e = q.filter((x) => x.p.messageId === id)[0];
-        if (!e || ackFor(e.p) != c) return violation('unexpected ' + c.toUpperCase() + (id ? ' for packet id ' + id : ''));
+        if (!e || ackFor(e.p) != c) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
         if (c == 'pubrec') {
           store.put('o' + id, e.p = { cmd: 'pubrel', messageId: id });
           return tx(e);
@@ -218,7 +218,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
           if (c != 'unsuback') store.del('o' + id);
           if (e.c) e.c();
         }
-        if (ended && !pending()) fin();
+        if (ended && !q.some(owed)) fin();
       }
     };
 
@@ -262,7 +262,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     me.end = (force, cb) => {
       ended = 1;
       if (cb) endCb = cb;
-      if (!force && me.connected && pending()) { endAt = P.now() + (o.endTimeout || 5000); tick(); }
+      if (!force && me.connected && q.some(owed)) { endAt = P.now() + (o.endTimeout || 5000); tick(); }
       else fin();
     };
 

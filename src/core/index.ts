@@ -6,3 +6,5 @@ export { topicNameError, topicFilterError, topicMatches } from './topic';
 export { utf8Encode, utf8Decode } from './utf8';
 export { boardCodec } from './codec';
 export type { Handler } from './router';
+export type { ClientOptions, ClientDeps, MqttClient, ClientEvents, ClientState, PublishOptions, SubscribeOptions, Callback, SubscribeCallback } from './client-options';
+export type { Packet, PublishPacket, QoS, Codec, Transport, TransportFactory, TransportHandlers, Platform, Store, StoredRecord } from './types';

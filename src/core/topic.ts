@@ -1,9 +1,9 @@
 // MQTT 3.1.1 topic rules (§4.7): names carry no wildcards; in filters '#' is last and alone
 // in its level, '+' is alone in its level; no U+0000. Each validator returns an error text,
-// or '' when the string is valid. (The codec checks the 65535-byte UTF-8 length.)
+// or '' when the string is valid. (The codec checks the 65535-byte limit on the UTF-8 form.)
 
 function common(s: string, what: string): string {
-  return typeof s != 'string' || !s ? what + ' is empty' : s.indexOf('\u0000') < 0 ? '' : what + ' contains U+0000';
+  return typeof s != 'string' || !s ? what + ' is empty' : s.length > 65535 ? what + ' is too long' : s.indexOf('\u0000') < 0 ? '' : what + ' contains U+0000';
 }
 
 export function topicNameError(t: string): string {
@@ -11,9 +11,8 @@ export function topicNameError(t: string): string {
 }
 
 export function topicFilterError(f: string): string {
-  // Strip the valid wildcards (whole '+' levels, a last '#' level): any left is misplaced.
   return common(f, 'topic filter') ||
-    (/[+#]/.test(f.replace(/(^|\/)\+(?=\/|$)/g, '$1').replace(/(^|\/)#$/, '$1'))
+    (f.split('/').some((l, i, a) => /[+#]/.test(l) && l != '+' && (l != '#' || i < a.length - 1))
       ? 'topic filter "' + f + '": + and # must be whole levels, # the last' : '');
 }
 

@@ -4,6 +4,7 @@
 //   v1 (libgpiod 1.x): gpioset --mode=signal CHIP LINE=V   (held until SIGTERM)
 //   v2 (libgpiod 2.x): gpioset --chip CHIP LINE=V           (held until killed, the default)
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import type { DigitalOut } from './types';
 
 export interface GpiodOptions {
@@ -25,6 +26,23 @@ export function gpiosetVersion(bin: string): 1 | 2 {
   return m[1] === '1' ? 1 : 2;
 }
 
+/**
+ * Checks with `gpioinfo CHIP` (v2: `gpioinfo -c CHIP`; same directory as gpioset) that the chip and line exist, so a
+ * wrong spec fails at start-up with the tool's own words instead of at the first command.
+ * Skipped when gpioinfo is not installed.
+ */
+export function checkLine(gpioset: string, version: 1 | 2, chip: string, line: number): void {
+  const bin = gpioset.indexOf('/') >= 0 ? join(dirname(gpioset), 'gpioinfo') : 'gpioinfo';
+  let out: string;
+  try { out = execFileSync(bin, version === 1 ? [chip] : ['-c', chip], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') return;
+    throw new Error(`GPIO chip ${chip}: ${String(err.stderr ?? err.message).trim()}`);
+  }
+  const lines = out.split('\n').filter((l) => /^\s+line\s+\d+:/.test(l)).length;
+  if (line >= lines) throw new Error(`GPIO chip ${chip} has ${lines} lines (0-${lines - 1}); there is no line ${line}`);
+}
+
 export class GpiodOut implements DigitalOut {
   private value: 0 | 1 = 0;
   private holder?: ChildProcess;
@@ -33,6 +51,7 @@ export class GpiodOut implements DigitalOut {
   constructor(readonly chip: string, readonly line: number, private opts: GpiodOptions = {}) {
     this.bin = opts.bin ?? 'gpioset';
     this.version = gpiosetVersion(this.bin);
+    checkLine(this.bin, this.version, chip, line);
   }
   /** The argv for setting the line to v. */
   args(v: 0 | 1): string[] {

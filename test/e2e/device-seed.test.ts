@@ -93,6 +93,9 @@ describeWithPeers('the seed scripts as peers of glowmq', [peers.mosquitto(), pee
     expect(JSON.parse(report.slice(21)).error).toMatch(/^unknown command on lightChange: "dim" \(expected on\/off\/toggle, 1\/0, true\/false, \{"state":"on"\} or a phrase\)$/);
     await dev.line(/warning: unknown command on lightChange: "dim"/);
     expect(await dev.kill('SIGTERM')).toBe(0);
+    // The broker URL carried the password: the log shows it redacted.
+    expect(dev.stderr()).toMatch(/connected to mqtt:\/\/admin:\*\*\*@127\.0\.0\.1:\d+ as willpi/);
+    expect(dev.stderr()).not.toContain(`:${SECRET}@`);
     await until(() => seen(/^glowmq\/willpi\/status offline$/) === 1, 'offline after SIGTERM');
 
     dev = glowmq(args);

@@ -94,7 +94,7 @@ export interface FuzzStats {
 const newStats = (): ParserStats => ({ packets: {}, errors: {}, escaped: 0, multipleErrors: 0, samples: [] });
 const hex = (b: Uint8Array) => Buffer.from(b.subarray(0, 64)).toString('hex') + (b.length > 64 ? '…' : '');
 // An error's kind: its message with numbers and quoted topics blanked.
-const kindOf = (m: string) => m.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N');
+const kindOf = (m: string) => m.replace(/"[\s\S]*"/g, '"…"').replace(/\d+/g, 'N');
 
 // Sizes of the Uint8Arrays our parser allocates: the global is swapped only while it is fed.
 let largest = 0;

@@ -101,7 +101,9 @@ describeWithPeers('serial rig over a real pseudo-terminal (socat + serialport + 
           expect(modem.faults(kind)).toBeGreaterThan(0);
           if (c.dropsLink) expect(connects).toBeGreaterThan(1); // recovered by reconnecting, same process
         }
-        expect(client.connected || client.state === 'reconnecting').toBe(true);
+        // Recovered, in this process: connected again and still serving (one more round trip).
+        await until(() => client.connected, 15_000, () => `a connected session (state ${client.state})`);
+        await new Promise<void>((res, rej) => client.publish(topic, body(N), { qos: 1 }, (e) => (e ? rej(e) : res())));
         console.log(`serial rig ${c.fault ?? 'clean'}: ${N} QoS 1 messages checked (${got.length - N} duplicates), ${HOSTILE.length} hostile inbound, ${modem.faults()} faults injected, ${connects} connects`);
       } finally {
         await new Promise<void>((r) => client.end(true, () => r()));

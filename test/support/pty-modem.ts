@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 
 export interface PtyModem {
   /** The serial device to open. */
@@ -21,13 +22,24 @@ export interface PtyModem {
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCRIPT = resolve(HERE, 'modem-sim-stdio.ts');
 
+// The emulator bundled once per test process into one plain .cjs file: node starts it in a
+// fraction of the time tsx needs to compile the TypeScript on every spawn.
+let bundled: string | undefined;
+function emulatorScript(): string {
+  if (bundled) return bundled;
+  const out = join(mkdtempSync(join(tmpdir(), 'glowmq-modem-sim-')), 'modem-sim.cjs');
+  buildSync({ entryPoints: [SCRIPT], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'error' });
+  process.once('exit', () => rmSync(dirname(out), { recursive: true, force: true }));
+  return (bundled = out);
+}
+
 /** args: modem-sim options after --stdio, e.g. ['--dialect', 'nonos', '--fault', 'send-fail:4']. */
 export async function startPtyModem(args: string[]): Promise<PtyModem> {
   const dir = mkdtempSync(join(tmpdir(), 'glowmq-pty-'));
   const path = join(dir, 'ttyESP');
   // socat's EXEC splits on spaces and treats ':' and ',' as address syntax: escape them.
   const esc = (s: string) => { if (/[\s"'\\]/.test(s)) throw new Error(`unsafe modem-sim argument ${JSON.stringify(s)}`); return s.replace(/([:,])/g, '\\$1'); };
-  const cmd = [process.execPath, '--import', 'tsx', SCRIPT, '--stdio', ...args].map(esc).join(' ');
+  const cmd = [process.execPath, emulatorScript(), '--stdio', ...args].map(esc).join(' ');
   const proc = spawn('socat', [`PTY,link=${path},raw,echo=0`, `EXEC:${cmd}`], { stdio: ['ignore', 'ignore', 'pipe'], cwd: resolve(HERE, '../..') });
   const log: string[] = [];
   let partial = '';

@@ -84,12 +84,21 @@ describe('gpiod (libgpiod tools)', () => {
     const bin = join(root, 'gpioset');
     writeFileSync(bin, `#!/bin/sh
 if [ "$1" = "--version" ]; then echo "gpioset (libgpiod) ${version}"; exit 0; fi
-case "$*" in *99=*) echo "gpioset: error setting the GPIO line values: Invalid argument" >&2; exit 1;; esac
+case "$*" in *49=*) echo "gpioset: error setting the GPIO line values: Invalid argument" >&2; exit 1;; esac
 trap 'echo "released $*" >> ${log}; exit 0' TERM
 echo "$*" >> ${log}
 while :; do sleep 0.05; done
 `);
     chmodSync(bin, 0o755);
+    // gpioinfo as libgpiod prints it: a chip with 54 lines; any other chip is not found.
+    const info = join(root, 'gpioinfo');
+    writeFileSync(info, `#!/bin/sh
+[ "$1" = "-c" ] && shift  # v2 syntax
+case "$1" in gpiochip0|gpiochip4) ;; *) echo "gpioinfo: looking up chip $1: No such file or directory" >&2; exit 1;; esac
+echo "$1 - 54 lines:"
+i=0; while [ $i -lt 54 ]; do printf '\\tline %3d:      unnamed       unused   input  active-high \\n' $i; i=$((i+1)); done
+`);
+    chmodSync(info, 0o755);
     return { bin, log };
   }
   const calls = (log: string) => existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
@@ -132,13 +141,20 @@ while :; do sleep 0.05; done
     expect(calls(s.log)).toEqual(['--chip gpiochip4 5=1', 'released --chip gpiochip4 5=1']);
   });
 
+  it('checks the chip and line with gpioinfo at start-up', () => {
+    const s = standIn('v1.6.3');
+    expect(() => new GpiodOut('gpiochip9', 17, { bin: s.bin })).toThrow('GPIO chip gpiochip9: gpioinfo: looking up chip gpiochip9: No such file or directory');
+    expect(() => new GpiodOut('gpiochip0', 54, { bin: s.bin })).toThrow('GPIO chip gpiochip0 has 54 lines (0-53); there is no line 54');
+    expect(new GpiodOut('gpiochip0', 53, { bin: s.bin }).line).toBe(53);
+  });
+
   it('reports a holder that fails, with gpioset\'s own message', async () => {
     const s = standIn('v1.6.3');
     const errors: Error[] = [];
-    const led = new GpiodOut('gpiochip0', 99, { bin: s.bin, onError: (e) => errors.push(e) });
+    const led = new GpiodOut('gpiochip0', 49, { bin: s.bin, onError: (e) => errors.push(e) });
     await write(led, 1);
     await until(() => errors.length > 0);
-    expect(errors[0].message).toMatch(/gpioset gpiochip0 99=1 failed \(exit 1\): gpioset: error setting the GPIO line values: Invalid argument/);
+    expect(errors[0].message).toMatch(/gpioset gpiochip0 49=1 failed \(exit 1\): gpioset: error setting the GPIO line values: Invalid argument/);
   });
 
   it('says how to install the tools when gpioset is missing', () => {

@@ -6,7 +6,7 @@ import type { Platform, Store } from '../../core/types';
 import { Client } from '../../core/client';
 import { createAtTransport } from '../../transport/esp-at/index';
 import { openSerialStream } from '../../transport/serialport-stream';
-import { mqttPacketCodec } from '../mqtt-packet-codec';
+import { boardCodec } from '../../core/codec/index';
 import type { BrokerUrl } from '../url';
 import type { NodeDeviceConfig } from '../config';
 import { RunError } from './usage-error';
@@ -21,7 +21,7 @@ export async function serialClient(cfg: NodeDeviceConfig, b: BrokerUrl, options:
   const o: ClientOptions = { ...options };
   if (o.username === undefined) o.username = b.username;
   if (o.password === undefined) o.password = b.password;
-  const client = new Client(o, { platform, transport, codec: mqttPacketCodec, store });
+  const client = new Client(o, { platform, transport, codec: boardCodec, store });
   client.connect();
   return client;
 }

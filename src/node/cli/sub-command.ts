@@ -55,6 +55,7 @@ export async function runSub(argv: string[], io: CliIo): Promise<number> {
       if (count !== undefined && seen >= count) resolve(0);
     });
   });
+  done.catch(() => {}); // a failure is reported through s.connected / s.failed below
   try {
     await s.connected;
     await new Promise<void>((resolve, reject) => {

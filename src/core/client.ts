@@ -23,7 +23,7 @@ import { MemoryStore } from './memory-store';
 import { queueError } from './offline-queue';
 import { ackFor } from './inflight';
 
-interface Entry { p: any; c?: Function; d?: number }
+interface Entry { p: any; c?: Function | null; d?: number }
 type Bytes = string | Uint8Array;
 // Repeated strings, once each in the bundle.
 const PUBLISH = 'publish', SUBSCRIBE = 'subscribe', CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting',
@@ -43,16 +43,17 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     super();
     const me = this, P = deps.platform, codec = deps.codec, store = deps.store || new MemoryStore();
     const ka = o.keepalive ?? 60, K = ka * 1000, min = o.reconnectMin || 1000, max = o.reconnectMax || 30000, w = o.will;
-    let tr: Transport | null = null, timer: Timer, out: { p: Packet; c?: Function }[] = [], blocked = 0;
-    let q: Entry[] = [], resub: Entry | undefined, lastId = 0, attempt = 0, base = min, ended = 0, endAt = 0, endCb: Function | undefined;
+    let tr: Transport | null = null, timer: Timer, out: { p: Packet; c?: any }[] = [], blocked = 0;
+    let st: ClientState, up = false, q: Entry[] = [], resub: Entry | null | undefined, lastId = 0, attempt = 0, base = min, ended = 0, endAt = 0, endCb: Function | null | undefined;
     let ls = 0, lr = 0, lp = 0; // ms of the last bytes sent, last bytes received, last PINGREQ
     const subs: { [filter: string]: QoS } = {}, inQ2: { [id: string]: 1 } = {};
 
     const bytes = (x: any) => typeof x == 'string' ? utf8Encode(x) : x;
     const E = (m: string) => new Error(m);
     const oops = (e: Error) => me.emit('error', e);
-    const setState = (s: ClientState) => { me.state = s; me.connected = s == CONNECTED; };
-    const tmr = (ms: number, f?: () => void) => {
+    // State is read from locals (st, up): property names do not minify.
+    const setState = (s: ClientState) => { me.state = st = s; me.connected = up = s == CONNECTED; };
+    const tmr = (ms: number, f?: false | (() => void)) => {
       if (timer != null) P.clearTimeout(timer);
       timer = f ? P.setTimeout(f, ms) : null;
     };
@@ -84,13 +85,13 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         if (x.c) x.c(); // a QoS 0 publish completes when written
       }
     };
-    const send = (p: Packet, c?: Function) => { out.push({ p: p, c: c }); flush(); };
+    const send = (p: Packet, c?: any) => { out.push({ p: p, c: c }); flush(); };
     const ack = (cmd: string, id: number) => send({ cmd: cmd, messageId: id } as Packet);
     // Send an entry: DUP on every resend of a PUBLISH.
     const tx = (e: Entry) => {
       const p = e.p, q0 = p.cmd == PUBLISH;
       if (q0) { p.dup = !!e.d; e.d = 1; }
-      send(p, q0 && !p.qos ? e.c : undefined);
+      send(p, q0 && !p.qos && e.c);
     };
 
     const open = () => {
@@ -135,7 +136,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       me.emit('close', err);
       // A 'close' listener may have called end() (which finished already).
       if (wasEnded) finish();
-      else if (me.state == RECONNECTING) me.emit('reconnect', attempt, d);
+      else if (st == RECONNECTING) me.emit('reconnect', attempt, d);
     };
     // Closed for good: fail what waits for an answer (durable publishes stay in q and the store).
     const finish = () => {
@@ -143,14 +144,14 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       tmr(0);
       setState(CLOSED);
       q = q.filter(owed);
-      endCb = undefined;
-      waiting.forEach((x) => { const f = x.c; x.c = undefined; if (f) f(e, []); });
+      endCb = null;
+      waiting.forEach((x) => { const f = x.c; x.c = null; if (f) f(e, []); });
       me.emit('end');
       if (c) c();
     };
     // DISCONNECT when connected, then close for good.
     const fin = () => {
-      if (me.connected) send({ cmd: 'disconnect' });
+      if (up) send({ cmd: 'disconnect' });
       if (tr) drop(); else finish();
     };
     // The one per-connection tick: keepalive, and the graceful-end deadline.
@@ -164,19 +165,19 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         if (now >= endAt) return fin();
         wait = Math.min(wait, endAt - now);
       }
-      tmr(wait, wait < 1 / 0 ? tick : undefined);
+      tmr(wait, wait < 1 / 0 && tick);
     };
 
     const packet = (p: any): void => {
       const c: string = p.cmd, C = c.toUpperCase(), id = p.messageId, qos = p.qos;
-      if (!me.connected) {
+      if (!up) {
         if (c != 'connack') return violation(C + ' before CONNACK');
         if (p.returnCode) { const e = E(refusal(p.returnCode)); oops(e); return drop(e); }
         attempt = lp = 0;
         base = min;
         setState(CONNECTED);
         const filters = Object.keys(subs), all = q;
-        resub = undefined;
+        resub = null;
         if (!p.sessionPresent) {
           // No session on the broker: it will not PUBREL what it sent before, so those ids
           // are free again; and the subscriptions are restored, first.
@@ -199,7 +200,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         store.del('i' + id);
         ack('pubcomp', id);
       } else if (c != 'pingresp') {
-        const e = q.filter((x) => x.p.messageId === id)[0];
+        const e = q.find((x) => x.p.messageId === id);
         if (!e || ackFor(e.p) != c) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
         if (c == 'pubrec') {
           store.put('o' + id, e.p = { cmd: 'pubrel', messageId: id });
@@ -223,7 +224,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     };
 
     me.connect = () => {
-      if (me.state != CLOSED) return;
+      if (st != CLOSED) return;
       ended = attempt = 0;
       base = min;
       setState('connecting');
@@ -233,13 +234,13 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     me.publish = (topic, payload, opts, cb) => {
       const qos = (opts && opts.qos) || 0, b = bytes(payload);
       const err = ended ? ENDED : topicNameError(topic) || (qos > 2 ? 'QoS must be 0, 1 or 2' :
-        me.connected ? '' : qos || o.queueQoS0 ? queueError(q, o.queueMax || 100, o.queueBytes || 65536, b.length) : 'not connected');
+        up ? '' : qos || o.queueQoS0 ? queueError(q, o.queueMax || 100, o.queueBytes || 65536, b.length) : 'not connected');
       if (err) return fail(cb, err);
       const p: any = { cmd: PUBLISH, topic: topic, payload: b, qos: qos, retain: !!(opts && opts.retain), dup: false };
       const e: Entry = { p: p, c: cb };
       if (qos) store.put('o' + (p.messageId = newId()), p); // stored BEFORE it is written
-      if (qos || !me.connected) q.push(e);
-      if (me.connected) tx(e);
+      if (qos || !up) q.push(e);
+      if (up) tx(e);
     };
 
     // SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.
@@ -250,7 +251,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       if (err) return fail(cb, err);
       const e: Entry = { p: make(fs), c: cb };
       q.push(e);
-      if (me.connected) tx(e);
+      if (up) tx(e);
     };
     me.subscribe = (f, opts, cb) => request(f, cb, (fs) =>
       ({ cmd: SUBSCRIBE, messageId: newId(), subscriptions: fs.map((t) => ({ topic: t, qos: (opts && opts.qos) || 0 })) }));
@@ -262,7 +263,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     me.end = (force, cb) => {
       ended = 1;
       if (cb) endCb = cb;
-      if (!force && me.connected && q.some(owed)) { endAt = P.now() + (o.endTimeout || 5000); tick(); }
+      if (!force && up && q.some(owed)) { endAt = P.now() + (o.endTimeout || 5000); tick(); }
       else fin();
     };
 

@@ -11,19 +11,19 @@ export function topicNameError(t: string): string {
 }
 
 export function topicFilterError(f: string): string {
+  // Misplaced: a wildcard next to anything but '/', or anything after '#'.
   return common(f, 'topic filter') ||
-    (f.split('/').some((l, i, a) => /[+#]/.test(l) && l != '+' && (l != '#' || i < a.length - 1))
-      ? 'topic filter "' + f + '": + and # must be whole levels, # the last' : '');
+    (/[^/][+#]|[+#][^/]|#./.test(f) ? 'topic filter "' + f + '": + and # must be whole levels, # the last' : '');
 }
 
 /** Does a (valid) filter match a (valid) topic name? Leading wildcards do not match $-topics. */
 export function topicMatches(filter: string, topic: string): boolean {
   if (topic.charAt(0) == '$' && /^[+#]/.test(filter)) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] == '#') return true;
-    if (i >= t.length || (f[i] != '+' && f[i] != t[i])) return false;
+  const f = filter.split('/'), t = topic.split('/');
+  for (let i = 0; f[i] != '#'; i++) {
+    // One of them ran out: a match only if both did.
+    if (i == f.length || i == t.length) return f.length == t.length;
+    if (f[i] != '+' && f[i] != t[i]) return false;
   }
-  return f.length == t.length;
+  return true;
 }

@@ -36,7 +36,7 @@ const dbTime = (dir: string) => { try { return statSync(`${dir}/mosquitto.db`).m
 /** Freeze the link, have mosquitto save its database (SIGUSR1), then SIGKILL it. */
 async function killAfterSave(m: Mosquitto, proxy: TcpProxy): Promise<void> {
   proxy.pause();
-  await sleep(300); // mosquitto handles what it already received
+  await sleep(50); // mosquitto handles what it already received
   const before = dbTime(m.dir);
   m.proc.kill('SIGUSR1');
   await until(() => dbTime(m.dir) !== before, 'mosquitto to save its database', 5000, 5);

@@ -121,7 +121,10 @@ export function interopScenarios(name: string, start: () => Promise<BrokerUnderT
     pub.on('close', () => closes++);
     await nextEvent(pub, 'connect');
     const sent = ['a', 'b', 'c', 'd', 'e'];
-    for (const s of sent) await publishP(pub, topic, s, { qos: 2 });
+    // Bounded, so a client stuck on the broker's answer fails here and says why.
+    const within = (p: Promise<void>, what: string) => Promise.race([p, new Promise<void>((_, rej) => setTimeout(() =>
+      rej(new Error(`${what} did not complete in 5 s; link drops: ${closes}; client errors: ${errors.slice(0, 3).map((e) => e.message).join(' | ')}`)), 5000))]);
+    for (const s of sent) await within(publishP(pub, topic, s, { qos: 2 }), `QoS 2 publish "${s}"`);
     await until(() => got.length >= sent.length, 'the QoS 2 messages', 10_000);
     await sleep(300); // a duplicate, if any, would arrive now
     expect(got.map((g) => g.payload)).toEqual(sent);

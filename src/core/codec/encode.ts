@@ -25,14 +25,14 @@ export function encode(packet: Packet): Uint8Array {
   let h = t << 4, n = 0, x;
   A = [];
   if (t == 1) {
+    // Protocol name and level, then the connect flags (x[1]), set as the fields are added.
     field('MQTT');
-    A.push([4, (p.username != null ? 128 : 0) | (p.password != null ? 64 : 0) |
-      (w ? 4 | w.qos << 3 | (w.retain ? 32 : 0) : 0) | (p.clean ? 2 : 0)]);
+    A.push(x = [4, p.clean ? 2 : 0]);
     u16(p.keepalive);
     field(p.clientId);
-    if (w) { field(w.topic); field(w.payload); }
-    if (p.username != null) field(p.username);
-    if (p.password != null) field(p.password);
+    if (w) { x[1] |= 4 | w.qos << 3 | (w.retain ? 32 : 0); field(w.topic); field(w.payload); }
+    if (p.username != null) { x[1] |= 128; field(p.username); }
+    if (p.password != null) { x[1] |= 64; field(p.password); }
   } else if (t == 3) {
     h |= (p.dup ? 8 : 0) | p.qos << 1 | (p.retain ? 1 : 0);
     field(p.topic);

@@ -46,51 +46,49 @@ export const str: Check = (v) => isS(v) && v.length > 0 && v.length < 65536 ? ''
 /** Any string, also empty (passwords, client ids). */
 export const anyStr: Check = (v) => isS(v) ? '' : 'a string';
 export const bool: Check = (v) => typeof v == 'boolean' ? '' : 'true or false';
-const qos: Check = (v) => v === 0 || v === 1 || v === 2 ? '' : '0, 1 or 2';
 export function num(min: number, max: number, int: boolean): Check {
   return (v) => typeof v == 'number' && v >= min && v <= max && (!int || v % 1 == 0) ? '' : (int ? 'an integer' : 'a number') + ' from ' + min + ' to ' + max;
 }
-const cmd = (v: any) => v == 'on' || v == 'off' || v == 'toggle';
 
 // Built from JSON text: minifiers turn quoted keys into bare identifiers, and the board's
 // parser refuses non-ASCII identifiers ("Got ?[231] expected ID").
 export const SEED_PHRASES: { [phrase: string]: Command } = JSON.parse('{"现在天黑了":"on","现在天亮了":"off"}');
 
-export const deviceSchema: Schema = {
-  id: [undefined, (v) => isS(v) && v.length < 65 && /^[A-Za-z0-9_.-]+$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'"],
-  base: [undefined, (v) => isS(v) && !topicNameError(v) && v.charAt(v.length - 1) != '/' ? '' : 'a topic name without + or # (and no trailing /)'],
-  broker: ['mqtt://127.0.0.1:1883', (v) => isS(v) && /^(mqtts|mqtt|tcp|ssl|tls):\/\/[^\s\/]+\/*$/.test(v) ? '' : 'a URL mqtt://[user[:password]@]host[:port] or mqtts://…'],
-  username: [undefined, str],
-  password: [undefined, anyStr],
-  clientId: [undefined, (v) => isS(v) && v.length < 65536 ? '' : 'a string of up to 65535 characters'],
-  keepalive: [60, num(0, 65535, true)],
-  clean: [true, bool],
-  command: ['lightChange', (v) => isS(v) && !topicFilterError(v) ? '' : 'a topic filter (+ and # only as whole levels)'],
-  commandQos: [1, qos],
-  sensorQos: [1, qos],
-  interval: [10, num(0.1, 86400, false)],
-  queue: [100, num(1, 100000, true)],
-  phrases: [SEED_PHRASES, (v) => {
-    let ok = v && typeof v == 'object' && !(v instanceof Array);
-    for (const k in v) ok = ok && k.trim() && cmd(v[k]);
-    return ok ? '' : 'an object {"phrase": "on", "off" or "toggle"}';
-  }],
-  led: ['sim', str],
-  sensors: [['sim'], (v) => v instanceof Array && v.every((s: unknown) => !str(s)) ? '' : 'a list of sensor names'],
-};
-
-/** How a value is shown in an error: JSON, except secrets. */
-export function shown(field: string, v: unknown): string {
-  if (/pass/i.test(field)) return '(hidden)';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + '...' : s;
+// Built per call, not held: on a board a standing table of checks costs ~150 variables.
+function schema(): Schema {
+  const qos: Check = (v) => v === 0 || v === 1 || v === 2 ? '' : '0, 1 or 2';
+  return {
+    id: [undefined, (v) => isS(v) && v.length < 65 && /^[A-Za-z0-9_.-]+$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'"],
+    base: [undefined, (v) => isS(v) && !topicNameError(v) && v.slice(-1) != '/' ? '' : 'a topic name without + or # (and no trailing /)'],
+    broker: ['mqtt://127.0.0.1:1883', (v) => isS(v) && /^(mqtts|mqtt|tcp|ssl|tls):\/\/[^\s\/]+\/*$/.test(v) ? '' : 'a URL mqtt://[user[:password]@]host[:port] or mqtts://…'],
+    username: [undefined, str],
+    password: [undefined, anyStr],
+    clientId: [undefined, (v) => isS(v) && v.length < 65536 ? '' : 'a string of up to 65535 characters'],
+    keepalive: [60, num(0, 65535, true)],
+    clean: [true, bool],
+    command: ['lightChange', (v) => isS(v) && !topicFilterError(v) ? '' : 'a topic filter (+ and # only as whole levels)'],
+    commandQos: [1, qos],
+    sensorQos: [1, qos],
+    interval: [10, num(0.1, 86400, false)],
+    queue: [100, num(1, 100000, true)],
+    phrases: [SEED_PHRASES, (v) => {
+      let ok = v && typeof v == 'object' && !(v instanceof Array);
+      for (const k in v) ok = ok && k.trim() && (v[k] == 'on' || v[k] == 'off' || v[k] == 'toggle');
+      return ok ? '' : 'an object {"phrase": "on", "off" or "toggle"}';
+    }],
+    led: ['sim', str],
+    sensors: [['sim'], (v) => v instanceof Array && v.every((s: unknown) => !str(s)) ? '' : 'a list of sensor names'],
+  };
 }
+export const deviceSchema: Schema = /* @__PURE__ */ schema();
 
 /** A refused value. Fields for callers that re-label it (e.g. as a CLI flag). */
 export interface ConfigError extends Error { field: string; value: string; allowed: string }
 
 export function configError(field: string, v: unknown, allowed: string): ConfigError {
-  const value = shown(field, v);
+  // The value as JSON (cut when long), never a secret.
+  let value = JSON.stringify(v);
+  value = /pass/i.test(field) ? '(hidden)' : value === undefined ? '' + v : value.length > 80 ? value.slice(0, 77) + '...' : value;
   const e = new Error('bad config "' + field + '": ' + value + ' (allowed: ' + allowed + ')') as ConfigError;
   e.field = field; e.value = value; e.allowed = allowed;
   return e;
@@ -101,17 +99,16 @@ export function configError(field: string, v: unknown, allowed: string): ConfigE
  * ConfigError for the first bad or unknown field. `extra`: fields a target adds (serial, pin…).
  */
 export function validateConfig(raw: { [k: string]: unknown }, extra?: Schema): DeviceConfig {
-  const schema: Schema = Object.assign({}, deviceSchema, extra || {});
-  if (!raw || typeof raw != 'object') throw configError('(config)', raw, 'an object');
+  const all: Schema = Object.assign(schema(), extra || {});
   const out: { [k: string]: unknown } = {};
-  for (const k in raw) {
-    if (!schema[k]) throw configError(k, raw[k], 'a known field: ' + Object.keys(schema).join(', '));
-  }
-  for (const k in schema) {
-    let v = raw[k];
-    if (v === undefined) v = k == 'base' && raw.id !== undefined ? 'glowmq/' + raw.id : k == 'clientId' ? raw.id : schema[k][0];
-    if (v === undefined) { if (k == 'id') throw configError(k, v, schema[k][1](v)); continue; }
-    const allowed = schema[k][1](v);
+  let k: string, v: unknown, allowed: string;
+  if (!raw || typeof raw != 'object') throw configError('(config)', raw, 'an object');
+  for (k in raw) if (!all[k]) throw configError(k, raw[k], 'a known field: ' + Object.keys(all).join(', '));
+  for (k in all) {
+    v = raw[k];
+    if (v === undefined) v = k == 'base' && raw.id !== undefined ? 'glowmq/' + raw.id : k == 'clientId' ? raw.id : all[k][0];
+    if (v === undefined && k != 'id') continue; // optional, no default
+    allowed = all[k][1](v);
     if (allowed) throw configError(k, v, allowed);
     out[k] = v;
   }

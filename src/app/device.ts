@@ -1,6 +1,8 @@
 // The device application (architecture.md, "The device contract"): keeps the LED in step
 // with commands, publishes its state, sensor readings and its own status. Identical on
 // every target; it sees only an MqttClient, a DigitalOut, Sensors and a Platform.
+// Few closures, made once: on a board every function object costs memory (variables), and
+// one per publish would pile up with the offline queue.
 import type { ClientOptions, MqttClient } from '../core/client-options';
 import type { Platform, QoS } from '../core/types';
 import type { DigitalOut, Sensor } from '../hal/types';
@@ -24,75 +26,71 @@ export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
   };
 }
 
-const HELP = ' (expected on/off/toggle, 1/0, true/false, {"state":"on"} or a phrase)';
-
 export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig, platform: Platform): Device {
-  const base = cfg.base;
-  const seq = hw.sensors.map(() => 0);
-  let timer: unknown;
-  let stopped = false;
+  const base = cfg.base, led = hw.led, seq: number[] = [];
+  let timer: unknown, stopped = false;
   const log = (level: 'info' | 'warn' | 'debug', m: string) => { if (platform.log) platform.log(level, m); };
-  const pub = (topic: string, payload: string, qos: QoS, retain: boolean) =>
-    client.publish(base + topic, payload, { qos: qos, retain: retain }, (e) => { if (e && !stopped) log('warn', 'publish to ' + base + topic + ' failed: ' + e.message); });
-  const report = (m: string) => {
-    log('warn', m);
-    client.publish(base + '/errors', JSON.stringify({ error: m, ts: Date.now() }), { qos: 0 }, () => {});
+  // One callback for every publish (the failure names its cause; the topic is not kept).
+  const done = (e?: Error) => { if (e && !stopped) log('warn', 'publish failed: ' + e.message); };
+  /** qos -1: a report on <base>/errors (QoS 0, also logged). */
+  const pub = (topic: string, payload: string, qos: number) => {
+    if (qos < 0) {
+      log('warn', payload);
+      payload = JSON.stringify({ error: payload, ts: Date.now() });
+      qos = 0;
+    }
+    client.publish(base + topic, payload, { qos: qos as QoS, retain: topic == '/status' || topic == '/light/state' }, done);
   };
-  const state = () => hw.led.read() ? 'on' : 'off';
-
   const onConnect = () => {
-    pub('/status', 'online', 1, true);
-    pub('/light/state', state(), 1, true);
+    pub('/status', 'online', 1);
+    pub('/light/state', led.read() ? 'on' : 'off', 1);
   };
   const onMessage = (topic: string, payload: Uint8Array) => {
     if (!topicMatches(cfg.command, topic)) return;
-    const text = utf8Decode(payload);
-    const c = parseCommand(payload, cfg.phrases);
+    const text = utf8Decode(payload), c = parseCommand(payload, cfg.phrases);
     const shown = text === null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
-    if (!c) { report('unknown command on ' + topic + ': ' + shown + HELP); return; }
-    const v = c == 'toggle' ? (hw.led.read() ? 0 : 1) : c == 'on' ? 1 : 0;
-    hw.led.write(v, (err) => {
-      if (err) { report('LED: ' + err.message); return; }
+    if (!c) return pub('/errors', 'unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle, 1/0, true/false, {"state":"on"} or a phrase)', -1);
+    const v = c == 'toggle' ? led.read() ^ 1 : c == 'on' ? 1 : 0;
+    led.write(v as 0 | 1, (err) => {
+      if (err) return pub('/errors', 'LED: ' + err.message, -1);
       log('info', 'LED ' + (v ? 'on' : 'off') + ' <- ' + topic + ' ' + shown);
-      pub('/light/state', v ? 'on' : 'off', 1, true);
+      pub('/light/state', v ? 'on' : 'off', 1);
     });
   };
   const tick = () => {
     timer = platform.setTimeout(tick, cfg.interval * 1000);
     hw.sensors.forEach((s, i) => s.read((err, value) => {
       if (stopped) return;
-      if (err || typeof value != 'number' || !isFinite(value)) { report('sensor ' + s.name + ': ' + (err ? err.message : 'no value')); return; }
-      const body = JSON.stringify({ value: value, unit: s.unit, ts: Date.now(), seq: seq[i]++ });
+      if (err || typeof value != 'number' || !isFinite(value)) return pub('/errors', 'sensor ' + s.name + ': ' + (err ? err.message : 'no value'), -1);
+      const body = JSON.stringify({ value: value, unit: s.unit, ts: Date.now(), seq: seq[i] = (seq[i] + 1) || 0 });
       log('debug', 'reading ' + s.name + ' ' + body);
       // QoS 1 by default: queued by the client while offline, in order.
-      pub('/sensors/' + s.name, body, cfg.sensorQos, false);
+      pub('/sensors/' + s.name, body, cfg.sensorQos);
     }));
   };
 
   client.on('connect', onConnect);
   client.on('message', onMessage);
   client.subscribe(cfg.command, { qos: cfg.commandQos }, (e) => {
-    if (e) { if (!stopped) log('warn', 'subscribe ' + cfg.command + ' failed: ' + e.message); }
-    else log('info', 'subscribed to ' + cfg.command + ' (QoS ' + cfg.commandQos + ')');
+    if (!e) log('info', 'subscribed to ' + cfg.command + ' (QoS ' + cfg.commandQos + ')');
+    else if (!stopped) log('warn', 'subscribe ' + cfg.command + ' failed: ' + e.message);
   });
   if (client.connected) onConnect();
   tick();
 
   return {
     stop: (cb) => {
-      let called = false;
-      let guard: unknown;
-      const done = () => { if (!called) { called = true; platform.clearTimeout(guard); if (cb) cb(); } };
-      if (stopped) { done(); return; }
+      let called = false, guard: unknown;
+      const fin = () => { if (!called) { called = true; platform.clearTimeout(guard); if (cb) cb(); } };
+      if (stopped) return fin();
       stopped = true;
       platform.clearTimeout(timer);
       client.off('connect', onConnect);
       client.off('message', onMessage);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
-      if (client.connected) {
-        client.publish(base + '/status', 'offline', { qos: 1, retain: true }, () => done());
-        if (!called) guard = platform.setTimeout(done, 3000); // no PUBACK: stop anyway
-      } else done();
+      if (!client.connected) return fin();
+      client.publish(base + '/status', 'offline', { qos: 1, retain: true }, fin);
+      if (!called) guard = platform.setTimeout(fin, 3000); // no PUBACK: stop anyway
     },
   };
 }

@@ -9,11 +9,13 @@
 // (older) go before those queued offline (newer). QoS 1/2 entries are put in the Store before
 // they are written, under 'o' + packet id; inbound QoS 2 ids awaiting PUBREL under 'i' + id.
 // One timer serves every state: connect timeout, keepalive tick and graceful-end deadline,
-// reconnect delay.
+// reconnect delay. Packet types are numbers here (N[t] is the cmd, MQTT 3.1.1 §2.2.1):
+// 1 CONNECT, 2 CONNACK, 3 PUBLISH, 4 PUBACK, 5 PUBREC, 6 PUBREL, 7 PUBCOMP, 8 SUBSCRIBE,
+// 9 SUBACK, 10 UNSUBSCRIBE, 11 UNSUBACK, 12 PINGREQ, 13 PINGRESP, 14 DISCONNECT.
 import type { Callback, ClientDeps, ClientEvents, ClientOptions, ClientState, MqttClient, PublishOptions, SubscribeCallback, SubscribeOptions } from './client-options';
 import type { Packet, QoS, Timer, Transport } from './types';
 import { Emitter } from './emitter';
-import { utf8Encode } from './utf8';
+import { toBytes as bytes } from './utf8';
 import { topicFilterError, topicNameError } from './topic';
 import { backoff } from './backoff';
 import { nextId } from './packet-ids';
@@ -22,11 +24,12 @@ import { refusal } from './connack';
 import { MemoryStore } from './memory-store';
 import { queueError } from './offline-queue';
 import { ackFor } from './inflight';
+import { NAMES as N } from './codec/names';
 
 interface Entry { p: any; c?: Function | null; d?: number }
 type Bytes = string | Uint8Array;
 // Repeated strings, once each in the bundle.
-const PUBLISH = 'publish', SUBSCRIBE = 'subscribe', CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting',
+const PUBLISH = N[3], CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting',
   ENDED = 'client ended', LOST = 'connection closed';
 
 export class Client extends Emitter<ClientEvents> implements MqttClient {
@@ -48,7 +51,6 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     let ls = 0, lr = 0, lp = 0; // ms of the last bytes sent, last bytes received, last PINGREQ
     const subs: { [filter: string]: QoS } = {}, inQ2: { [id: string]: 1 } = {};
 
-    const bytes = (x: any) => typeof x == 'string' ? utf8Encode(x) : x;
     const E = (m: string) => new Error(m);
     const oops = (e: Error) => me.emit('error', e);
     // State is read from locals (st, up): property names do not minify.
@@ -63,8 +65,8 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const owed = (e: Entry) => e.p.messageId && e.p.cmd.charAt(0) == 'p';
 
     me.clientId = o.clientId || 'glowmq_' + ('0000000' + (P.random() * 4294967296 >>> 0).toString(16)).slice(-8);
-    const connectPacket: Packet = {
-      cmd: 'connect', clientId: me.clientId, clean: o.clean !== false, keepalive: ka, username: o.username,
+    const connectPacket: any = {
+      cmd: N[1], clientId: me.clientId, clean: o.clean !== false, keepalive: ka, username: o.username,
       password: bytes(o.password), will: w && { topic: w.topic, payload: bytes(w.payload), qos: w.qos || 0, retain: !!w.retain },
     };
 
@@ -86,7 +88,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       }
     };
     const send = (p: Packet, c?: any) => { out.push({ p: p, c: c }); flush(); };
-    const ack = (cmd: string, id: number) => send({ cmd: cmd, messageId: id } as Packet);
+    const ack = (t: number, id: number) => send({ cmd: N[t], messageId: id } as Packet);
     // Send an entry: DUP on every resend of a PUBLISH.
     const tx = (e: Entry) => {
       const p = e.p, q0 = p.cmd == PUBLISH;
@@ -111,17 +113,20 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       } catch (e) { if (tr === t) { tr = null; down(e as Error); } } // Espruino's net throws on a refused connect
     };
     // We close the link ourselves.
-    const drop = (err?: Error) => {
+    const drop = (err?: Error, bad?: number) => {
       const t = tr;
       tr = null;
       if (t) t.close();
-      down(err);
+      down(err, bad);
     };
-    const violation = (m: string) => { const e = E('protocol violation: ' + m); oops(e); drop(e); };
+    const violation = (m: string) => { const e = E('protocol violation: ' + m); oops(e); drop(e, 1); };
     // The link is gone: fail unwritten QoS 0, then reconnect after a backoff, or stay closed.
-    const down = (err?: Error) => {
+    const down = (err?: Error, bad?: number) => {
       const unsent = out, wasEnded = ended, again = !ended && o.reconnect !== false;
       let d = 0;
+      // A link that came up resets the backoff, unless the broker broke the protocol on it:
+      // one that does so after every CONNACK must not be hot-looped.
+      if (up && !bad) { attempt = 0; base = min; }
       out = [];
       q = q.filter((e) => e !== resub);
       tmr(0);
@@ -151,16 +156,16 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     };
     // DISCONNECT when connected, then close for good.
     const fin = () => {
-      if (up) send({ cmd: 'disconnect' });
+      if (up) send({ cmd: N[14] } as Packet);
       if (tr) drop(); else finish();
     };
     // The one per-connection tick: keepalive, and the graceful-end deadline.
     const tick = (): void => {
       const now = P.now();
       let wait = K ? keepalive(now, K, ls, lr, lp) : 1 / 0;
-      if (wait < 0) return drop(E('no answer from the broker for ' + (now - lr) / 1000 + ' s (keepalive ' + ka + ' s)'));
+      if (wait < 0) return drop(E('no answer from the broker for ' + Math.round((now - lr) / 100) / 10 + ' s (keepalive ' + ka + ' s)'));
       // (ls too: a PINGREQ held back by back-pressure must not make the next tick due at once)
-      if (!wait) { lp = ls = now; send({ cmd: 'pingreq' }); wait = keepalive(now, K, ls, lr, lp); }
+      if (!wait) { lp = ls = now; send({ cmd: N[12] } as Packet); wait = keepalive(now, K, ls, lr, lp); }
       if (ended) {
         if (now >= endAt) return fin();
         wait = Math.min(wait, endAt - now);
@@ -169,12 +174,11 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     };
 
     const packet = (p: any): void => {
-      const c: string = p.cmd, C = c.toUpperCase(), id = p.messageId, qos = p.qos;
+      const c: string = p.cmd, C = c.toUpperCase(), t = N.indexOf(c), id = p.messageId, qos = p.qos;
       if (!up) {
-        if (c != 'connack') return violation(C + ' before CONNACK');
+        if (t != 2) return violation(C + ' before CONNACK');
         if (p.returnCode) { const e = E(refusal(p.returnCode)); oops(e); return drop(e); }
-        attempt = lp = 0;
-        base = min;
+        lp = 0;
         setState(CONNECTED);
         const filters = Object.keys(subs), all = q;
         resub = null;
@@ -182,32 +186,35 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
           // No session on the broker: it will not PUBREL what it sent before, so those ids
           // are free again; and the subscriptions are restored, first.
           Object.keys(inQ2).forEach((k) => { delete inQ2[k]; store.del('i' + k); });
-          if (filters.length) all.unshift(resub = { p: { cmd: SUBSCRIBE, messageId: newId(), subscriptions: filters.map((f) => ({ topic: f, qos: subs[f] })) } });
+          if (filters.length) all.unshift(resub = { p: { cmd: N[8], messageId: newId(), subscriptions: filters.map((f) => ({ topic: f, qos: subs[f] })) } });
         }
         q = all.filter((e) => e.p.qos || e.p.cmd != PUBLISH); // a QoS 0 publish leaves once written
         all.forEach(tx);
         tick();
         me.emit('connect', { sessionPresent: !!p.sessionPresent });
-      } else if (c == PUBLISH) {
+      } else if (t == 3) {
         // QoS 2 is delivered once: its id is remembered (durably) until PUBREL.
         if (qos < 2 || !inQ2[id]) {
           if (qos > 1) { inQ2[id] = 1; store.put('i' + id, {}); }
           me.emit('message', p.topic, p.payload, p);
         }
-        if (qos) ack(qos > 1 ? 'pubrec' : 'puback', id);
-      } else if (c == 'pubrel') {
+        if (qos) ack(3 + qos, id); // PUBACK / PUBREC
+      } else if (t == 6) {
         delete inQ2[id];
         store.del('i' + id);
-        ack('pubcomp', id);
-      } else if (c != 'pingresp') {
-        const e = q.find((x) => x.p.messageId === id);
-        if (!e || ackFor(e.p) != c) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
-        if (c == 'pubrec') {
-          store.put('o' + id, e.p = { cmd: 'pubrel', messageId: id });
+        ack(7, id);
+      } else if (t != 13) {
+        const e = q.find((x) => x.p.messageId === id), a = e && ackFor(e.p);
+        // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
+        // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
+        if (!a || (a != t && !(t == 4 && a == 5) && !(t == 5 && a == 7))) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
+        if (t == 4 && a == 5 && P.log) P.log('warn', 'the broker answered a QoS 2 publish with PUBACK (it downgrades QoS 2 to 1)');
+        if (t == 5) { // PUBREC: the entry becomes its PUBREL
+          store.put('o' + id, e.p = { cmd: N[6], messageId: id });
           return tx(e);
         }
         q = q.filter((x) => x !== e);
-        if (c == 'suback') {
+        if (t == 9) {
           const refused: string[] = [], g = p.granted;
           const res = e.p.subscriptions.map((s: { topic: string }, i: number) => {
             if (g[i] & 128) refused.push(s.topic); else subs[s.topic] = g[i];
@@ -216,7 +223,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
           const er = refused.length ? E('subscription refused: ' + refused.join(', ')) : undefined;
           if (e.c) e.c(er, res); else if (er) oops(er);
         } else {
-          if (c != 'unsuback') store.del('o' + id);
+          if (t != 11) store.del('o' + id);
           if (e.c) e.c();
         }
         if (ended && !q.some(owed)) fin();
@@ -244,7 +251,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     };
 
     // SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.
-    const request = (f: string | string[], cb: Function | undefined, make: (fs: string[]) => Packet) => {
+    const request = (f: string | string[], cb: Function | undefined, make: (fs: string[]) => any) => {
       const fs = typeof f == 'string' ? [f] : f;
       let err = ended ? ENDED : fs.length ? '' : 'no topic filter';
       fs.forEach((t) => { err = err || topicFilterError(t); });
@@ -254,10 +261,10 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       if (up) tx(e);
     };
     me.subscribe = (f, opts, cb) => request(f, cb, (fs) =>
-      ({ cmd: SUBSCRIBE, messageId: newId(), subscriptions: fs.map((t) => ({ topic: t, qos: (opts && opts.qos) || 0 })) }));
+      ({ cmd: N[8], messageId: newId(), subscriptions: fs.map((t) => ({ topic: t, qos: (opts && opts.qos) || 0 })) }));
     me.unsubscribe = (f, cb) => request(f, cb, (fs) => {
       fs.forEach((t) => { delete subs[t]; });
-      return { cmd: 'unsubscribe', messageId: newId(), unsubscriptions: fs };
+      return { cmd: N[10], messageId: newId(), unsubscriptions: fs };
     });
 
     me.end = (force, cb) => {

@@ -4,10 +4,7 @@ export class Emitter<E> {
   declare l: { [ev: string]: Function[] };
   constructor() { this.l = {}; }
   on<K extends keyof E & string>(ev: K, fn: E[K]): void { this.l[ev] = (this.l[ev] || []).concat(fn as Function); }
-  off<K extends keyof E & string>(ev: K, fn: E[K]): void {
-    const a = this.l[ev];
-    if (a) this.l[ev] = a.filter((f) => f !== (fn as unknown));
-  }
+  off<K extends keyof E & string>(ev: K, fn: E[K]): void { this.l[ev] = (this.l[ev] || []).filter((f) => f !== (fn as unknown)); }
   emit(ev: keyof E & string, a?: unknown, b?: unknown, c?: unknown): void {
     (this.l[ev] || []).forEach((f) => f(a, b, c));
   }

@@ -11,9 +11,10 @@ export function topicNameError(t: string): string {
 }
 
 export function topicFilterError(f: string): string {
-  // Misplaced: a wildcard next to anything but '/', or anything after '#'.
+  // Misplaced: a wildcard next to anything but '/', or anything after '#'. ('\/': the board's
+  // lexer ends a regular expression at a bare '/', even inside [...].)
   return common(f, 'topic filter') ||
-    (/[^/][+#]|[+#][^/]|#./.test(f) ? 'topic filter "' + f + '": + and # must be whole levels, # the last' : '');
+    (/[^\/][+#]|[+#][^\/]|#./.test(f) ? 'topic filter "' + f + '": + and # must be whole levels, # the last' : '');
 }
 
 /** Does a (valid) filter match a (valid) topic name? Leading wildcards do not match $-topics. */

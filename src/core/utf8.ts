@@ -16,6 +16,11 @@ export function utf8Encode(s: string): Uint8Array {
   return new Uint8Array(out);
 }
 
+// Text as bytes (UTF-8); anything else as it is. Payloads and passwords may be either.
+export function toBytes(v: any): any {
+  return typeof v == 'string' ? utf8Encode(v) : v;
+}
+
 declare const E: { asUTF8?(s: string): string; toString(u: Uint8Array): string };
 
 /** Decodes UTF-8; returns null for malformed input (overlong, surrogates, truncated, > U+10FFFF). */
@@ -32,10 +37,13 @@ export function utf8Decode(b: Uint8Array): string | null {
       if ((b[i] & 192) != 128) return null;
       c = c << 6 | b[i++] & 63;
     }
-    // Overlong (fewer bytes would do), a surrogate, or beyond U+10FFFF.
-    if (c < [0, 128, 2048, 65536][n] || c > 1114111 || c >> 11 == 27) return null;
+    // Overlong (c < 2048 for 3 bytes, < 65536 for 4; 2 bytes never are: C0/C1 are refused above),
+    // a surrogate (D800–DFFF), or beyond U+10FFFF.
+    if (n > 1 && !(c >> 5 * n + 1) || c > 1114111 || c >> 11 == 27) return null;
     if (c > 255) wide = 1;
-    s += c < 65536 ? String.fromCharCode(c) : String.fromCharCode(55232 + (c >> 10), 56320 + (c & 1023));
+    // Above U+FFFF: a surrogate pair, 0xD800 + ((c - 0x10000) >> 10) and 0xDC00 + (c & 1023).
+    if (c > 65535) { s += String.fromCharCode(55232 + (c >> 10)); c = 56320 + (c & 1023); }
+    s += String.fromCharCode(c);
   }
   // Espruino's String.fromCharCode is byte-wide (0x73b0 → 0xb0): text beyond Latin-1 is built by E.asUTF8.
   return wide && typeof E != 'undefined' && E.asUTF8 ? E.asUTF8(E.toString(b)) : s;

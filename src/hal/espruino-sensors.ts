@@ -7,13 +7,13 @@ declare const process: { memory(): { free: number } };
 
 /** By config name; throws for a name the board does not have. */
 export function espruinoSensor(name: string): Sensor {
-  const f = name == 'temperature' ? () => E.getTemperature() : name == 'free' ? () => process.memory().free : null;
-  if (!f) throw new Error('bad config "sensors": "' + name + '" (allowed: temperature, free)');
+  const free = name == 'free';
+  if (!free && name != 'temperature') throw new Error('bad config "sensors": "' + name + '" (allowed: temperature, free)');
   return {
-    name: name, unit: name == 'free' ? 'vars' : '°C',
+    name: name, unit: free ? 'vars' : '°C',
     read: (cb) => {
       let v = NaN;
-      try { v = f(); } catch { /* NaN: reported below */ }
+      try { v = free ? process.memory().free : E.getTemperature(); } catch { /* NaN: reported below */ }
       if (isNaN(v)) cb(new Error('no reading from ' + name));
       else cb(undefined, Math.round(v * 100) / 100);
     },

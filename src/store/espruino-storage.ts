@@ -4,6 +4,7 @@
 // (default 0: after the current task, so a burst of publishes costs one flash write); an
 // E.on('kill') hook (reset(), load(), save()) flushes what is still pending, so a soft
 // reset loses nothing accepted. A power cut can lose the last `delay` ms.
+// Few function objects (each costs board memory): put and del are one function.
 import type { Platform, Store, StoredRecord, Timer } from '../core/types';
 
 declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array; on(ev: string, fn: () => void): void };
@@ -14,19 +15,14 @@ export interface EspruinoStorage {
   erase(name: string): void;
 }
 
-function enc(v: any): any {
-  if (v instanceof Uint8Array) return { $u8: E.toString(v) };
+/** A deep copy; Uint8Array → {$u8} (to flash), or back when `back`. */
+function copy(v: any, back?: number): any {
+  if (!back && v instanceof Uint8Array) return { $u8: E.toString(v) };
   if (v && typeof v == 'object') {
+    if (back && typeof v.$u8 == 'string') return E.toUint8Array(v.$u8);
     const o: any = v instanceof Array ? [] : {};
-    for (const k in v) o[k] = enc(v[k]);
+    for (const k in v) o[k] = copy(v[k], back);
     return o;
-  }
-  return v;
-}
-function dec(v: any): any {
-  if (v && typeof v == 'object') {
-    if (typeof v.$u8 == 'string') return E.toUint8Array(v.$u8);
-    for (const k in v) v[k] = dec(v[k]);
   }
   return v;
 }
@@ -43,22 +39,22 @@ export function espruinoStore(storage: EspruinoStorage, file: string, p: Platfor
     if (recs.length) storage.writeJSON(file, recs);
     else storage.erase(file);
   };
-  const dirty = () => { if (timer === undefined) timer = p.setTimeout(flush, delay); };
-  const find = (k: string) => recs.findIndex((r) => r[0] == k);
+  /** put (v given) or del (v undefined). */
+  const set = (k: string, v?: StoredRecord) => {
+    let i = 0;
+    while (i < recs.length && recs[i][0] != k) i++;
+    if (v) recs[i] = [k, copy(v)];
+    else if (i < recs.length) recs.splice(i, 1);
+    else return;
+    if (timer === undefined) timer = p.setTimeout(flush, delay);
+  };
   E.on('kill', flush);
   return {
-    put: (k, v) => {
-      const i = find(k), r = [k, enc(v)];
-      if (i < 0) recs.push(r); else recs[i] = r;
-      dirty();
-    },
-    del: (k) => {
-      const i = find(k);
-      if (i >= 0) { recs.splice(i, 1); dirty(); }
-    },
+    put: set,
+    del: set,
     all: () => {
       const o: { [k: string]: StoredRecord } = {};
-      recs.forEach((r) => { o[r[0]] = dec(enc(r[1])); });
+      for (let i = 0; i < recs.length; i++) o[recs[i][0]] = copy(recs[i][1], 1);
       return o;
     },
   };

@@ -16,9 +16,10 @@ export interface EspruinoSocket {
 export interface EspruinoNet { connect(o: { host: string; port: number }, cb: () => void): EspruinoSocket }
 
 export function espruinoNetTransport(net: EspruinoNet, host: string, port: number): TransportFactory {
+  const at = host + ':' + port + ': ';
   return (): Transport => {
     let h: TransportHandlers, sock: EspruinoSocket | undefined, done = false, why: Error | undefined, n = 0;
-    const fail = (m: string) => new Error(host + ':' + port + ': ' + m);
+    // Also the transport's close(): no reason then (a later socket event finds done set).
     const close = (e?: Error) => {
       if (done) return;
       done = true;
@@ -33,20 +34,20 @@ export function espruinoNetTransport(net: EspruinoNet, host: string, port: numbe
         try {
           sock = net.connect({ host: host, port: port }, () => { if (!done) h.onOpen(); });
         } catch (e) {
-          setTimeout(() => close(fail('connect failed: ' + ((e as Error).message || e))), 0);
+          setTimeout(() => close(new Error(at + 'connect failed: ' + ((e as Error).message || e))), 0);
           return;
         }
         sock.on('data', (d: string) => { if (!done) h.onData(E.toUint8Array(d)); });
         sock.on('drain', () => { n = 0; if (!done) h.onDrain(); });
-        sock.on('error', (e: any) => { why = fail((e && e.message) || 'socket error ' + (e && e.code)); });
-        sock.on('close', () => close(why || fail('connection closed by the broker')));
+        sock.on('error', (e: any) => { why = new Error(at + ((e && e.message) || 'socket error ' + (e && e.code))); });
+        sock.on('close', () => close(why || new Error(at + 'connection closed by the broker')));
       },
       write: (b) => {
         if (done || !sock) return false;
         sock.write(E.toString(b));
         return (n += b.length) < 1024;
       },
-      close: () => { why = undefined; close(); },
+      close: close,
     };
   };
 }

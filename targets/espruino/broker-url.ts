@@ -1,12 +1,13 @@
 // mqtt://[user[:password]@]host[:port] → parts, without regular expressions beyond the
 // simplest (the board's engine has no `?`). The config schema has already checked the URL.
-export interface Broker { tls: boolean; host: string; port: number; user?: string; pass?: string }
+// `ssl`/`host`/`port` are named as the AT driver's options, so the object is passed on as is.
+export interface Broker { ssl: boolean; host: string; port: number; user?: string; pass?: string }
 
 export function parseBroker(url: string): Broker {
   const p = url.split('/')[2], at = p.lastIndexOf('@'), hp = p.slice(at + 1).split(':');
-  const cred = at < 0 ? [] : p.slice(0, at).split(':'), tls = /^(mqtts|ssl|tls):/.test(url);
+  const cred = at < 0 ? [] : p.slice(0, at).split(':'), ssl = /^(mqtts|ssl|tls):/.test(url);
   return {
-    tls: tls, host: hp[0], port: hp[1] ? +hp[1] : tls ? 8883 : 1883,
+    ssl: ssl, host: hp[0], port: hp[1] ? +hp[1] : ssl ? 8883 : 1883,
     user: cred[0] ? decodeURIComponent(cred[0]) : undefined,
     pass: cred.length > 1 ? decodeURIComponent(cred.slice(1).join(':')) : undefined,
   };

@@ -9,7 +9,7 @@ import { Client, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
 import type { TransportFactory } from '../../src/core/types';
 import { espruinoNetTransport } from '../../src/transport/espruino-net';
-import { createAtTransport } from '../../src/transport/esp-at/index';
+import { createModem } from '../../src/transport/esp-at/modem';
 import { espruinoSerialStream } from '../../src/transport/esp-at/espruino-serial-stream';
 import { espruinoLed } from '../../src/hal/espruino-led';
 import { espruinoSensor } from '../../src/hal/espruino-sensors';
@@ -21,16 +21,23 @@ import { parseBroker } from './broker-url';
 declare const global: { [name: string]: any; require(m: string): any };
 declare const E: { on(ev: string, fn: () => void): void };
 
+/** A port or pin by name ("Serial2", "A3", "LED1"). */
+function need(name: string) {
+  const x = global[name];
+  if (x === undefined) throw new Error('no "' + name + '" on this board');
+  return x;
+}
+
 function start() {
   const cfg = loadConfig(), P = boardPlatform(cfg.debug), log = P.log!, b = parseBroker(cfg.broker);
-  const need = (name: string) => { const x = global[name]; if (x === undefined) throw new Error('no "' + name + '" on this board'); return x; };
-  let transport: TransportFactory;
+  let transport: TransportFactory, port;
   if (cfg.serial) {
-    const port = need(cfg.serial);
+    port = need(cfg.serial);
     port.setup(cfg.baud, { rx: cfg.rx && need(cfg.rx), tx: cfg.tx && need(cfg.tx) });
-    transport = createAtTransport(espruinoSerialStream(port), P, { host: b.host, port: b.port, ssl: b.tls, ssid: cfg.ssid, password: cfg.wifiPassword });
+    // The modem's transport() needs no `this`: it is the factory itself.
+    transport = createModem(espruinoSerialStream(port), P, Object.assign(b, { ssid: cfg.ssid, password: cfg.wifiPassword })).transport;
   } else {
-    if (b.tls) throw new Error('mqtts needs an AT module (serial)');
+    if (b.ssl) throw new Error('mqtts needs an AT module (serial)');
     transport = espruinoNetTransport(global.require('net'), b.host, b.port);
   }
   const opts = deviceClientOptions(cfg);
@@ -40,11 +47,10 @@ function start() {
     platform: P, transport: transport, codec: boardCodec,
     store: cfg.store ? espruinoStore(global.require('Storage'), 'glowmq.store', P, 0) : undefined,
   });
-  const hw = { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) };
   client.on('error', (e) => log('warn', e.message));
   client.on('close', (e) => log('info', 'connection closed' + (e ? ': ' + e.message : '')));
   client.on('connect', () => log('info', 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId));
-  global.glowmq = { client: client, device: startDevice(client, hw, cfg, P), config: cfg };
+  global.glowmq = { client: client, device: startDevice(client, { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) }, cfg, P), config: cfg };
   client.connect();
 }
 

@@ -77,6 +77,23 @@ describe('hostile broker', () => {
     }
   }
 
+  it('a broker that breaks the protocol after every CONNACK is not hot-looped: the backoff keeps growing', async () => {
+    // RabbitMQ 3.10 does this for real (a PUBACK answers every QoS 2 PUBLISH, see
+    // test/interop): each CONNACK succeeds and the resent publish makes the next violation.
+    broker = await startScriptedBroker((c, p) => {
+      behave(c, p);
+      if (p.cmd === 'connect') c.sendRaw([0x40, 0x02, 0x10, 0x92]); // PUBACK for an id never used
+    });
+    const delays: number[] = [];
+    client = createNodeClient(broker.url, { keepalive: 0, reconnectMin: 50, reconnectMax: 400, logLevel: 'silent' });
+    client.on('error', () => { /* each violation is reported; counted through the reconnects */ });
+    client.on('reconnect', (_n, d) => delays.push(d));
+    await until(() => delays.length >= 6, 'six reconnects', 10_000);
+    console.log(`[hostile] violation after every CONNACK: reconnect delays ${delays.slice(0, 6).join(', ')} ms (min 50, max 400)`);
+    // Doubling from 50 with jitter 0.75–1.25 reaches the 400 ms cap by the 5th attempt.
+    expect(Math.max(...delays.slice(3, 6))).toBeGreaterThanOrEqual(300);
+  });
+
   it('an oversized packet is refused from its header alone (no body ever sent)', async () => {
     broker = await startScriptedBroker((c, p) => {
       behave(c, p);

@@ -113,13 +113,42 @@ describe.each(codecs)('client inbound (%s)', (_name, codec) => {
     expect(h.client.connected).toBe(true);
   });
 
+  it('a PUBACK for a QoS 2 publish completes it with a warning (RabbitMQ downgrades QoS 2 to 1)', () => {
+    const h = harness(codec);
+    h.up();
+    const done: unknown[] = [];
+    h.client.publish('t', 'x', { qos: 2 }, (err) => done.push(err));
+    h.tr.take();
+    h.tr.deliver({ cmd: 'puback', messageId: 1 });
+    expect(done).toEqual([undefined]);
+    expect(h.ev('error')).toEqual([]);
+    expect(h.client.connected).toBe(true);
+    expect(h.platform.logs.some((l) => /warn: .*QoS 2.*PUBACK/.test(l))).toBe(true);
+    h.tr.deliver({ cmd: 'puback', messageId: 1 }); // and it is done: a second one is a violation
+    expect(h.ev('error').length).toBe(1);
+  });
+
+  it('a repeated PUBREC is answered with PUBREL again, and PUBCOMP still completes', () => {
+    const h = harness(codec);
+    h.up();
+    const done: unknown[] = [];
+    h.client.publish('t', 'x', { qos: 2 }, (err) => done.push(err));
+    h.tr.take();
+    h.tr.deliver({ cmd: 'pubrec', messageId: 1 });
+    h.tr.deliver({ cmd: 'pubrec', messageId: 1 });
+    expect(h.tr.take().map(plain)).toEqual([{ cmd: 'pubrel', messageId: 1 }, { cmd: 'pubrel', messageId: 1 }]);
+    expect(done).toEqual([]);
+    h.tr.deliver({ cmd: 'pubcomp', messageId: 1 });
+    expect(done).toEqual([undefined]);
+    expect(h.ev('error')).toEqual([]);
+  });
+
   describe('protocol violations: an error naming it, the link closed, the normal reconnect path', () => {
     const cases: [string, (h: ReturnType<typeof harness>) => void, string][] = [
       ['PUBACK for an id never used', (h) => h.tr.deliver({ cmd: 'puback', messageId: 42 }), 'unexpected PUBACK for packet id 42'],
       ['PUBCOMP for an id never used', (h) => h.tr.deliver({ cmd: 'pubcomp', messageId: 3 }), 'unexpected PUBCOMP for packet id 3'],
       ['SUBACK for an id never used', (h) => h.tr.deliver({ cmd: 'suback', messageId: 3, granted: [0] }), 'unexpected SUBACK for packet id 3'],
       ['UNSUBACK for an id never used', (h) => h.tr.deliver({ cmd: 'unsuback', messageId: 3 }), 'unexpected UNSUBACK for packet id 3'],
-      ['PUBACK for a QoS 2 message', (h) => { h.client.publish('t', 'x', { qos: 2 }); h.tr.deliver({ cmd: 'puback', messageId: 1 }); }, 'unexpected PUBACK for packet id 1'],
       ['PUBCOMP before PUBREC', (h) => { h.client.publish('t', 'x', { qos: 2 }); h.tr.deliver({ cmd: 'pubcomp', messageId: 1 }); }, 'unexpected PUBCOMP for packet id 1'],
       ['PUBREC for a QoS 1 message', (h) => { h.client.publish('t', 'x', { qos: 1 }); h.tr.deliver({ cmd: 'pubrec', messageId: 1 }); }, 'unexpected PUBREC for packet id 1'],
       ['SUBACK answering a PUBLISH id', (h) => { h.client.publish('t', 'x', { qos: 1 }); h.tr.deliver({ cmd: 'suback', messageId: 1, granted: [1] }); }, 'unexpected SUBACK for packet id 1'],

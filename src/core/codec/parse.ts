@@ -13,13 +13,15 @@ import { NAMES } from './names';
 
 // Type byte, body and read position of the packet at hand (module state: nothing per packet).
 let H: number, B: Uint8Array, P: number;
+// Repeated in several messages: once in the bundle.
+const RL = 'remaining length', TL = 'topic length';
 
 function name(t: number): string { return NAMES[t].toUpperCase(); }
 function bad(m: string): string { return 'malformed ' + name(H >> 4) + ' packet: ' + m; }
 function must(what: string, v: number, ok: string | number): string { return bad(what + ' ' + v + ', must be ' + ok); }
 // A length field (or the packet id) must fit in what is left of the remaining length.
 function fit(n: number, what: string): void {
-  if (P + n > B.length) throw bad(what + ' does not fit in the remaining length ' + B.length);
+  if (P + n > B.length) throw bad(what + ' does not fit in the ' + RL + ' ' + B.length);
 }
 function u16(what: string): number {
   fit(2, what);
@@ -32,43 +34,40 @@ function packetId(): number {
 }
 
 function decode(b: Uint8Array): Packet {
-  const cmd: any = NAMES[H >> 4], q = H >> 1 & 3;
-  let t = H >> 4;
+  // One object, its fields added by type (mqtt-packet's shape).
+  const t = H >> 4, q = H >> 1 & 3, p: any = { cmd: NAMES[t] };
   let x: any, y: any;
   B = b; P = 0;
   if (t == 2) {
     if (b[0] > 1) throw must('acknowledge flags', b[0], '0 or 1');
     if (b[1] > 5) throw must('return code', b[1], '0..5');
-    return { cmd, sessionPresent: b[0] == 1, returnCode: b[1] };
-  }
-  if (t == 3) {
-    x = u16('topic length');
-    fit(x, 'topic length ' + x);
+    p.sessionPresent = b[0] == 1;
+    p.returnCode = b[1];
+  } else if (t == 3) {
+    x = u16(TL);
+    fit(x, TL + ' ' + x);
     y = utf8Decode(b.subarray(P, P += x));
     if (y == null) throw bad('topic is not valid UTF-8');
     if (x = topicNameError(y)) throw bad(x);
-    x = { cmd, topic: y, payload: b, qos: q, retain: (H & 1) > 0, dup: (H & 8) > 0 };
-    if (q) x.messageId = packetId();
-    x.payload = b.subarray(P);
-    return x;
+    p.topic = y; p.qos = q; p.retain = (H & 1) > 0; p.dup = (H & 8) > 0;
+    if (q) p.messageId = packetId();
+    p.payload = b.subarray(P);
+  } else if (t != 13) {
+    p.messageId = packetId();
+    if (t == 9) {
+      if (P == b.length) throw bad('no return codes');
+      for (p.granted = x = []; P < b.length; x.push(y)) {
+        if ((y = b[P++]) > 2 && y != 128) throw must('return code', y, '0, 1, 2 or 128');
+      }
+    }
   }
-  if (t == 13) return { cmd };
-  y = packetId();
-  if (t != 9) return { cmd, messageId: y };
-  if (P == b.length) throw bad('no return codes');
-  x = [];
-  while (P < b.length) {
-    t = b[P++];
-    if (t > 2 && t != 128) throw must('return code', t, '0, 1, 2 or 128');
-    x.push(t);
-  }
-  return { cmd, messageId: y, granted: x };
+  return p;
 }
 
 export function parser(max: number, onPacket: (p: Packet) => void, onError: (e: Error) => void): PacketParser {
-  // h: type byte; s: header bytes read (0: expecting a type byte); len/mul: remaining
+  // h: type byte; s: header bytes read (0: expecting a type byte); len: remaining
   // length being read; buf/got: a body that did not fit in one chunk.
-  let dead = false, h = 0, s = 0, len = 0, mul = 1, buf: Uint8Array | null = null, got = 0;
+  let dead = false, h = 0, s = 0, len = 0, buf: Uint8Array | null = null, got = 0;
   return {
     feed(c: Uint8Array): void {
       let i = 0, k: any, t;
@@ -80,23 +79,23 @@ export function parser(max: number, onPacket: (p: Packet) => void, onError: (e: 
             i += k.length;
             if ((got += k.length) == len) { k = buf; buf = null; H = h; onPacket(decode(k)); }
           } else if (!s) {
-            H = h = c[i++]; t = h >> 4; s = 1; len = 0; mul = 1;
+            H = h = c[i++]; t = h >> 4; s = 1; len = 0;
             // Bit t of 0x2afc: the types a broker may send (CONNACK … PUBCOMP, SUBACK, UNSUBACK, PINGRESP).
             if (!(0x2afc >> t & 1)) throw 'unexpected ' + name(t) + ' packet (type ' + t + ') from the server';
             if (t == 3) { if ((h & 6) == 6) throw must('QoS', 3, '0..2'); }
             else if ((h & 15) != (k = t == 6 ? 2 : 0)) throw must('header flags', h & 15, k);
           } else {
             k = c[i++];
-            len += (k & 127) * mul; mul *= 128;
+            len += (k & 127) << 7 * s - 7; // 7 bits a byte, least significant first
             if (k & 128) {
-              if (++s > 4) throw bad('remaining length over 4 bytes');
+              if (++s > 4) throw bad(RL + ' over 4 bytes');
               continue;
             }
             s = 0; H = h; t = h >> 4;
-            if (len > max) throw 'packet too large: remaining length ' + len + ' exceeds the maximum ' + max;
+            if (len > max) throw 'packet too large: ' + RL + ' ' + len + ' exceeds the maximum ' + max;
             // Fixed sizes: CONNACK and the acks have 2 bytes, PINGRESP none.
             t = t == 3 || t == 9 ? len : t == 13 ? 0 : 2;
-            if (len != t) throw must('remaining length', len, t);
+            if (len != t) throw must(RL, len, t);
             if (c.length - i < len) { buf = new Uint8Array(len); got = 0; }
             else onPacket(decode(c.subarray(i, i += len)));
           }

@@ -28,18 +28,18 @@ export interface EspAtModem {
 }
 
 /** A pending command. m: 0 ends at OK/ERROR/FAIL, 1 a send (SEND OK/SEND FAIL/ERROR),
- * 2 the probe (OK or ready), 3 AT+RST (ready only). */
+ * 2 the probe (OK or ready), 3 AT+RST (ready only). cb also gets the command itself. */
 interface Cmd {
   s: string; ms: number; m: number;
-  cb: (e: Error | undefined, lines: string[]) => void;
+  cb: (e: Error | undefined, lines: string[], x: Cmd) => void;
   r?: string[]; t?: Timer;
   d?: Uint8Array[]; n?: number; o?: Link;
 }
 interface Link extends Transport { end(e?: Error, quiet?: number): void; rx(b: Uint8Array): void }
 
-const MAX = 2048; // CIPSEND chunk: the portable maximum on every firmware
-const HIGH = 4096; // queued bytes above which write() asks the client to wait for onDrain
-const JOIN = ['timeout', 'wrong password', 'AP not found', 'connect failed'];
+// CIPSEND chunks: up to 2048 bytes each (the portable maximum on every firmware); above
+// 4096 queued bytes write() asks the client to wait for onDrain. Literals, not constants:
+// a top-level constant costs board memory.
 
 function fail(s: string, code?: string): Error {
   const e: any = new Error(s);
@@ -51,6 +51,8 @@ function qs(s: string): string {
   return '"' + s.replace(/[\\",]/g, (c) => '\\' + c) + '"';
 }
 
+// Closures made once per modem (and once per link), none per command or chunk: each
+// function object costs board memory.
 export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAtModem {
   let q: Cmd[] = [];
   let c: Cmd | null = null;
@@ -64,8 +66,15 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
 
   const noop = () => {};
   const drop = (e: Error, quiet?: number) => { if (link) link.end(e, quiet); };
+  // The command name only: a CWJAP line carries the password.
+  const name = (x: Cmd) => x.s.split('=')[0];
+  // The pending command's timer (each finished command clears its own).
+  const expire = () => {
+    // No answer: the module may have reset unseen (inside a payload). Resynchronise.
+    if (c) { up = false; need = 0; hdr = null; line = ''; fin(fail(name(c) + ' timed out')); }
+  };
 
-  function cmd(s: string, ms: number, cb?: Cmd['cb'], m?: number, front?: number) {
+  function cmd(s: string, ms: number, cb?: (e: Error | undefined, lines: string[], x: Cmd) => void, m?: number, front?: number) {
     const x: Cmd = { s: s, ms: ms, m: m || 0, cb: cb || noop };
     if (front) q.unshift(x); else q.push(x);
     next();
@@ -75,41 +84,42 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     const x = (c = q.shift()!);
     x.r = [];
     if (x.d) x.s = 'AT+CIPSEND=' + x.n;
-    x.t = p.setTimeout(() => {
-      // No answer: the module may have reset unseen (inside a payload). Resynchronise.
-      if (c == x) { up = false; need = 0; hdr = null; line = ''; fin(fail(name(x) + ' timed out')); }
-    }, x.ms);
+    x.t = p.setTimeout(expire, x.ms);
     io.write(utf8Encode(x.s + '\r\n'));
   }
-  // The command name only: a CWJAP line carries the password.
-  function name(x: Cmd) { return x.s.split('=')[0]; }
   function fin(e?: Error) {
     const x = c!;
     c = null;
     p.clearTimeout(x.t);
-    x.cb(e, x.r!);
+    x.cb(e, x.r!, x);
     next();
   }
 
   // ---- receiver: LINE, +IPD header, counted payload ----
   function feed(b: Uint8Array) {
+    let ch: number, f: string, j: number;
     for (let i = 0; i < b.length; ) {
       if (need > 0) {
-        const k = Math.min(need, b.length - i);
-        need -= k;
-        if (link) link.rx(b.subarray(i, i + k));
-        i += k;
+        j = Math.min(need, b.length - i);
+        need -= j;
+        if (link) link.rx(b.subarray(i, i + j));
+        i += j;
         continue;
       }
-      const ch = b[i++];
+      ch = b[i++];
       if (hdr != null) {
-        if (ch == 58) { // ':' ends the header; only the length field is read
-          const f = hdr.split(',')[0];
+        if (ch == 58 || ch == 13 || ch == 10 || hdr.length > 48) {
+          // ':' ends the header; only the length field is read
+          f = ch == 58 ? hdr.split(',')[0] : '';
           need = /^\d+$/.test(f) ? +f : 0;
           hdr = null;
-          if (need < 1 || need > 8192) { need = 0; bad(); }
-        } else if (ch == 13 || ch == 10 || hdr.length > 48) { hdr = null; bad(); }
-        else hdr += String.fromCharCode(ch);
+          if (need < 1 || need > 8192) {
+            // A header we cannot trust: the payload length is unknown, so the link is unusable.
+            need = 0;
+            up = false;
+            drop(fail('corrupt +IPD header', 'IPD'));
+          }
+        } else hdr += String.fromCharCode(ch);
         continue;
       }
       if (ch == 13 || ch == 10) {
@@ -121,7 +131,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         if (ch == 32) continue; // NonOS "> " prompt: the space
         if (ch == 62 && c && c.d && c.r!.indexOf('>') < 0) { // '>' prompt: send exactly n bytes
           c.r!.push('>');
-          for (let j = 0; j < c.d.length; j++) io.write(c.d[j]);
+          for (j = 0; j < c.d.length; j++) io.write(c.d[j]);
           continue;
         }
       }
@@ -129,11 +139,6 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       if (line == '+IPD,') { line = ''; hdr = ''; }
       else if (line.length > 512) line = ''; // garbage (boot log at 74880 baud): bound it
     }
-  }
-  // A header we cannot trust: the payload length is unknown, so the link is unusable.
-  function bad() {
-    up = false;
-    drop(fail('corrupt +IPD header', 'IPD'));
   }
 
   function onLine(s: string) {
@@ -146,7 +151,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       const old = q;
       q = [];
       if (x) fin(e);
-      old.forEach((y) => y.cb(e, []));
+      old.forEach((y) => y.cb(e, [], y));
     } else if (s == 'CLOSED' || /^\d,CLOSED$/.test(s)) drop(fail('link closed (CLOSED)', 'CLOSED'), 1);
     else if (s == 'WIFI DISCONNECT') { ip = false; drop(fail('Wi-Fi disconnected', 'WIFI')); }
     else if (s == 'WIFI GOT IP') ip = true;
@@ -161,23 +166,16 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   // ---- start-up: probe (or reset), ATE0, GMR, station mode, join, single link ----
   function ensure(cb: (e?: Error) => void) {
     if (up) return cb();
-    let i = 0;
-    let rst = 0;
-    const steps = [
-      () => 'AT',
-      () => 'ATE0',
-      () => 'AT+GMR',
-      () => 'AT+CWMODE' + D!.cur + '=1',
-      () => (o.ssid != null && !ip ? 'AT+CWJAP' + D!.cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : ''),
-      () => 'AT+CIPMUX=0',
-    ];
-    const go = (e?: Error, r?: string[]) => {
+    let i = 0, rst = 0;
+    // i: commands sent so far; a reply to the i-th arrives here.
+    const go = (e?: Error, r?: string[]): unknown => {
+      let n: number, m: RegExpExecArray | null, cur: string;
       if (e) {
         if (i == 1 && !rst) { rst = 1; return cmd('AT+RST', 10000, go, 3); }
         if (i == 5) {
-          const m = /\+CWJAP:(\d)/.exec(r!.join());
-          const n = m ? +m[1] : 0;
-          e = fail('Wi-Fi join failed: ' + (JOIN[n - 1] || 'unknown') + ' (' + e.message + ')', 'CWJAP' + n);
+          m = /\+CWJAP:(\d)/.exec(r!.join());
+          n = m ? +m[1] : 0;
+          e = fail('Wi-Fi join failed: ' + (['timeout', 'wrong password', 'AP not found', 'connect failed'][n - 1] || 'unknown') + ' (' + e.message + ')', 'CWJAP' + n);
         }
         return cb(e);
       }
@@ -185,8 +183,11 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       // Booted just now: let it settle (as Espruino does), so that a late answer to a probe
       // sent during the boot arrives while nothing is pending, and is dropped.
       if (i == 1 && r && r.indexOf('ready') >= 0) return p.setTimeout(go, 500);
-      if (i == steps.length) { up = true; return cb(); }
-      const s = steps[i++]();
+      if (i > 5) { up = true; return cb(); }
+      cur = D ? D.cur : '';
+      const s = i == 4 ? (o.ssid != null && !ip ? 'AT+CWJAP' + cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : '')
+        : ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + cur + '=1', '', 'AT+CIPMUX=0'][i];
+      i++;
       if (!s) return go();
       cmd(s, i == 1 ? 2000 : i == 5 ? 20000 : 5000, go, i == 1 ? 2 : 0);
     };
@@ -199,10 +200,11 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     let k = 0; // bytes queued, not yet confirmed by SEND OK
     let full = 0;
     let tail: Cmd | null = null;
-    const sent = (n: number) => (e?: Error) => {
-      k -= n;
+    // Every chunk's callback: its bytes are confirmed (or the link failed).
+    const sent = (e: Error | undefined, r: string[], x: Cmd) => {
+      k -= x.n!;
       if (e) end(e);
-      else if (full && k < HIGH && st == 2) { full = 0; h.onDrain(); }
+      else if (full && k < 4096 && st == 2) { full = 0; h.onDrain(); }
     };
     function end(e?: Error, quiet?: number) {
       if (st > 2) return;
@@ -238,26 +240,21 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         });
       },
       write(b) {
+        let n: number;
         if (st != 2) return false;
-        for (let i = 0; i < b.length; ) {
-          // Coalesce into the last queued, not yet sent chunk: up to MAX bytes per CIPSEND.
-          if (!tail || tail.r || tail.n == MAX) {
-            tail = { s: '', ms: 10000, m: 1, cb: noop, d: [], n: 0, o: l };
-            q.push(tail);
-          }
-          const t = tail;
-          const n = Math.min(MAX - t.n!, b.length - i);
-          t.d!.push(b.subarray(i, i + n));
-          t.n! += n;
-          t.cb = sent(t.n!);
+        for (let i = 0; i < b.length; i += n) {
+          // Coalesce into the last queued, not yet sent chunk: up to 2048 bytes per CIPSEND.
+          if (!tail || tail.r || tail.n == 2048) q.push(tail = { s: '', ms: 10000, m: 1, cb: sent, d: [], n: 0, o: l });
+          n = Math.min(2048 - tail.n!, b.length - i);
+          tail.d!.push(b.subarray(i, i + n));
+          tail.n! += n;
           k += n;
-          i += n;
         }
         next();
-        if (k >= HIGH) full = 1;
+        if (k >= 4096) full = 1;
         return !full;
       },
-      close() { end(); },
+      close: end,
       end: end,
       rx(b) { if (st == 2) h.onData(b); },
     };

@@ -5,7 +5,7 @@
 import type { MqttClient } from '../core/client-options';
 import { validateConfig } from '../app/config';
 import { SimLed, SimTemperature } from '../hal/sim-board';
-import { cliClient } from './cli/cli-client';
+import { createNodeClient } from './connect';
 import { nodeSchema, type NodeDeviceConfig } from './config';
 import { startDemoBroker, type DemoBroker } from './demo-broker';
 import { launchDevice, type Launched } from './cli/device-command';
@@ -74,7 +74,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   // The seed's phone subscriber (its lines as the seed prints them), also watching readings.
   const phone = say('[phone]');
   phone('手机启动----我是一个订阅者:需要消费主题-----');
-  const phoneClient: MqttClient = cliClient(url, { clientId: 'phone', username: 'admin', password: 'password', logLevel: 'silent' });
+  const phoneClient: MqttClient = createNodeClient(url, { clientId: 'phone', username: 'admin', password: 'password', logLevel: 'silent' });
   let phoneSeen = 0;
   phoneClient.on('connect', () => phone('Connected with result code0'));
   phoneClient.subscribe(['lightChange', cfg.base + '/sensors/+', cfg.base + '/light/state'], { qos: 1 });
@@ -91,7 +91,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
 
   // The seed's publisher: one command every interval, alternating dark / light.
   const pub = say('[publisher]');
-  const pubClient: MqttClient = cliClient(url, { clientId: 'publisher', username: 'admin', password: 'password', logLevel: 'silent' });
+  const pubClient: MqttClient = createNodeClient(url, { clientId: 'publisher', username: 'admin', password: 'password', logLevel: 'silent' });
   let sent = 0, timer: NodeJS.Timeout | undefined, finished = false;
   let finish!: (code: number) => void;
   const result = new Promise<number>((resolve) => { finish = resolve; });

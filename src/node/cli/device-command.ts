@@ -6,7 +6,7 @@ import type { DigitalOut, Sensor } from '../../hal/types';
 import { startDevice, deviceClientOptions, type Device } from '../../app/device';
 import { createLed, createSensors } from '../../hal/node-hal';
 import { GpiodOut } from '../../hal/gpiod-out';
-import { cliClient } from './cli-client';
+import { createNodeClient } from '../connect';
 import { nodePlatform } from '../platform';
 import { redactUrl, parseBrokerUrl } from '../url';
 import { DEVICE_FLAGS, loadDeviceConfig, nodeSchema, type NodeDeviceConfig } from '../config';
@@ -71,7 +71,7 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
     client = await serialClient(cfg, b, options, platform, store);
     log('info', `serial ${cfg.serial} at ${cfg.baud} baud → ${b.host}:${b.port}`);
   } else {
-    client = cliClient(cfg.broker, { ...options, platform, store });
+    client = createNodeClient(cfg.broker, { ...options, platform, store });
   }
   client.on('connect', (c) => log('info', `connected to ${shownUrl} as ${client.clientId}${c.sessionPresent ? ' (session resumed)' : ''}`));
   // One line per failed attempt: a refused CONNACK is reported as the error, not again as the close.

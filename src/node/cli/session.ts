@@ -1,7 +1,7 @@
 // What pub and sub share: connect once, turn the first failure into one clear line
 // (RunError, exit 1), and end cleanly.
 import type { MqttClient } from '../../core/client-options';
-import { cliClient, type CliClientOptions } from './cli-client';
+import { createNodeClient, type NodeClientOptions } from '../connect';
 import { RunError } from './usage-error';
 import type { BrokerTarget } from './broker-flags';
 
@@ -14,17 +14,17 @@ export interface Session {
   end(): Promise<void>;
 }
 
-export function openSession(cmd: string, target: BrokerTarget, extra: CliClientOptions = {}, debug?: (s: string) => void): Session {
+export function openSession(cmd: string, target: BrokerTarget, extra: NodeClientOptions = {}, debug?: (s: string) => void): Session {
   let up = false;
   let fail!: (e: Error) => void;
   const failed = new Promise<never>((_, reject) => { fail = reject; });
   failed.catch(() => {});
-  const client = cliClient(target.url, {
+  const client = createNodeClient(target.url, {
     ...target.options, ...extra,
     // Before the first CONNACK a failure ends the command (below): a CLI reports an unreachable
     // broker instead of retrying forever. Once connected it reconnects, as mosquitto_sub does.
     reconnectMin: 500, reconnectMax: 5000,
-    logLevel: (process.env.GLOWMQ_LOG as CliClientOptions['logLevel']) ?? 'silent',
+    logLevel: (process.env.GLOWMQ_LOG as NodeClientOptions['logLevel']) ?? 'silent',
   });
   const connected = new Promise<void>((resolve, reject) => {
     const bail = (why: string) => {

@@ -1,6 +1,6 @@
 // Printing a benchmark table and appending it, with its context, to BENCHMARKS.md.
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths';
 
@@ -41,7 +41,7 @@ export function commandLine(): string {
 
 export function context(): string {
   const c = cpus();
-  return `${new Date().toISOString()} · Node ${process.version} · ${c.length} CPU${c.length === 1 ? '' : 's'} (${c[0]?.model.trim() ?? '?'}) · \`${commandLine()}\``;
+  return `${new Date().toISOString()} · Node ${process.version} · ${c.length} CPU${c.length === 1 ? '' : 's'} (${c[0]?.model.trim() ?? '?'}), load average ${loadavg()[0].toFixed(1)} · \`${commandLine()}\``;
 }
 
 const FILE = join(ROOT, 'BENCHMARKS.md');

@@ -1,7 +1,8 @@
 // The Platform for Node: a monotonic clock (performance.now, so keepalive survives wall-clock
-// jumps), real timers, crypto randomness, and a log sink on stderr filtered by level.
+// jumps), real timers, Math.random (only backoff jitter and generated client ids use it: no
+// secret depends on it, and loading crypto costs every process memory), and a log sink on
+// stderr filtered by level.
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import type { Platform } from '../core/types';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -23,7 +24,7 @@ export function nodePlatform(opts: NodePlatformOptions = {}): Platform {
     now: () => performance.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
-    random: () => randomBytes(4).readUInt32BE(0) / 4294967296,
+    random: Math.random,
     log(lvl, msg) { if (RANK[lvl] >= min) write(`glowmq ${lvl}: ${msg}`); },
   };
 }

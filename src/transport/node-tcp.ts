@@ -1,7 +1,10 @@
 // A Transport over Node's net (mqtt://) or tls (mqtts://) sockets. Bytes pass through
 // untouched (a Buffer is a Uint8Array); write() returns the socket's back-pressure flag.
 import net from 'node:net';
-import tls from 'node:tls';
+import type * as TLS from 'node:tls';
+
+// Loaded on first use: only mqtts:// needs it, and it adds ~1.4 MB to every process that loads it.
+const tlsModule = (): typeof TLS => process.getBuiltinModule('node:tls') as typeof TLS;
 import type { Transport, TransportFactory, TransportHandlers } from '../core/types';
 import { describeNetError, type NetError } from './node-net-errors';
 import { checkTlsOptions } from './node-tls-check';
@@ -36,15 +39,15 @@ export class NodeTcpTransport implements Transport {
     let s: net.Socket;
     if (o.tls) {
       const sni = o.servername ?? (net.isIP(o.host) ? undefined : o.host);
-      const to: tls.ConnectionOptions = {
+      const to: TLS.ConnectionOptions = {
         host: o.host, port: o.port, ca: o.ca, cert: o.cert, key: o.key, servername: sni,
         rejectUnauthorized: o.rejectUnauthorized !== false,
       };
       // Node checks an IP host against the certificate's IP SANs; a servername makes it check that name instead.
-      if (o.servername) to.checkServerIdentity = (_h, cert) => tls.checkServerIdentity(o.servername!, cert);
+      if (o.servername) to.checkServerIdentity = (_h, cert) => tlsModule().checkServerIdentity(o.servername!, cert);
       try {
         checkTlsOptions(o);
-        s = tls.connect(to);
+        s = tlsModule().connect(to);
       } catch (e) {
         // Bad TLS material: a failed open, reported like any other (once, not synchronously).
         process.nextTick(() => { if (!this.done) this.finish(e as Error); });

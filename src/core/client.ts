@@ -208,7 +208,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
         // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
         if (!a || (a != t && !(t == 4 && a == 5) && !(t == 5 && a == 7))) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
-        if (t == 4 && a == 5 && P.log) P.log('warn', 'the broker answered a QoS 2 publish with PUBACK (it downgrades QoS 2 to 1)');
+        if (t == 4 && a == 5 && P.log) P.log('warn', 'QoS 2 publish answered by PUBACK: the broker took it as QoS 1');
         if (t == 5) { // PUBREC: the entry becomes its PUBREL
           store.put('o' + id, e.p = { cmd: N[6], messageId: id });
           return tx(e);

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // test/board runs bundles on the real Espruino interpreter: `npm run test:board` (ESPRUINO_BIN).
+    exclude: ['test/board/**', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],

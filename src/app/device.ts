@@ -41,12 +41,14 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
     }
     client.publish(base + topic, payload, { qos: qos as QoS, retain: topic == '/status' || topic == '/light/state' }, done);
   };
-  const onConnect = () => {
-    pub('/status', 'online', 1);
-    pub('/light/state', led.read() ? 'on' : 'off', 1);
-  };
-  const onMessage = (topic: string, payload: Uint8Array) => {
-    if (!topicMatches(cfg.command, topic)) return;
+  // 'connect' (no payload: say online and the light state) and 'message' in one handler,
+  // one function object fewer on the board.
+  const on = (topic?: unknown, payload?: Uint8Array) => {
+    if (!payload) {
+      pub('/status', 'online', 1);
+      return pub('/light/state', led.read() ? 'on' : 'off', 1);
+    }
+    if (!topicMatches(cfg.command, topic as string)) return;
     const text = utf8Decode(payload), c = parseCommand(payload, cfg.phrases);
     const shown = text === null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
     if (!c) return pub('/errors', 'unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle, 1/0, true/false, {"state":"on"} or a phrase)', -1);
@@ -69,13 +71,13 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
     }));
   };
 
-  client.on('connect', onConnect);
-  client.on('message', onMessage);
+  client.on('connect', on);
+  client.on('message', on);
   client.subscribe(cfg.command, { qos: cfg.commandQos }, (e) => {
     if (!e) log('info', 'subscribed to ' + cfg.command + ' (QoS ' + cfg.commandQos + ')');
     else if (!stopped) log('warn', 'subscribe ' + cfg.command + ' failed: ' + e.message);
   });
-  if (client.connected) onConnect();
+  if (client.connected) on();
   tick();
 
   return {
@@ -85,8 +87,8 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
       if (stopped) return fin();
       stopped = true;
       platform.clearTimeout(timer);
-      client.off('connect', onConnect);
-      client.off('message', onMessage);
+      client.off('connect', on);
+      client.off('message', on);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
       if (!client.connected) return fin();
       client.publish(base + '/status', 'offline', { qos: 1, retain: true }, fin);

@@ -355,6 +355,30 @@ describe('link loss', () => {
       expect(r.take()).toBe(cipclose ? 'AT+CIPCLOSE\r\n' : '');
     });
   }
+  it('a payload that stops midway (a reset whose boot text was counted as payload) closes the link after 1 s, and lines are read again', () => {
+    const r = linked();
+    r.feed('\r\n+IPD,40:abc');
+    r.feed('\r\nready\r\n'); // the boot text, counted as payload bytes
+    r.p.advance(999);
+    expect(r.w.ev).toEqual(['open']); // a slow UART is not a stall
+    r.feed('def');
+    r.p.advance(999);
+    expect(r.w.ev).toEqual(['open']);
+    r.p.advance(1);
+    expect(r.w.ev).toEqual(['open', 'close']);
+    expect(r.w.errs[0]!.message).toBe('+IPD payload stopped midway (module reset?)');
+    expect(r.take()).toBe('AT+CIPCLOSE\r\n');
+    r.feed('\r\nERROR\r\n'); // the answer is read as a line again, not as payload
+    expect(r.w.data()).toBe('abc\r\nready\r\ndef');
+  });
+  it('a whole payload leaves no stall timer behind', () => {
+    const r = linked();
+    const before = r.p.pending;
+    r.feed('\r\n+IPD,3:a');
+    r.feed('bc');
+    expect(r.p.pending).toBe(before);
+    expect(r.w.data()).toBe('abc');
+  });
   it('a reset in the middle of a send fails it at once, and the next link re-initialises', () => {
     const r = linked();
     r.t.write(L('abcdef'));

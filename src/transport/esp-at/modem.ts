@@ -95,8 +95,22 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     next();
   }
 
+  // A module sends each +IPD payload as one burst: a pause inside one means it stopped
+  // (a reset whose boot text we counted as payload, or lost bytes). Resynchronise then, rather
+  // than wait for the next command or CONNACK to time out.
+  let stall: unknown;
+  const stalled = () => {
+    stall = null;
+    if (need) { need = 0; up = false; drop(fail('+IPD payload stopped midway (module reset?)', 'IPD')); }
+  };
+
   // ---- receiver: LINE, +IPD header, counted payload ----
   function feed(b: Uint8Array) {
+    if (stall) { p.clearTimeout(stall); stall = null; }
+    feedBytes(b);
+    if (need) stall = p.setTimeout(stalled, 1000);
+  }
+  function feedBytes(b: Uint8Array) {
     let ch: number, f: string, j: number;
     for (let i = 0; i < b.length; ) {
       if (need > 0) {
@@ -210,6 +224,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       if (st > 2) return;
       st = 3;
       up = false; // the next link re-checks the module: cheap, and heals any desync
+      // The rest of this link's +IPD payload is void: read what follows as lines again, so a
+      // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
+      if (link == l) { need = 0; hdr = null; }
       if (e) q = q.filter((x) => x.o != l); // an error: unsent chunks are void
       if (link == l) {
         link = null;

@@ -63,7 +63,7 @@ export const targets = [
     what: 'codec + client + router, alone' },
   { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
     opts: board, goal: 14000, limit: 20000,
-    ratchet: 22300, // over the limit while the core is (see the core's ratchet)
+    ratchet: 22500, // over the limit while the core is (see the core's ratchet)
     what: 'full device with the AT driver' },
   { name: 'node', entry: 'targets/node/cli.ts', out: 'dist/node/glowmq.cjs',
     opts: { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,

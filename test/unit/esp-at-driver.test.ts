@@ -355,7 +355,7 @@ describe('link loss', () => {
       expect(r.take()).toBe(cipclose ? 'AT+CIPCLOSE\r\n' : '');
     });
   }
-  it('a payload that stops midway (a reset whose boot text was counted as payload) closes the link after 1 s, and lines are read again', () => {
+  it('a payload that stops midway (a reset whose boot text was counted as payload) is dropped whole and closes the link after 1 s; lines are read again', () => {
     const r = linked();
     r.feed('\r\n+IPD,40:abc');
     r.feed('\r\nready\r\n'); // the boot text, counted as payload bytes
@@ -369,7 +369,20 @@ describe('link loss', () => {
     expect(r.w.errs[0]!.message).toBe('+IPD payload stopped midway (module reset?)');
     expect(r.take()).toBe('AT+CIPCLOSE\r\n');
     r.feed('\r\nERROR\r\n'); // the answer is read as a line again, not as payload
-    expect(r.w.data()).toBe('abc\r\nready\r\ndef');
+    expect(r.w.data()).toBe(''); // nothing of the cut frame reached MQTT
+  });
+  it('a reset right after a frame completed in the same read discards that frame (its tail may be boot text)', () => {
+    const r = linked();
+    r.feed('\r\n+IPD,4:ab\r\nready\r\n'); // 'ab' + the first 2 bytes of the boot text complete the frame
+    expect(r.w.data()).toBe('');
+    expect(r.w.errs[0]!.message).toBe('module reset (ready)');
+  });
+  it('a frame arrives whole: nothing of it before its last byte', () => {
+    const r = linked();
+    r.feed('\r\n+IPD,6:abc');
+    expect(r.w.data()).toBe('');
+    r.feed('def\r\n');
+    expect(r.w.data()).toBe('abcdef');
   });
   it('a whole payload leaves no stall timer behind', () => {
     const r = linked();

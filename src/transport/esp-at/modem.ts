@@ -58,7 +58,12 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   let c: Cmd | null = null;
   let line = '';
   let hdr: string | null = null; // +IPD header text while it is being read
-  let need = 0; // +IPD payload bytes still to pass through
+  let need = 0; // +IPD payload bytes still to come
+  // The +IPD frame being read, and frames completed during the current read. A frame goes to
+  // the link only whole, and only at the end of the read that completed it: a module reset
+  // inside a payload puts its boot text where the payload should be, and a frame cut short
+  // (or followed by `ready` in the same read, which closes the link) must never reach MQTT.
+  let frame: Uint8Array | null = null, got = 0, done: any[] = []; // done: link, frame, link, frame…
   let link: Link | null = null;
   let up = false; // initialised since the last reset/timeout
   let ip = false; // WIFI GOT IP seen, no WIFI DISCONNECT since
@@ -109,6 +114,13 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     if (stall) { p.clearTimeout(stall); stall = null; }
     feedBytes(b);
     if (need) stall = p.setTimeout(stalled, 1000);
+    pass();
+  }
+  // Hand the completed frames to their link (rx() passes data on only while it is open).
+  function pass() {
+    const d = done;
+    done = [];
+    for (let k = 0; k < d.length; k += 2) if (d[k]) d[k].rx(d[k + 1]);
   }
   function feedBytes(b: Uint8Array) {
     let ch: number, f: string, j: number;
@@ -116,7 +128,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       if (need > 0) {
         j = Math.min(need, b.length - i);
         need -= j;
-        if (link) link.rx(b.subarray(i, i + j));
+        frame!.set(b.subarray(i, i + j), got);
+        got += j;
+        if (!need) { done.push(link, frame); frame = null; }
         i += j;
         continue;
       }
@@ -127,7 +141,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
           f = ch == 58 ? hdr.split(',')[0] : '';
           need = /^\d+$/.test(f) ? +f : 0;
           hdr = null;
-          if (need < 1 || need > 8192) {
+          got = 0;
+          if (need > 0 && need <= 8192) frame = new Uint8Array(need);
+          else {
             // A header we cannot trust: the payload length is unknown, so the link is unusable.
             need = 0;
             up = false;
@@ -157,6 +173,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
 
   function onLine(s: string) {
     const x = c;
+    // Data before a line goes first (CLOSED glued to a payload: the data, then the close),
+    // except before `ready`: frames completed since the last one may hold the boot text.
+    if (s == 'ready') done = []; else pass();
     if (s == 'ready') { // the module (re)booted: link, settings and queued work are gone
       const e = fail('module reset (ready)', 'RESET');
       up = ip = false;

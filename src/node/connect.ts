@@ -23,7 +23,7 @@ export interface NodeClientOptions extends ClientOptions {
   servername?: string;
   /**
    * Default: glowmq's own codec (src/core/codec), chosen by `npm run bench`: it parses faster than
-   * mqtt-packet and keeps a connected client ~19 MiB smaller. Pass mqttPacketCodec
+   * mqtt-packet and keeps a connected client ~23 MiB smaller. Pass mqttPacketCodec
    * (src/node/mqtt-packet-codec.ts) to use mqtt-packet; the two are held byte-for-byte equal.
    */
   codec?: Codec;

@@ -38,8 +38,8 @@ export interface DeviceConfig {
 
 /** '' when allowed, else what is allowed. */
 export type Check = (v: any) => string;
-/** field → [default (undefined: optional, no default), check]. */
-export interface Schema { [field: string]: [unknown, Check] }
+/** field → [default, check], or the check alone (optional, no default: fewer bytes). */
+export interface Schema { [field: string]: [unknown, Check] | Check }
 
 const isS = (v: any) => typeof v == 'string';
 export const str: Check = (v) => isS(v) && v.length > 0 && v.length < 65536 ? '' : 'a non-empty string';
@@ -58,12 +58,12 @@ export const SEED_PHRASES: { [phrase: string]: Command } = JSON.parse('{"现在�
 function schema(): Schema {
   const qos: Check = (v) => v === 0 || v === 1 || v === 2 ? '' : '0, 1 or 2';
   return {
-    id: [undefined, (v) => isS(v) && v.length < 65 && /^[A-Za-z0-9_.-]+$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'"],
-    base: [undefined, (v) => isS(v) && !topicNameError(v) && v.slice(-1) != '/' ? '' : 'a topic name without + or # (and no trailing /)'],
+    id: (v) => isS(v) && v.length < 65 && /^[A-Za-z0-9_.-]+$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'",
+    base: (v) => isS(v) && !topicNameError(v) && v.slice(-1) != '/' ? '' : 'a topic name without + or # (and no trailing /)',
     broker: ['mqtt://127.0.0.1:1883', (v) => isS(v) && /^(mqtts|mqtt|tcp|ssl|tls):\/\/[^\s\/]+\/*$/.test(v) ? '' : 'a URL mqtt://[user[:password]@]host[:port] or mqtts://…'],
-    username: [undefined, str],
-    password: [undefined, anyStr],
-    clientId: [undefined, (v) => isS(v) && v.length < 65536 ? '' : 'a string of up to 65535 characters'],
+    username: str,
+    password: anyStr,
+    clientId: (v) => isS(v) && v.length < 65536 ? '' : 'a string of up to 65535 characters',
     keepalive: [60, num(0, 65535, true)],
     clean: [true, bool],
     command: ['lightChange', (v) => isS(v) && !topicFilterError(v) ? '' : 'a topic filter (+ and # only as whole levels)'],
@@ -101,14 +101,15 @@ export function configError(field: string, v: unknown, allowed: string): ConfigE
 export function validateConfig(raw: { [k: string]: unknown }, extra?: Schema): DeviceConfig {
   const all: Schema = Object.assign(schema(), extra || {});
   const out: { [k: string]: unknown } = {};
-  let k: string, v: unknown, allowed: string;
+  let k: string, v: unknown, allowed: string, f: any;
   if (!raw || typeof raw != 'object') throw configError('(config)', raw, 'an object');
   for (k in raw) if (!all[k]) throw configError(k, raw[k], 'a known field: ' + Object.keys(all).join(', '));
   for (k in all) {
     v = raw[k];
-    if (v === undefined) v = k == 'base' && raw.id !== undefined ? 'glowmq/' + raw.id : k == 'clientId' ? raw.id : all[k][0];
+    f = all[k]; // [default, check], or the check (whose [0] is undefined: no default)
+    if (v === undefined) v = k == 'base' && raw.id !== undefined ? 'glowmq/' + raw.id : k == 'clientId' ? raw.id : f[0];
     if (v === undefined && k != 'id') continue; // optional, no default
-    allowed = all[k][1](v);
+    allowed = (f[1] || f)(v);
     if (allowed) throw configError(k, v, allowed);
     out[k] = v;
   }

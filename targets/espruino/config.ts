@@ -30,7 +30,7 @@ export function loadConfig(): BoardConfig {
   if (c.id === undefined) c.id = getSerial().replace(/[^A-Za-z0-9_.-]/g, '').slice(-24);
   // Names of ports and pins are checked where they are used (global[name]).
   return validateConfig(c, {
-    serial: [undefined, str], baud: [115200, num(300, 4000000, true)], rx: [undefined, str], tx: [undefined, str],
-    ssid: [undefined, str], wifiPassword: [undefined, str], store: [false, bool], debug: [false, bool],
+    serial: str, baud: [115200, num(300, 4000000, true)], rx: str, tx: str,
+    ssid: str, wifiPassword: str, store: [false, bool], debug: [false, bool],
   }) as BoardConfig;
 }

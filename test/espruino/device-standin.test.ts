@@ -103,6 +103,21 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
     expect(b.pinWrites.every((w) => w.pin === 'LED1')).toBe(true);
   });
 
+  it('on a build without Unicode strings (Pico, ESP32): the seed phrases switch the LED, a non-ASCII topic works both ways', async () => {
+    const p = await peer(m.url, 'glowmq/pico9/#'); clients.push(p.c);
+    // The command topic as a board without Unicode holds it: its UTF-8 bytes in a byte string.
+    const topic = Buffer.from('灯/客厅', 'utf8').toString('latin1');
+    const b = board({ prelude: prelude(config('pico9', { command: topic })), unicode: false });
+    b.run(bundle);
+    await waitFor('subscribed', () => b.logs.find((l) => l.includes('subscribed to ')));
+    await p.c.publishAsync('灯/客厅', '现在天黑了', { qos: 1 }); // "it is dark now" → on
+    await waitFor('LED1 on', () => b.level.LED1 === 1);
+    await p.c.publishAsync('灯/客厅', '现在天亮了', { qos: 1 });
+    await waitFor('LED1 off', () => b.level.LED1 === 0 && b.pinWrites.length >= 3);
+    await waitFor('state off', () => p.msgs.filter((x) => x.topic === 'glowmq/pico9/light/state' && x.text === 'off').length >= 2);
+    expect(b.logs.join('\n')).not.toMatch(/unknown command|Unicode not supported/);
+  });
+
   it('over net: a refused connection (connect throws) is a close with a reason, and it retries', async () => {
     const port = await freePort();
     const b = board({ prelude: prelude(Object.assign(config('pico2'), { broker: 'mqtt://admin:password@127.0.0.1:' + port })) });

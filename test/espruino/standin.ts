@@ -32,6 +32,9 @@ export interface BoardOptions {
   /** Source put before the bundle, e.g. `var glowmqConfig = {...};` */
   prelude?: string;
   temperature?: number;
+  /** false: a build without Unicode strings (Pico, Espruino WiFi, ESP8266, ESP32), where
+   *  E.asUTF8 throws "Unicode not supported on this build". Default: with (the Linux build). */
+  unicode?: boolean;
   serial?: string; // getSerial()
   /** What Serial1's TX/RX pins are wired to. */
   serial1?: ByteWire;
@@ -225,7 +228,10 @@ export class StandinBoard {
           if (typeof s !== 'string') throw new Error('E.toUint8Array: expecting a string');
           return fromBin(binary('E.toUint8Array', s));
         },
-        asUTF8: (s: string) => Buffer.from(s, 'latin1').toString('utf8'),
+        asUTF8: (s: string) => {
+          if (o.unicode === false) throw new Error('Unicode not supported on this build');
+          return Buffer.from(s, 'latin1').toString('utf8');
+        },
         getTemperature: () => o.temperature ?? 21.5,
         on: (ev: string, fn: () => void) => { if (ev === 'kill') this.killHandlers.push(fn); },
       },

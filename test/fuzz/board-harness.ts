@@ -3,6 +3,7 @@
 // the two outputs be compared (test/unit/codec-espruino.test.ts). STREAM (hex of server
 // packets encoded by mqtt-packet) is defined at build time.
 import { boardCodec } from '../../src/core/codec';
+import { utf8Encode } from '../../src/core/utf8';
 
 declare const STREAM: string;
 declare const print: ((s: string) => void) | undefined;
@@ -19,10 +20,15 @@ function unhex(s: string): Uint8Array {
   return u;
 }
 // JSON with byte arrays as hex and non-ASCII escaped (the interpreter's JSON escapes it, Node's does not).
+// A non-ASCII topic is shown as its UTF-8 bytes again: a build without Unicode strings holds text
+// as those bytes, the others as code points, and both must give back exactly the bytes received.
 function show(p: any): string {
   const o: any = {};
   const keys = Object.keys(p);
-  for (let i = 0; i < keys.length; i++) o[keys[i]] = p[keys[i]] instanceof Uint8Array ? 'hex:' + hex(p[keys[i]]) : p[keys[i]];
+  for (let i = 0; i < keys.length; i++) {
+    const v = p[keys[i]];
+    o[keys[i]] = v instanceof Uint8Array ? 'hex:' + hex(v) : keys[i] == 'topic' && /[^ -~]/.test(v) ? 'utf8:' + hex(utf8Encode(v)) : v;
+  }
   const j = JSON.stringify(o);
   let r = '';
   for (let i = 0; i < j.length; i++) {

@@ -45,7 +45,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
   constructor(o: ClientOptions, deps: ClientDeps) {
     super();
     const me = this, P = deps.platform, codec = deps.codec, store = deps.store || new MemoryStore();
-    const ka = o.keepalive ?? 60, K = ka * 1000, min = o.reconnectMin || 1000, max = o.reconnectMax || 30000, w = o.will;
+    const ka = o.keepalive == null ? 60 : o.keepalive, K = ka * 1000, min = o.reconnectMin || 1000, max = o.reconnectMax || 30000, w = o.will;
     let tr: Transport | null = null, timer: Timer, out: { p: Packet; c?: any }[] = [], blocked = 0;
     let st: ClientState, up = false, q: Entry[] = [], resub: Entry | null | undefined, lastId = 0, attempt = 0, base = min, ended = 0, endAt = 0, endCb: Function | null | undefined;
     let ls = 0, lr = 0, lp = 0; // ms of the last bytes sent, last bytes received, last PINGREQ

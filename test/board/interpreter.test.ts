@@ -20,9 +20,10 @@ if (!usable) {
   console.warn(`\n*** SKIPPED "the real Espruino interpreter": ${!BIN ? 'ESPRUINO_BIN is not set' : !existsSync(BIN) ? 'ESPRUINO_BIN=' + BIN + ' does not exist' : 'mosquitto is missing'} (optional; CI does not build the interpreter) ***\n`);
 }
 
-/** Runs the interpreter on a file; resolves once `until` appears in its output (then kills it). */
-function runUntil(file: string, cwd: string, until: RegExp, ms: number): { proc: ChildProcess; out: () => string; done: Promise<string> } {
-  const proc = spawn(BIN!, [file], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Runs the interpreter on a file (none: it boots from its flash, as a board powering up);
+ *  resolves once `until` appears in its output. */
+function runUntil(file: string | null, cwd: string, until: RegExp, ms: number): { proc: ChildProcess; out: () => string; done: Promise<string> } {
+  const proc = spawn(BIN!, file ? [file] : [], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const done = new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error('interpreter: no ' + until + ' within ' + ms + ' ms; output:\n' + out.slice(-3000))); }, ms);
@@ -112,6 +113,58 @@ var memT = setInterval(function () { if (glowmq.client.connected) { clearInterva
       await phone.endAsync(true);
     }
   });
+  // The README's way to flash: the Web IDE's "Save on Send: Direct to Flash" and
+  // `espruino --storage .bootcde:- upload.js` both write the uploaded file (config line + bundle)
+  // to the Storage file .bootcde, which the board runs at every boot and then emits E's 'init'.
+  it('boots from .bootcde as flashed by the README: one client, and a bad pin is an error, not OUT OF MEMORY', async () => {
+    const phone = mqtt.connect(m.url, { clientId: 'phone-boot' });
+    const msgs: { topic: string; text: string }[] = [];
+    phone.on('message', (topic, p) => msgs.push({ topic, text: p.toString('utf8') }));
+    await new Promise<void>((res) => phone.once('connect', () => res()));
+    await phone.subscribeAsync('glowmq/espr3/#', { qos: 1 });
+    const flash = (cwd: string, cfg: object) => {
+      writeFileSync(join(cwd, 'upload.js'), 'var glowmqConfig = ' + JSON.stringify(cfg) + ';\n' + readFileSync('dist/espruino/glowmq.js', 'utf8'));
+      writeFileSync(join(cwd, 'load.js'), `var S = require('Storage'); S.eraseAll();
+S.write('.bootcde', require('fs').readFileSync('upload.js'));
+print('STORED ' + S.read('.bootcde').length);`);
+      return runUntil(join(cwd, 'load.js'), cwd, /STORED \d+/, 10_000);
+    };
+    try {
+      const cfg = { id: 'espr3', broker: 'mqtt://admin:password@127.0.0.1:' + m.port, led: 'D5', sensors: ['free'], interval: 1, keepalive: 30 };
+      const cwd = mkdtempSync(join(dir, 'boot-'));
+      const load = flash(cwd, cfg);
+      procs.push(load.proc);
+      await load.done;
+      load.proc.kill('SIGKILL');
+      const boot = runUntil(null, cwd, /subscribed to lightChange/, 20_000);
+      procs.push(boot.proc);
+      await boot.done;
+      await phone.publishAsync('lightChange', 'on', { qos: 1 });
+      await waitFor('state on', () => msgs.find((x) => x.topic === 'glowmq/espr3/light/state' && x.text === 'on'));
+      await waitFor('3 readings', () => msgs.filter((x) => x.topic === 'glowmq/espr3/sensors/free').length >= 3);
+      // Started once: a second start (on 'init') would be a second client with the same id,
+      // and the broker would keep closing one for the other.
+      expect(boot.out()).not.toMatch(/connection closed|OUT OF MEMORY|Uncaught/);
+      expect(boot.out().match(/connected to /g)).toHaveLength(1);
+      expect(msgs.filter((x) => x.topic === 'glowmq/espr3/status' && x.text === 'online')).toHaveLength(1);
+      boot.proc.kill('SIGKILL');
+
+      // A pin the board lacks: the error is printed. (A 21 KB one-line bundle ran out of memory
+      // here: the trace of a thrown error copies its source line.)
+      const cwd2 = mkdtempSync(join(dir, 'boot-'));
+      const load2 = flash(cwd2, Object.assign({}, cfg, { led: 'LED9' }));
+      procs.push(load2.proc);
+      await load2.done;
+      load2.proc.kill('SIGKILL');
+      const bad = runUntil(null, cwd2, /glowmq: .*LED9|OUT OF MEMORY/, 20_000);
+      procs.push(bad.proc);
+      expect(await bad.done).toMatch(/glowmq: no "LED9" on this board/);
+      bad.proc.kill('SIGKILL');
+    } finally {
+      await phone.endAsync(true);
+    }
+  });
+
   it('a power cut (process killed) loses no reading queued while offline (Storage store)', async () => {
     const mdir = mkdtempSync(join(tmpdir(), 'glowmq-espruino-mosq-'));
     let b1 = await startMosquitto({ dir: mdir });

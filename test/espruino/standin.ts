@@ -64,6 +64,7 @@ export class StandinBoard {
   private timers = new Map<number, NodeJS.Timeout>();
   private nextTimer = 1;
   private killHandlers: (() => void)[] = [];
+  private initHandlers: (() => void)[] = [];
   private sockets: net.Socket[] = [];
   private dead = false;
 
@@ -233,7 +234,10 @@ export class StandinBoard {
           return Buffer.from(s, 'latin1').toString('utf8');
         },
         getTemperature: () => o.temperature ?? 21.5,
-        on: (ev: string, fn: () => void) => { if (ev === 'kill') this.killHandlers.push(fn); },
+        on: (ev: string, fn: () => void) => {
+          if (ev === 'kill') this.killHandlers.push(fn);
+          if (ev === 'init') this.initHandlers.push(fn);
+        },
       },
     });
     if (wire === undefined) delete sandbox.Serial1; else sandbox.Serial1 = Serial1;
@@ -243,6 +247,13 @@ export class StandinBoard {
   run(code: string, file = 'glowmq.js'): void {
     const src = (this.o.prelude ? this.o.prelude + '\n' : '') + code;
     try { vm.runInContext(src, this.ctx, { filename: file }); } catch (e) { this.uncaught.push('top level: ' + ((e as Error)?.stack ?? String(e))); }
+  }
+
+  /** Power-up with code in the Storage file .bootcde (the Web IDE's "Direct to Flash"): the
+   *  board runs it, then emits 'init', as the interpreter does at every boot. */
+  boot(code: string): void {
+    this.run(code, '.bootcde');
+    for (const f of this.initHandlers) { try { f(); } catch (e) { this.uncaught.push('init: ' + String(e)); } }
   }
 
   /** reset(): E.on('kill') handlers run, then every timer and socket is gone and the context dies. */

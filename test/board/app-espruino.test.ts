@@ -20,7 +20,7 @@ suite('app on the Espruino interpreter', () => {
     try {
       const src = resolve(__dirname, '../../src/app');
       // Built as the board bundle is (charset ascii). Inputs arrive as bytes, as they do from the
-      // broker and from a config file in Storage: a \\u escape in source would be cut to one byte
+      // broker and from a config file in Storage: a \u escape in source would be cut to one byte
       // on a build without Unicode strings.
       const hex = (t: string) => Buffer.from(t, 'utf8').toString('hex');
       writeFileSync(join(dir, 'h.ts'), `

@@ -7,7 +7,7 @@ import { utf8Decode, utf8Encode } from '../core/utf8';
 
 // A chain of comparisons, not a table: a table also answers "constructor" and friends,
 // and costs board memory for as long as the program runs.
-function word(w: string): Command | '' {
+export function word(w: string): Command | '' {
   w = w.trim().toLowerCase();
   return w == 'on' || w == '1' || w == 'true' ? 'on' : w == 'off' || w == '0' || w == 'false' ? 'off' : w == 'toggle' ? w : '';
 }
@@ -31,15 +31,16 @@ export function parseCommand(payload: Uint8Array, phrases: { [p: string]: Comman
       x = b[i];
       same = x == payload[a + i] || (x ^ payload[a + i]) == 32 && (x | 32) > 96 && (x | 32) < 123;
     }
-    if (same && (c == 'on' || c == 'off' || c == 'toggle')) return c;
+    if (same && word('' + c) == c) return c; // a value that is a command word itself
   }
   const t = utf8Decode(payload.subarray(a, z));
   if (t === null) return '';
   c = word(t);
   if (!c && t.charAt(0) == '{') {
     try {
+      // true/false/"on"/1…: as text, the same words; an object, array or null is no state.
       const s = JSON.parse(t).state;
-      c = typeof s == 'boolean' ? (s ? 'on' : 'off') : typeof s == 'string' || typeof s == 'number' ? word('' + s) : '';
+      c = typeof s != 'object' ? word('' + s) : '';
     } catch { /* not JSON: reported as unknown */ }
   }
   return c;

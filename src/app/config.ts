@@ -3,6 +3,8 @@
 // allowed, else a description of what is allowed; the error names field, value and that.
 import { topicFilterError, topicNameError } from '../core/topic';
 import type { QoS } from '../core/types';
+import { utf8Decode } from '../core/utf8';
+import { word } from './command';
 
 export type Command = 'on' | 'off' | 'toggle';
 
@@ -41,46 +43,69 @@ export type Check = (v: any) => string;
 /** field → [default, check], or the check alone (optional, no default: fewer bytes). */
 export interface Schema { [field: string]: [unknown, Check] | Check }
 
-const isS = (v: any) => typeof v == 'string';
-export const str: Check = (v) => isS(v) && v.length > 0 && v.length < 65536 ? '' : 'a non-empty string';
-/** Any string, also empty (passwords, client ids). */
-export const anyStr: Check = (v) => isS(v) ? '' : 'a string';
-export const bool: Check = (v) => typeof v == 'boolean' ? '' : 'true or false';
-export function num(min: number, max: number, int: boolean): Check {
-  return (v) => typeof v == 'number' && v >= min && v <= max && (!int || v % 1 == 0) ? '' : (int ? 'an integer' : 'a number') + ' from ' + min + ' to ' + max;
+export interface Checks {
+  str: Check;
+  bool: Check;
+  num(min: number, max: number, int: boolean): Check;
 }
+/** The basic checks, made per call and not held: on a board every standing function object
+ * costs ~9 variables for as long as the program runs, and checks are needed only while a
+ * config is validated (a board target builds its extra fields from these). */
+export function checks(): Checks {
+  return {
+    str: (v) => typeof v == 'string' && v.length > 0 && v.length < 65536 ? '' : 'a non-empty string',
+    bool: (v) => typeof v == 'boolean' ? '' : 'true or false',
+    num: (min, max, int) => (v) => typeof v == 'number' && v >= min && v <= max && (!int || v % 1 == 0) ? '' : (int ? 'an integer' : 'a number') + ' from ' + min + ' to ' + max,
+  };
+}
+// The same checks for schemas held elsewhere (Node's); unused ones are left out of a bundle.
+export const str: Check = (v) => checks().str(v);
+/** Any string, also empty (passwords, client ids). */
+export const anyStr: Check = (v) => typeof v == 'string' ? '' : 'a string';
+export const bool: Check = (v) => checks().bool(v);
+export const num = (min: number, max: number, int: boolean): Check => checks().num(min, max, int);
 
-// Built from JSON text: minifiers turn quoted keys into bare identifiers, and the board's
-// parser refuses non-ASCII identifiers ("Got ?[231] expected ID").
-export const SEED_PHRASES: { [phrase: string]: Command } = JSON.parse('{"现在天黑了":"on","现在天亮了":"off"}');
+// The seed's 现在天黑了 (on) and 现在天亮了 (off), from their UTF-8 bytes as \x escapes, which every
+// Espruino build copies verbatim (a \u escape is cut to its low byte on a build without Unicode
+// strings: Pico, ESP32), then decoded: text on Node and Unicode builds, the bytes elsewhere.
+// Keys assigned, not written in a literal: the board's parser refuses non-ASCII identifiers.
+function seedPhrases(): { [phrase: string]: Command } {
+  const o: { [phrase: string]: Command } = {}, a = '\xE7\x8E\xB0\xE5\x9C\xA8\xE5\xA4\xA9';
+  const t = (s: string) => utf8Decode(new Uint8Array((a + s + '\xE4\xBA\x86').split('').map((c) => c.charCodeAt(0))))!;
+  o[t('\xE9\xBB\x91')] = 'on';
+  o[t('\xE4\xBA\xAE')] = 'off';
+  return o;
+}
+export const SEED_PHRASES = /* @__PURE__ */ seedPhrases();
 
 // Built per call, not held: on a board a standing table of checks costs ~150 variables.
-function schema(): Schema {
+function schema(c: Checks): Schema {
+  const str = c.str, num = c.num, isS = (v: any) => typeof v == 'string';
   const qos: Check = (v) => v === 0 || v === 1 || v === 2 ? '' : '0, 1 or 2';
   return {
-    id: (v) => isS(v) && v.length < 65 && /^[A-Za-z0-9_.-]+$/.test(v) ? '' : "1 to 64 letters, digits, '.', '_' or '-'",
-    base: (v) => isS(v) && !topicNameError(v) && v.slice(-1) != '/' ? '' : 'a topic name without + or # (and no trailing /)',
-    broker: ['mqtt://127.0.0.1:1883', (v) => isS(v) && /^(mqtts|mqtt|tcp|ssl|tls):\/\/[^\s\/]+\/*$/.test(v) ? '' : 'a URL mqtt://[user[:password]@]host[:port] or mqtts://…'],
+    id: (v) => isS(v) && v.length < 65 && /^[A-Za-z0-9_.-]+$/.test(v) ? '' : '1-64 of A-Z a-z 0-9 . _ -',
+    base: (v) => isS(v) && !topicNameError(v) && v.slice(-1) != '/' ? '' : 'a topic name, no + # or trailing /',
+    broker: ['mqtt://127.0.0.1:1883', (v) => isS(v) && /^(mqtts|mqtt|tcp|ssl|tls):\/\/[^\s\/]+\/*$/.test(v) ? '' : 'mqtt[s]://[user[:password]@]host[:port]'],
     username: str,
-    password: anyStr,
+    password: (v) => isS(v) ? '' : 'a string',
     clientId: (v) => isS(v) && v.length < 65536 ? '' : 'a string of up to 65535 characters',
     keepalive: [60, num(0, 65535, true)],
-    clean: [true, bool],
-    command: ['lightChange', (v) => isS(v) && !topicFilterError(v) ? '' : 'a topic filter (+ and # only as whole levels)'],
+    clean: [true, c.bool],
+    command: ['lightChange', (v) => isS(v) && !topicFilterError(v) ? '' : 'a topic filter (+ # as whole levels)'],
     commandQos: [1, qos],
     sensorQos: [1, qos],
     interval: [10, num(0.1, 86400, false)],
     queue: [100, num(1, 100000, true)],
     phrases: [SEED_PHRASES, (v) => {
       let ok = v && typeof v == 'object' && !(v instanceof Array);
-      for (const k in v) ok = ok && k.trim() && (v[k] == 'on' || v[k] == 'off' || v[k] == 'toggle');
-      return ok ? '' : 'an object {"phrase": "on", "off" or "toggle"}';
+      for (const k in v) ok = ok && k.trim() && word('' + v[k]) == v[k]; // "on", "off" or "toggle" itself
+      return ok ? '' : '{"phrase": "on", "off" or "toggle"}';
     }],
     led: ['sim', str],
     sensors: [['sim'], (v) => v instanceof Array && v.every((s: unknown) => !str(s)) ? '' : 'a list of sensor names'],
   };
 }
-export const deviceSchema: Schema = /* @__PURE__ */ schema();
+export const deviceSchema: Schema = /* @__PURE__ */ schema(/* @__PURE__ */ checks());
 
 /** A refused value. Fields for callers that re-label it (e.g. as a CLI flag). */
 export interface ConfigError extends Error { field: string; value: string; allowed: string }
@@ -98,8 +123,8 @@ export function configError(field: string, v: unknown, allowed: string): ConfigE
  * Checks every field of `raw` and returns a new config with defaults filled in; throws a
  * ConfigError for the first bad or unknown field. `extra`: fields a target adds (serial, pin…).
  */
-export function validateConfig(raw: { [k: string]: unknown }, extra?: Schema): DeviceConfig {
-  const all: Schema = Object.assign(schema(), extra || {});
+export function validateConfig(raw: { [k: string]: unknown }, extra?: Schema | ((c: Checks) => Schema)): DeviceConfig {
+  const c = checks(), all: Schema = Object.assign(schema(c), typeof extra == 'function' ? extra(c) : extra);
   const out: { [k: string]: unknown } = {};
   let k: string, v: unknown, allowed: string, f: any;
   if (!raw || typeof raw != 'object') throw configError('(config)', raw, 'an object');

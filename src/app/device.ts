@@ -17,81 +17,92 @@ export interface Device {
   stop(cb?: () => void): void;
 }
 
-/** Client options the device needs: its id, credentials and the retained "offline" will. */
+/** Client options the device needs: its id, credentials and the retained "offline" will.
+ * The config itself, given the two fields it lacks (queueMax, will): its clientId, username,
+ * password, keepalive and clean are already named as ClientOptions, and on a board a copy
+ * held by the client would cost memory. */
 export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
-  return {
-    clientId: cfg.clientId, username: cfg.username, password: cfg.password,
-    keepalive: cfg.keepalive, clean: cfg.clean, queueMax: cfg.queue,
-    will: { topic: cfg.base + '/status', payload: 'offline', qos: 1, retain: true },
-  };
+  cfg.queueMax = cfg.queue;
+  cfg.will = { topic: cfg.base + '/status', payload: 'offline', qos: 1, retain: true };
+  return cfg as ClientOptions;
 }
 
 export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig, platform: Platform): Device {
-  const base = cfg.base, led = hw.led, seq: number[] = [];
-  let timer: unknown, stopped = false;
-  const log = (level: 'info' | 'warn' | 'debug', m: string) => { if (platform.log) platform.log(level, m); };
-  // One callback for every publish (the failure names its cause; the topic is not kept).
-  const done = (e?: Error) => { if (e && !stopped) log('warn', 'publish failed: ' + e.message); };
-  /** qos -1: a report on <base>/errors (QoS 0, also logged). */
-  const pub = (topic: string, payload: string, qos: number) => {
+  const base = cfg.base, led = hw.led, seq: number[] = [], cmd = cfg.command;
+  let timer: unknown, stopped: number | undefined; // 0/1 flags: fewer bytes on the board
+  // log(level, text), and also every publish's callback, log(error or nothing): the failure
+  // names its cause (the topic is not kept). One function object for both on the board.
+  const log = (level?: any, m?: string) => {
+    if (typeof level != 'string') { // a publish's callback (err, and maybe more)
+      if (!level || stopped) return;
+      m = 'publish failed: ' + level.message;
+      level = 'warn';
+    }
+    if (platform.log) platform.log(level, m!);
+  };
+  /** qos -1: a report on <base>/errors (QoS 0, also logged). cb: instead of log. */
+  const pub = (topic: string, payload: string, qos: number, retain?: number, cb?: () => void) => {
     if (qos < 0) {
       log('warn', payload);
-      payload = JSON.stringify({ error: payload, ts: Date.now() });
+      payload = JSON.stringify({ error: payload, ts: Math.floor(Date.now()) });
       qos = 0;
     }
-    client.publish(base + topic, payload, { qos: qos as QoS, retain: topic == '/status' || topic == '/light/state' }, done);
+    client.publish(base + topic, payload, { qos: qos as QoS, retain: !!retain }, cb || log);
   };
-  // 'connect' (no payload: say online and the light state) and 'message' in one handler,
-  // one function object fewer on the board.
-  const on = (topic?: unknown, payload?: Uint8Array) => {
-    if (!payload) {
-      pub('/status', 'online', 1);
-      return pub('/light/state', led.read() ? 'on' : 'off', 1);
+  // One handler, one function object on the board, for 'message' (topic, payload), 'connect'
+  // (the CONNACK flags, no payload: say online and the light state) and the reading timer
+  // (no arguments: read every sensor and publish).
+  const on = (topic?: unknown, payload?: Uint8Array): unknown => {
+    if (!topic) {
+      timer = platform.setTimeout(on, cfg.interval * 1000);
+      return hw.sensors.forEach((s, i) => s.read((err, value) => {
+        if (stopped) return;
+        if (err || typeof value != 'number' || !isFinite(value)) return pub('/errors', 'sensor ' + s.name + ': ' + (err ? err.message : 'no value'), -1);
+        // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
+        const body = JSON.stringify({ value: value, unit: s.unit, ts: Math.floor(Date.now()), seq: seq[i] = (seq[i] + 1) || 0 });
+        log('debug', 'reading ' + s.name + ' ' + body);
+        // QoS 1 by default: queued by the client while offline, in order.
+        pub('/sensors/' + s.name, body, cfg.sensorQos);
+      }));
     }
-    if (!topicMatches(cfg.command, topic as string)) return;
+    if (!payload) {
+      pub('/status', 'online', 1, 1);
+      return pub('/light/state', led.read() ? 'on' : 'off', 1, 1);
+    }
+    if (!topicMatches(cmd, topic as string)) return;
     const text = utf8Decode(payload), c = parseCommand(payload, cfg.phrases);
-    const shown = text === null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text);
+    const shown = text === null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '...' : text);
     if (!c) return pub('/errors', 'unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle, 1/0, true/false, {"state":"on"} or a phrase)', -1);
     const v = c == 'toggle' ? led.read() ^ 1 : c == 'on' ? 1 : 0;
     led.write(v as 0 | 1, (err) => {
       if (err) return pub('/errors', 'LED: ' + err.message, -1);
-      log('info', 'LED ' + (v ? 'on' : 'off') + ' <- ' + topic + ' ' + shown);
-      pub('/light/state', v ? 'on' : 'off', 1);
+      const st = v ? 'on' : 'off';
+      log('info', 'LED ' + st + ' <- ' + topic + ' ' + shown);
+      pub('/light/state', st, 1, 1);
     });
-  };
-  const tick = () => {
-    timer = platform.setTimeout(tick, cfg.interval * 1000);
-    hw.sensors.forEach((s, i) => s.read((err, value) => {
-      if (stopped) return;
-      if (err || typeof value != 'number' || !isFinite(value)) return pub('/errors', 'sensor ' + s.name + ': ' + (err ? err.message : 'no value'), -1);
-      const body = JSON.stringify({ value: value, unit: s.unit, ts: Date.now(), seq: seq[i] = (seq[i] + 1) || 0 });
-      log('debug', 'reading ' + s.name + ' ' + body);
-      // QoS 1 by default: queued by the client while offline, in order.
-      pub('/sensors/' + s.name, body, cfg.sensorQos);
-    }));
   };
 
   client.on('connect', on);
   client.on('message', on);
-  client.subscribe(cfg.command, { qos: cfg.commandQos }, (e) => {
-    if (!e) log('info', 'subscribed to ' + cfg.command + ' (QoS ' + cfg.commandQos + ')');
-    else if (!stopped) log('warn', 'subscribe ' + cfg.command + ' failed: ' + e.message);
+  client.subscribe(cmd, { qos: cfg.commandQos }, (e) => {
+    if (!e) log('info', 'subscribed to ' + cmd + ' (QoS ' + cfg.commandQos + ')');
+    else if (!stopped) log('warn', 'subscribe ' + cmd + ' failed: ' + e.message);
   });
-  if (client.connected) on();
-  tick();
+  if (client.connected) on(1);
+  on(); // the first readings now
 
   return {
     stop: (cb) => {
-      let called = false, guard: unknown;
-      const fin = () => { if (!called) { called = true; platform.clearTimeout(guard); if (cb) cb(); } };
+      let called: number | undefined, guard: unknown;
+      const fin = () => { if (!called) { called = 1; platform.clearTimeout(guard); if (cb) cb(); } };
       if (stopped) return fin();
-      stopped = true;
+      stopped = 1;
       platform.clearTimeout(timer);
       client.off('connect', on);
       client.off('message', on);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
       if (!client.connected) return fin();
-      client.publish(base + '/status', 'offline', { qos: 1, retain: true }, fin);
+      pub('/status', 'offline', 1, 1, fin);
       if (!called) guard = platform.setTimeout(fin, 3000); // no PUBACK: stop anyway
     },
   };

@@ -2,5 +2,5 @@
 export { startDevice, deviceClientOptions } from './device';
 export type { Device, Hardware } from './device';
 export { validateConfig, configError, deviceSchema, SEED_PHRASES, str, bool, num } from './config';
-export type { DeviceConfig, Schema, Check, ConfigError, Command } from './config';
+export type { DeviceConfig, Schema, Check, Checks, ConfigError, Command } from './config';
 export { parseCommand } from './command';

@@ -1,6 +1,7 @@
 // Sensors every Espruino board has: the chip's temperature, and free memory (variables),
 // which is worth watching on a board with a few thousand of them.
 import type { Sensor } from './types';
+import { configError } from '../app/config';
 
 declare const E: { getTemperature(): number };
 declare const process: { memory(): { free: number } };
@@ -8,7 +9,7 @@ declare const process: { memory(): { free: number } };
 /** By config name; throws for a name the board does not have. */
 export function espruinoSensor(name: string): Sensor {
   const free = name == 'free';
-  if (!free && name != 'temperature') throw new Error('bad config "sensors": "' + name + '" (allowed: temperature, free)');
+  if (!free && name != 'temperature') throw configError('sensors', name, 'temperature, free');
   return {
     name: name, unit: free ? 'vars' : '°C',
     read: (cb) => {

@@ -18,13 +18,14 @@ export interface EspruinoNet { connect(o: { host: string; port: number }, cb: ()
 export function espruinoNetTransport(net: EspruinoNet, host: string, port: number): TransportFactory {
   const at = host + ':' + port + ': ';
   return (): Transport => {
-    let h: TransportHandlers, sock: EspruinoSocket | undefined, done = false, why: Error | undefined, n = 0;
+    // done: 0/1, no initialiser (undefined): fewer bytes on the board.
+    let h: TransportHandlers, sock: EspruinoSocket | null | undefined, done: number | undefined, why: Error | undefined, n = 0;
     // Also the transport's close(): no reason then (a later socket event finds done set).
     const close = (e?: Error) => {
       if (done) return;
-      done = true;
+      done = 1;
       const s = sock;
-      sock = undefined;
+      sock = null;
       if (s) try { s.end(); } catch { /* already gone */ }
       h.onClose(e);
     };

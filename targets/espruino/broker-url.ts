@@ -5,10 +5,11 @@ export interface Broker { ssl: boolean; host: string; port: number; user?: strin
 
 export function parseBroker(url: string): Broker {
   const p = url.split('/')[2], at = p.lastIndexOf('@'), hp = p.slice(at + 1).split(':');
-  const cred = at < 0 ? [] : p.slice(0, at).split(':'), ssl = /^(mqtts|ssl|tls):/.test(url);
+  // No '@': slice(0, 0), one empty part (no user, no password).
+  const cred = p.slice(0, at < 0 ? 0 : at).split(':'), ssl = /^(mqtts|ssl|tls):/.test(url), d = decodeURIComponent;
   return {
     ssl: ssl, host: hp[0], port: hp[1] ? +hp[1] : ssl ? 8883 : 1883,
-    user: cred[0] ? decodeURIComponent(cred[0]) : undefined,
-    pass: cred.length > 1 ? decodeURIComponent(cred.slice(1).join(':')) : undefined,
+    user: cred[0] ? d(cred[0]) : undefined,
+    pass: cred.length > 1 ? d(cred.slice(1).join(':')) : undefined,
   };
 }

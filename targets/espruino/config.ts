@@ -2,7 +2,7 @@
 // file, else the JSON file "glowmq.json" in Storage. Board defaults (LED1, the chip's
 // temperature, the chip serial as id) are filled in, then it is validated by the same
 // schema as on Node, plus the fields only a board has.
-import { validateConfig, str, bool, num } from '../../src/app/index';
+import { validateConfig } from '../../src/app/index';
 import type { DeviceConfig } from '../../src/app/index';
 
 declare const glowmqConfig: { [k: string]: unknown } | undefined;
@@ -28,9 +28,10 @@ export function loadConfig(): BoardConfig {
   if (!raw) throw new Error('no config: set glowmqConfig or Storage glowmq.json');
   const c = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
   if (c.id === undefined) c.id = getSerial().replace(/[^A-Za-z0-9_.-]/g, '').slice(-24);
-  // Names of ports and pins are checked where they are used (global[name]).
-  return validateConfig(c, {
-    serial: str, baud: [115200, num(300, 4000000, true)], rx: str, tx: str,
-    ssid: str, wifiPassword: str, store: [false, bool], debug: [false, bool],
-  }) as BoardConfig;
+  // Names of ports and pins are checked where they are used (global[name]). The checks come
+  // from validateConfig, made for this call: standing functions would cost board memory.
+  return validateConfig(c, (k) => ({
+    serial: k.str, baud: [115200, k.num(300, 4000000, true)], rx: k.str, tx: k.str,
+    ssid: k.str, wifiPassword: k.str, store: [false, k.bool], debug: [false, k.bool],
+  })) as BoardConfig;
 }

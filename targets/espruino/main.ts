@@ -48,13 +48,17 @@ function start() {
     store: cfg.store ? espruinoStore(global.require('Storage'), 'glowmq.store', P, 0) : undefined,
   });
   client.on('error', (e) => log('warn', e.message));
-  client.on('close', (e) => log('info', 'connection closed' + (e ? ': ' + e.message : '')));
-  client.on('connect', () => log('info', 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId));
+  // 'connect' (the CONNACK flags) and 'close' (a reason or none): one function object.
+  const note = (e?: any) => log('info', e && 'sessionPresent' in e ? 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId : 'connection closed' + (e ? ': ' + e.message : ''));
+  client.on('close', note);
+  client.on('connect', note);
   global.glowmq = { client: client, device: startDevice(client, { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) }, cfg, P), config: cfg };
   client.connect();
 }
 
+// Code flashed to .bootcde runs at boot and THEN the board emits 'init': start once.
 function run() {
+  if (global.glowmq) return;
   try { start(); } catch (e) { console.log('glowmq: ' + (e as Error).message); }
 }
 function stop() {

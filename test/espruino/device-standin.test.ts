@@ -118,6 +118,17 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
     expect(b.logs.join('\n')).not.toMatch(/unknown command|Unicode not supported/);
   });
 
+  it('flashed to .bootcde (runs at boot, then init fires): one device, one client', async () => {
+    const p = await peer(m.url, 'glowmq/pico8/#'); clients.push(p.c);
+    const b = board({ prelude: prelude(config('pico8')) });
+    b.boot(bundle);
+    await waitFor('subscribed', () => b.logs.find((l) => l.includes('subscribed to lightChange')));
+    await waitFor('3 readings', () => p.msgs.filter((x) => x.topic === 'glowmq/pico8/sensors/temperature').length >= 3);
+    expect(b.logs.filter((l) => l.includes('connected to '))).toHaveLength(1);
+    expect(b.logs.join('\n')).not.toMatch(/connection closed/);
+    expect(p.msgs.filter((x) => x.topic === 'glowmq/pico8/status' && x.text === 'online')).toHaveLength(1);
+  });
+
   it('over net: a refused connection (connect throws) is a close with a reason, and it retries', async () => {
     const port = await freePort();
     const b = board({ prelude: prelude(Object.assign(config('pico2'), { broker: 'mqtt://admin:password@127.0.0.1:' + port })) });
@@ -141,6 +152,9 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
     const b = board({ flash });
     b.run(bundle);
     await waitFor('online', () => p.msgs.find((x) => x.text === 'online'));
+    // 'connect' and 'close' share one listener on the board: the connect line names the broker
+    expect(b.logs.join('\n')).toMatch(/glowmq info: connected to 127\.0\.0\.1:\d+ as pico4/);
+    expect(b.logs.join('\n')).not.toMatch(/connection closed/);
   });
 
   it('with the Storage store: a board reset keeps the readings queued while offline', async () => {

@@ -15,7 +15,7 @@ const cases: [string, string][] = [
   ['现在天黑了', 'on'], ['现在天亮了', 'off'], [' 现在天黑了 ', 'on'],
   // Not commands:
   ['', ''], ['onn', ''], ['o n', ''], ['2', ''], ['yes', ''], ['现在天黑', ''], ['{"state":"dim"}', ''],
-  ['{"state":2}', ''], ['{"light":"on"}', ''], ['{"state":"on"', ''], ['{}', ''], ['null', ''],
+  ['{"state":2}', ''], ['{"light":"on"}', ''], ['{"state":"on"', ''], ['{}', ''], ['null', ''], ['{"state":["on"]}', ''], ['{"state":null}', ''], ['{"state":{"on":1}}', ''],
   ['constructor', ''], ['__proto__', ''], ['toString', ''], ['on off', ''],
 ];
 

@@ -17,6 +17,7 @@ describe('validateConfig', () => {
     });
     expect(c.phrases).toEqual(SEED_PHRASES);
     expect(c.phrases['现在天黑了']).toBe('on');
+    expect(SEED_PHRASES).toEqual({ '现在天黑了': 'on', '现在天亮了': 'off' }); // decoded from their UTF-8 bytes
     expect(c.password).toBeUndefined();
   });
 
@@ -28,15 +29,15 @@ describe('validateConfig', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['id', '', /letters, digits/],
-    ['id', 'a/b', /letters, digits/],
-    ['id', 'x'.repeat(65), /1 to 64/],
-    ['base', 'a/#', /without \+ or #/],
-    ['base', 'a/', /trailing/],
+    ['id', '', /^1-64 of A-Z a-z 0-9 \. _ -$/],
+    ['id', 'a/b', /A-Z a-z 0-9 \. _ -/],
+    ['id', 'x'.repeat(65), /1-64/],
+    ['base', 'a/#', /no \+ #/],
+    ['base', 'a/', /no .*trailing \//],
     ['base', '', /topic name/],
-    ['broker', 'http://x', /mqtt:\/\//],
-    ['broker', 'mqtt://', /URL/],
-    ['broker', 42, /URL/],
+    ['broker', 'http://x', /^mqtt\[s\]:\/\/\[user\[:password\]@\]host\[:port\]$/],
+    ['broker', 'mqtt://', /mqtt\[s\]:\/\//],
+    ['broker', 42, /mqtt\[s\]:\/\//],
     ['username', '', /non-empty string/],
     ['username', 7, /non-empty string/],
     ['clientId', 5, /a string/],
@@ -45,7 +46,7 @@ describe('validateConfig', () => {
     ['keepalive', 1.5, /integer/],
     ['keepalive', '60', /integer/],
     ['clean', 'yes', /true or false/],
-    ['command', 'a/#/b', /topic filter/],
+    ['command', 'a/#/b', /topic filter \(\+ # as whole levels\)/],
     ['command', '', /topic filter/],
     ['commandQos', 3, /0, 1 or 2/],
     ['sensorQos', '1', /0, 1 or 2/],
@@ -53,7 +54,7 @@ describe('validateConfig', () => {
     ['interval', 'fast', /number from 0.1/],
     ['interval', 86401, /86400/],
     ['queue', 0, /integer from 1/],
-    ['phrases', ['on'], /object/],
+    ['phrases', ['on'], /^\{"phrase": "on", "off" or "toggle"\}$/],
     ['phrases', { dark: 'lights' }, /"on", "off" or "toggle"/],
     ['phrases', { ' ': 'on' }, /"phrase"/],
     ['led', '', /non-empty/],

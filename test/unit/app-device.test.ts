@@ -167,6 +167,20 @@ describe('device app', () => {
     expect(readings.at(-1)).toBe(readings[0] + readings.length - 1); // no gap
   });
 
+  it('logs a publish that fails, with its cause, and nothing for those that succeed', () => {
+    let v = 0;
+    const sensor: Sensor = { name: 't', unit: '°C', read: (cb) => cb(undefined, v++) };
+    const s = setup({ queue: 1 }, [sensor]); // offline from the start: the queue holds one message
+    expect(s.platform.logs.filter((l) => l.includes('publish failed'))).toEqual([]);
+    s.platform.advance(5000); // a second reading: the queue is full
+    const failed = s.platform.logs.filter((l) => l.includes('publish failed'));
+    expect(failed.length).toBe(1);
+    expect(failed[0]).toMatch(/^warn: publish failed: \S/);
+    s.up();
+    s.sent();
+    expect(s.platform.logs.filter((l) => l.includes('publish failed')).length).toBe(1);
+  });
+
   it('stop() publishes offline (retained) when connected, stops the readings and timers', () => {
     const s = setup();
     s.up(); s.sent();

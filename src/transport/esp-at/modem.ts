@@ -30,7 +30,7 @@ export interface EspAtModem {
 /** A pending command. m: 0 ends at OK/ERROR/FAIL, 1 a send (SEND OK/SEND FAIL/ERROR),
  * 2 the probe (OK or ready), 3 AT+RST (ready only). cb also gets the command itself. */
 interface Cmd {
-  s: string; ms: number; m: number;
+  s?: string; ms: number; m: number; // s: a send's (AT+CIPSEND=n) is set when it is sent
   cb: (e: Error | undefined, lines: string[], x: Cmd) => void;
   r?: string[]; t?: Timer;
   d?: Uint8Array[]; n?: number; o?: Link;
@@ -54,29 +54,30 @@ function qs(s: string): string {
 // Closures made once per modem (and once per link), none per command or chunk: each
 // function object costs board memory.
 export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAtModem {
+  // Flags are 0/1 and unset values undefined (no initialiser): fewer bytes on the board.
   let q: Cmd[] = [];
-  let c: Cmd | null = null;
+  let c: Cmd | null;
   let line = '';
-  let hdr: string | null = null; // +IPD header text while it is being read
+  let hdr: string | null; // +IPD header text while it is being read
   let need = 0; // +IPD payload bytes still to come
   // The +IPD frame being read, and frames completed during the current read. A frame goes to
   // the link only whole, and only at the end of the read that completed it: a module reset
   // inside a payload puts its boot text where the payload should be, and a frame cut short
   // (or followed by `ready` in the same read, which closes the link) must never reach MQTT.
-  let frame: Uint8Array | null = null, got = 0, done: any[] = []; // done: link, frame, link, frame…
-  let link: Link | null = null;
-  let up = false; // initialised since the last reset/timeout
-  let ip = false; // WIFI GOT IP seen, no WIFI DISCONNECT since
+  let frame: Uint8Array | null, got: number, done: any[] = []; // done: link, frame, link, frame…
+  let link: Link | null;
+  let up: number | undefined; // initialised since the last reset/timeout
+  let ip: number | undefined; // WIFI GOT IP seen, no WIFI DISCONNECT since
   let D: Dialect | undefined;
 
   const noop = () => {};
   const drop = (e: Error, quiet?: number) => { if (link) link.end(e, quiet); };
   // The command name only: a CWJAP line carries the password.
-  const name = (x: Cmd) => x.s.split('=')[0];
+  const name = (x: Cmd) => x.s!.split('=')[0];
   // The pending command's timer (each finished command clears its own).
   const expire = () => {
     // No answer: the module may have reset unseen (inside a payload). Resynchronise.
-    if (c) { up = false; need = 0; hdr = null; line = ''; fin(fail(name(c) + ' timed out')); }
+    if (c) { up = need = 0; hdr = null; line = ''; fin(fail(name(c) + ' timed out')); }
   };
 
   function cmd(s: string, ms: number, cb?: (e: Error | undefined, lines: string[], x: Cmd) => void, m?: number, front?: number) {
@@ -105,13 +106,13 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   // than wait for the next command or CONNACK to time out.
   let stall: unknown;
   const stalled = () => {
-    stall = null;
-    if (need) { need = 0; up = false; drop(fail('+IPD payload stopped midway (module reset?)', 'IPD')); }
+    stall = 0;
+    if (need) { need = up = 0; drop(fail('+IPD payload stopped midway (module reset?)', 'IPD')); }
   };
 
   // ---- receiver: LINE, +IPD header, counted payload ----
   function feed(b: Uint8Array) {
-    if (stall) { p.clearTimeout(stall); stall = null; }
+    if (stall) { p.clearTimeout(stall); stall = 0; }
     feedBytes(b);
     if (need) stall = p.setTimeout(stalled, 1000);
     pass();
@@ -123,9 +124,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     for (let k = 0; k < d.length; k += 2) if (d[k]) d[k].rx(d[k + 1]);
   }
   function feedBytes(b: Uint8Array) {
-    let ch: number, f: string, j: number;
+    let ch: number, t: string, f: string, j: number;
     for (let i = 0; i < b.length; ) {
-      if (need > 0) {
+      if (need) { // (never negative)
         j = Math.min(need, b.length - i);
         need -= j;
         frame!.set(b.subarray(i, i + j), got);
@@ -135,6 +136,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         continue;
       }
       ch = b[i++];
+      t = String.fromCharCode(ch);
       if (hdr != null) {
         if (ch == 58 || ch == 13 || ch == 10 || hdr.length > 48) {
           // ':' ends the header; only the length field is read
@@ -145,11 +147,10 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
           if (need > 0 && need <= 8192) frame = new Uint8Array(need);
           else {
             // A header we cannot trust: the payload length is unknown, so the link is unusable.
-            need = 0;
-            up = false;
+            need = up = 0;
             drop(fail('corrupt +IPD header', 'IPD'));
           }
-        } else hdr += String.fromCharCode(ch);
+        } else hdr += t;
         continue;
       }
       if (ch == 13 || ch == 10) {
@@ -165,7 +166,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
           continue;
         }
       }
-      line += String.fromCharCode(ch);
+      line += t;
       if (line == '+IPD,') { line = ''; hdr = ''; }
       else if (line.length > 512) line = ''; // garbage (boot log at 74880 baud): bound it
     }
@@ -175,19 +176,19 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     const x = c;
     // Data before a line goes first (CLOSED glued to a payload: the data, then the close),
     // except before `ready`: frames completed since the last one may hold the boot text.
-    if (s == 'ready') done = []; else pass();
     if (s == 'ready') { // the module (re)booted: link, settings and queued work are gone
+      done = [];
       const e = fail('module reset (ready)', 'RESET');
-      up = ip = false;
+      up = ip = 0;
       drop(e, 1);
       if (x && x.m > 1) { x.r!.push(s); return fin(); }
       const old = q;
       q = [];
       if (x) fin(e);
       old.forEach((y) => y.cb(e, [], y));
-    } else if (s == 'CLOSED' || /^\d,CLOSED$/.test(s)) drop(fail('link closed (CLOSED)', 'CLOSED'), 1);
-    else if (s == 'WIFI DISCONNECT') { ip = false; drop(fail('Wi-Fi disconnected', 'WIFI')); }
-    else if (s == 'WIFI GOT IP') ip = true;
+    } else if (pass(), s == 'CLOSED' || /^\d,CLOSED$/.test(s)) drop(fail('link closed (CLOSED)', 'CLOSED'), 1);
+    else if (s == 'WIFI DISCONNECT') { ip = 0; drop(fail('Wi-Fi disconnected', 'WIFI')); }
+    else if (s == 'WIFI GOT IP') ip = 1;
     else if (/^(WIFI |busy )/.test(s) || !x) { /* informational URC, or nothing pending */ }
     else if (x.m == 1 ? s == 'SEND OK' : x.m < 3 && (s == 'OK' || s == 'no change')) fin();
     else if (s == 'ERROR' || s == 'FAIL' || s == 'SEND FAIL') {
@@ -216,10 +217,10 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       // Booted just now: let it settle (as Espruino does), so that a late answer to a probe
       // sent during the boot arrives while nothing is pending, and is dropped.
       if (i == 1 && r && r.indexOf('ready') >= 0) return p.setTimeout(go, 500);
-      if (i > 5) { up = true; return cb(); }
+      if (i > 5) { up = 1; return cb(); }
       cur = D ? D.cur : '';
-      const s = i == 4 ? (o.ssid != null && !ip ? 'AT+CWJAP' + cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : '')
-        : ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + cur + '=1', '', 'AT+CIPMUX=0'][i];
+      const s = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + cur + '=1',
+        o.ssid != null && !ip ? 'AT+CWJAP' + cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : '', 'AT+CIPMUX=0'][i];
       i++;
       if (!s) return go();
       cmd(s, i == 1 ? 2000 : i == 5 ? 20000 : 5000, go, i == 1 ? 2 : 0);
@@ -229,10 +230,10 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
 
   function transport(): Transport {
     let h: TransportHandlers;
-    let st = 0; // 0 new, 1 opening, 2 open, 3 closed
+    let st!: number; // undefined (no initialiser: fewer bytes) new, 1 opening, 2 open, 3 closed
     let k = 0; // bytes queued, not yet confirmed by SEND OK
-    let full = 0;
-    let tail: Cmd | null = null;
+    let full: number | undefined;
+    let tail: Cmd | null;
     // Every chunk's callback: its bytes are confirmed (or the link failed).
     const sent = (e: Error | undefined, r: string[], x: Cmd) => {
       k -= x.n!;
@@ -242,13 +243,13 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     function end(e?: Error, quiet?: number) {
       if (st > 2) return;
       st = 3;
-      up = false; // the next link re-checks the module: cheap, and heals any desync
-      // The rest of this link's +IPD payload is void: read what follows as lines again, so a
-      // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
-      if (link == l) { need = 0; hdr = null; }
+      up = 0; // the next link re-checks the module: cheap, and heals any desync
       if (e) q = q.filter((x) => x.o != l); // an error: unsent chunks are void
       if (link == l) {
-        link = null;
+        // The rest of this link's +IPD payload is void: read what follows as lines again, so a
+        // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
+        need = 0;
+        hdr = link = null;
         if (!quiet) cmd('AT+CIPCLOSE', 5000);
       }
       if (h) h.onClose(e);
@@ -260,11 +261,11 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         ensure((e) => {
           if (e) return end(e);
           if (st > 1) return;
-          cmd('AT+CIPSTART=' + qs(o.ssl ? 'SSL' : 'TCP') + ',' + qs(o.host) + ',' + o.port + (o.keepalive ? ',' + o.keepalive : ''), 20000, (e2) => {
+          cmd('AT+CIPSTART=' + (o.ssl ? '"SSL",' : '"TCP",') + qs(o.host) + ',' + o.port + (o.keepalive ? ',' + o.keepalive : ''), 20000, (e2) => {
             // A timed-out or refused start may still connect later: close whatever is there.
             if (e2 || st > 1) cmd('AT+CIPCLOSE', 5000, noop, 0, 1);
             if (e2) {
-              if (/no ip/.test(e2.message)) ip = false; // join again next time
+              if (/no ip/.test(e2.message)) ip = 0; // join again next time
               return end(e2);
             }
             if (st > 1) return;
@@ -280,7 +281,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         if (st != 2) return false;
         for (let i = 0; i < b.length; i += n) {
           // Coalesce into the last queued, not yet sent chunk: up to 2048 bytes per CIPSEND.
-          if (!tail || tail.r || tail.n == 2048) q.push(tail = { s: '', ms: 10000, m: 1, cb: sent, d: [], n: 0, o: l });
+          if (!tail || tail.r || tail.n == 2048) q.push(tail = { ms: 10000, m: 1, cb: sent, d: [], n: 0, o: l });
           n = Math.min(2048 - tail.n!, b.length - i);
           tail.d!.push(b.subarray(i, i + n));
           tail.n! += n;

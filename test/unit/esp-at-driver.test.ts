@@ -392,6 +392,30 @@ describe('link loss', () => {
     expect(r.p.pending).toBe(before);
     expect(r.w.data()).toBe('abc');
   });
+  it('a stall while a send waits for its prompt (the reset was read as payload) ends that send at once: the next link is probed, not held 10 s', () => {
+    const r = linked();
+    r.feed('\r\n+IPD,40:abc');
+    r.t.write(L('xyz')); // the client answers something meanwhile
+    expect(r.take()).toBe('AT+CIPSEND=3\r\n');
+    r.feed('\r\nready\r\nWIFI GOT IP\r\n'); // boot text: counted as payload, the prompt never comes
+    r.p.advance(1000);
+    expect(r.w.errs[0]!.message).toBe('+IPD payload stopped midway (module reset?)');
+    expect(r.take()).toBe('AT+CIPCLOSE\r\n'); // sent now, not after the send's timeout
+    r.feed('\r\nERROR\r\n');
+    const w2 = watch(r.modem.transport());
+    startUp(r);
+    expect(w2.ev).toEqual(['open']);
+  });
+  it('a send that gets no prompt fails after 2 s, not 10 (a module that reset unseen)', () => {
+    const r = linked();
+    r.t.write(L('abc'));
+    expect(r.take()).toBe('AT+CIPSEND=3\r\n');
+    r.p.advance(1999);
+    expect(r.w.ev).toEqual(['open']);
+    r.p.advance(1);
+    expect(r.w.errs[0]!.message).toBe('AT+CIPSEND timed out');
+    expect(r.take()).toBe('AT+CIPCLOSE\r\n');
+  });
   it('a reset in the middle of a send fails it at once, and the next link re-initialises', () => {
     const r = linked();
     r.t.write(L('abcdef'));

@@ -90,7 +90,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     const x = (c = q.shift()!);
     x.r = [];
     if (x.d) x.s = 'AT+CIPSEND=' + x.n;
-    x.t = p.setTimeout(expire, x.ms);
+    // A send waits at most 2 s for its '>' (a module that reset unseen never gives one),
+    // then its own time for SEND OK.
+    x.t = p.setTimeout(expire, x.d ? 2000 : x.ms);
     io.write(utf8Encode(x.s + '\r\n'));
   }
   function fin(e?: Error) {
@@ -107,7 +109,14 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   let stall: unknown;
   const stalled = () => {
     stall = 0;
-    if (need) { need = up = 0; drop(fail('+IPD payload stopped midway (module reset?)', 'IPD')); }
+    if (need) {
+      const x = c, e = fail('+IPD payload stopped midway (module reset?)', 'IPD');
+      need = up = 0;
+      drop(e);
+      // A reset we did not see (its `ready` was read as payload) never answers the command in
+      // flight: end it now rather than at its timeout, so the module is probed again at once.
+      if (x && x == c) fin(e);
+    }
   };
 
   // ---- receiver: LINE, +IPD header, counted payload ----
@@ -162,7 +171,9 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         if (ch == 32) continue; // NonOS "> " prompt: the space
         if (ch == 62 && c && c.d && c.r!.indexOf('>') < 0) { // '>' prompt: send exactly n bytes
           c.r!.push('>');
-          for (j = 0; j < c.d.length; j++) io.write(c.d[j]);
+          p.clearTimeout(c.t);
+          c.t = p.setTimeout(expire, c.ms); // (set before writing: a write may finish the command)
+          for (j = 0; c && j < c.d!.length; j++) io.write(c.d![j]);
           continue;
         }
       }

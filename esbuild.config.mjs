@@ -72,7 +72,7 @@ export const targets = [
     goal: 6000, limit: 8000,
     // The core is ~10.3 KB with every feature of issue 2; 8,000 is not reached yet (see the
     // README). Until it is, the build fails above this ratchet so the core cannot grow.
-    ratchet: 10500,
+    ratchet: 10400,
     what: 'codec + client + router, alone' },
   { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
     // The device bundle is a closed program (only `glowmq.client`, `.device`, `.config` reach
@@ -82,7 +82,7 @@ export const targets = [
     // core.js keeps every name: it is the library other programs call.
     opts: { ...board, mangleProps: /^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect)$/ },
     goal: 14000, limit: 20000,
-    ratchet: 22500, // over the limit while the core is (see the core's ratchet)
+    ratchet: 21600, // over the limit (~21.5 KB): it may not grow either
     what: 'full device with the AT driver' },
   { name: 'node', entry: 'targets/node/cli.ts', out: 'dist/node/glowmq.cjs',
     opts: { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,

@@ -64,10 +64,11 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     // QoS 1/2 publishes and PUBRELs: owed to the broker (stored), what a graceful end waits for.
     const owed = (e: Entry) => e.p.messageId && e.p.cmd.charAt(0) == 'p';
 
-    me.clientId = o.clientId || 'glowmq_' + ('0000000' + (P.random() * 4294967296 >>> 0).toString(16)).slice(-8);
+    me.clientId = o.clientId || 'glowmq_' + (P.random() * 4294967296 + 4294967296).toString(16).slice(1, 9);
     const connectPacket: any = {
       cmd: N[1], clientId: me.clientId, clean: o.clean !== false, keepalive: ka, username: o.username,
-      password: bytes(o.password), will: w && { topic: w.topic, payload: bytes(w.payload), qos: w.qos || 0, retain: !!w.retain },
+      // The will as given: both codecs read a missing qos/retain as 0/false and take a text payload.
+      password: bytes(o.password), will: w,
     };
 
     // Records left by a previous run (power cut): resent after the first CONNACK.
@@ -208,7 +209,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
         // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
         if (!a || (a != t && !(t == 4 && a == 5) && !(t == 5 && a == 7))) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
-        if (t == 4 && a == 5 && P.log) P.log('warn', 'QoS 2 publish answered by PUBACK: the broker took it as QoS 1');
+        if (t == 4 && a == 5 && P.log) P.log('warn', 'broker took a QoS 2 publish as QoS 1 (PUBACK)');
         if (t == 5) { // PUBREC: the entry becomes its PUBREL
           store.put('o' + id, e.p = { cmd: N[6], messageId: id });
           return tx(e);

@@ -77,11 +77,12 @@ export const targets = [
   { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
     // The device bundle is a closed program (only `glowmq.client`, `.device`, `.config` reach
     // the console), so the names of its internal interfaces — transport handlers, codec and
-    // client wiring, packet fields — are shortened. None is a property of a board object. The
+    // client wiring, Platform timers, packet fields — are shortened. None is a property of a
+    // board object (the timers are the globals, not properties). The
     // packet id, type and DUP flag are also in the records the Storage store keeps, so their
     // short names are pinned ($i, $c, $d): a later build reads what an earlier one wrote.
     // core.js keeps every name: it is the library other programs call.
-    opts: { ...board, mangleProps: /^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup)$/,
+    opts: { ...board, mangleProps: /^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$/,
       mangleCache: { messageId: '$i', cmd: '$c', dup: '$d' } },
     goal: 14000, limit: 20000,
     ratchet: 21600, // over the limit (~21.5 KB): it may not grow either

@@ -62,7 +62,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const newId = () => lastId = nextId(lastId, q);
     const fail = (cb: Function | undefined, msg: string) => { const e = E(msg); if (cb) cb(e, []); else oops(e); };
     // QoS 1/2 publishes and PUBRELs: owed to the broker (stored), what a graceful end waits for.
-    const owed = (e: Entry) => e.p.messageId && e.p.cmd.charAt(0) == 'p';
+    const owed = (e: Entry) => e.p.messageId && e.p.cmd[0] == 'p';
 
     me.clientId = o.clientId || 'glowmq_' + (P.random() * 4294967296 + 4294967296).toString(16).slice(1, 9);
     const connectPacket: any = {
@@ -73,11 +73,11 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
 
     // Records left by a previous run (power cut): resent after the first CONNACK.
     const old = store.all();
-    Object.keys(old).forEach((k) => {
+    for (const k in old) {
       const v: any = old[k];
-      if (k.charAt(0) == 'i') inQ2[k.slice(1)] = 1;
+      if (k[0] == 'i') inQ2[k.slice(1)] = 1;
       else { q.push({ p: v, d: 1 }); lastId = v.messageId; }
-    });
+    }
 
     // Outbound: packets wait in `out` while the transport reports back-pressure.
     const flush = () => {

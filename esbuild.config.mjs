@@ -70,9 +70,9 @@ export const targets = [
   { name: 'espruino-core', entry: 'targets/espruino/core-only.ts', out: 'dist/espruino/core.js',
     opts: board,
     goal: 6000, limit: 8000,
-    // The core is ~10.3 KB with every feature of issue 2; 8,000 is not reached yet (see the
+    // The core is ~9.9 KB with every feature of issue 2; 8,000 is not reached yet (see the
     // README). Until it is, the build fails above this ratchet so the core cannot grow.
-    ratchet: 10400,
+    ratchet: 9900,
     what: 'codec + client + router, alone' },
   { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
     // The device bundle is a closed program (only `glowmq.client`, `.device`, `.config` reach
@@ -85,7 +85,6 @@ export const targets = [
     opts: { ...board, mangleProps: /^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$/,
       mangleCache: { messageId: '$i', cmd: '$c', dup: '$d' } },
     goal: 14000, limit: 20000,
-    ratchet: 21600, // over the limit (~21.5 KB): it may not grow either
     what: 'full device with the AT driver' },
   { name: 'node', entry: 'targets/node/cli.ts', out: 'dist/node/glowmq.cjs',
     opts: { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,

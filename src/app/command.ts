@@ -24,7 +24,7 @@ export function parseCommand(payload: Uint8Array, phrases: { [p: string]: Comman
     b = new Uint8Array(k.length);
     hi = 0;
     for (i = 0; i < k.length; i++) hi |= b[i] = k.charCodeAt(i);
-    if (hi > 255 || hi > 127 && utf8Decode(b) === null) b = utf8Encode(k);
+    if (hi > 255 || hi > 127 && utf8Decode(b) == null) b = utf8Encode(k);
     same = b.length == z - a;
     // ASCII letters compared without case: equal, or differing only in bit 5 of a letter.
     for (i = 0; same && i < b.length; i++) {
@@ -34,7 +34,7 @@ export function parseCommand(payload: Uint8Array, phrases: { [p: string]: Comman
     if (same && word('' + c) == c) return c; // a value that is a command word itself
   }
   const t = utf8Decode(payload.subarray(a, z));
-  if (t === null) return '';
+  if (t == null) return '';
   c = word(t);
   if (!c && t.charAt(0) == '{') {
     try {

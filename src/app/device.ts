@@ -33,19 +33,21 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
   // log(level, text), and also every publish's callback, log(error or nothing): the failure
   // names its cause (the topic is not kept). One function object for both on the board.
   const log = (level?: any, m?: string) => {
-    if (typeof level != 'string') { // a publish's callback (err, and maybe more)
-      if (!level || stopped) return;
+    if (!level) return; // a publish's callback: no error
+    if (level.message) { // a publish's callback: its error (a level is a string: no message)
+      if (stopped) return;
       m = 'publish failed: ' + level.message;
       level = 'warn';
     }
     if (platform.log) platform.log(level, m!);
   };
-  /** qos -1: a report on <base>/errors (QoS 0, also logged). cb: instead of log. */
-  const pub = (topic: string, payload: string, qos: number, retain?: number, cb?: () => void) => {
-    if (qos < 0) {
+  /** No qos: an error report, on <base>/errors (QoS 0, also logged). cb: instead of log. */
+  const pub = (payload: string, qos?: number, topic?: string, retain?: number, cb?: () => void) => {
+    if (qos == null) {
       log('warn', payload);
       payload = JSON.stringify({ error: payload, ts: Math.floor(Date.now()) });
       qos = 0;
+      topic = '/errors';
     }
     client.publish(base + topic, payload, { qos: qos as QoS, retain: !!retain }, cb || log);
   };
@@ -57,28 +59,28 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
       timer = platform.setTimeout(on, cfg.interval * 1000);
       return hw.sensors.forEach((s, i) => s.read((err, value) => {
         if (stopped) return;
-        if (err || typeof value != 'number' || !isFinite(value)) return pub('/errors', 'sensor ' + s.name + ': ' + (err ? err.message : 'no value'), -1);
+        if (err || typeof value != 'number' || !isFinite(value)) return pub('sensor ' + s.name + ': ' + (err ? err.message : 'no value'));
         // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
         const body = JSON.stringify({ value: value, unit: s.unit, ts: Math.floor(Date.now()), seq: seq[i] = (seq[i] + 1) || 0 });
         log('debug', 'reading ' + s.name + ' ' + body);
         // QoS 1 by default: queued by the client while offline, in order.
-        pub('/sensors/' + s.name, body, cfg.sensorQos);
+        pub(body, cfg.sensorQos, '/sensors/' + s.name);
       }));
     }
     if (!payload) {
-      pub('/status', 'online', 1, 1);
-      return pub('/light/state', led.read() ? 'on' : 'off', 1, 1);
+      pub('online', 1, '/status', 1);
+      return pub(led.read() ? 'on' : 'off', 1, '/light/state', 1);
     }
     if (!topicMatches(cmd, topic as string)) return;
     const text = utf8Decode(payload), c = parseCommand(payload, cfg.phrases);
-    const shown = text === null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '...' : text);
-    if (!c) return pub('/errors', 'unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle, 1/0, true/false, {"state":"on"} or a phrase)', -1);
-    const v = c == 'toggle' ? led.read() ^ 1 : c == 'on' ? 1 : 0;
+    const shown = text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '...' : text);
+    if (!c) return pub('unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle/1/0/true/false, {"state":"on"} or a phrase)');
+    const v = c == 'toggle' ? led.read() ^ 1 : +(c == 'on');
     led.write(v as 0 | 1, (err) => {
-      if (err) return pub('/errors', 'LED: ' + err.message, -1);
+      if (err) return pub('LED: ' + err.message);
       const st = v ? 'on' : 'off';
       log('info', 'LED ' + st + ' <- ' + topic + ' ' + shown);
-      pub('/light/state', st, 1, 1);
+      pub(st, 1, '/light/state', 1);
     });
   };
 
@@ -102,7 +104,7 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
       client.off('message', on);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
       if (!client.connected) return fin();
-      pub('/status', 'offline', 1, 1, fin);
+      pub('offline', 1, '/status', 1, fin);
       if (!called) guard = platform.setTimeout(fin, 3000); // no PUBACK: stop anyway
     },
   };

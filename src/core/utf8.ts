@@ -9,22 +9,20 @@
 
 declare const E: { asUTF8(s: string): string; toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array };
 
-let bytesOnly: number; // 0: not known yet, 1: byte strings only, 2: not so
-/** Espruino without Unicode strings (E.asUTF8 throws "Unicode not supported on this build"). */
-function byteStrings(): boolean {
-  if (!bytesOnly) {
-    bytesOnly = 2;
-    try { if (typeof E != 'undefined') E.asUTF8(''); } catch (e) { bytesOnly = 1; }
-  }
-  return bytesOnly < 2;
+// What the strings are here (found once, on first use): 1 Node (no E), 2 Espruino with
+// Unicode strings, 3 Espruino with byte strings only (E.asUTF8 throws "Unicode not supported").
+let K: number;
+function kind(): number {
+  if (!K) try { E.asUTF8(''); K = 2; } catch (e) { K = typeof E == 'undefined' ? 1 : 3; }
+  return K;
 }
 
 export function utf8Encode(s: string): Uint8Array {
+  // On a byte-string build the chars are the bytes of UTF-8 text already.
+  if (kind() > 2) return E.toUint8Array(s);
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i), d = s.charCodeAt(i + 1), n;
-    // On a byte-string build a char above 127 is a byte of UTF-8 text already.
-    if (c > 127 && byteStrings()) return E.toUint8Array(s);
     // A high surrogate (D800–DBFF) then a low one (DC00–DFFF): one code point. (A lone one is
     // encoded as it is; NaN past the end is neither.)
     if (c >> 10 == 54 && d >> 10 == 55) { c = (c << 10) + d - 56613888; i++; }
@@ -41,16 +39,18 @@ export function toBytes(v: any): any {
   return typeof v == 'string' ? utf8Encode(v) : v;
 }
 
+const chr = String.fromCharCode;
+
 /** Decodes UTF-8; returns null for malformed input (overlong, surrogates, truncated, > U+10FFFF). */
 export function utf8Decode(b: Uint8Array): string | null {
   let s = '', wide = 0, i = 0, c, n, d;
   while (i < b.length) {
     c = b[i++];
     // n continuation bytes; C0, C1 and F5–FF never lead, a continuation byte never starts.
-    n = c < 128 ? 0 : c < 194 ? -1 : c < 224 ? 1 : c < 240 ? 2 : c < 245 ? 3 : -1;
+    n = c < 128 ? 0 : c < 194 || c > 244 ? -1 : c < 224 ? 1 : c < 240 ? 2 : 3;
     if (n < 0 || i + n > b.length) return null;
     d = n;
-    if (n) c &= 63 >> n;
+    c &= 127 >> n; // the lead's payload bits (the bit under the mask's top is 0 in a valid lead)
     while (d--) {
       if ((b[i] & 192) != 128) return null;
       c = c << 6 | b[i++] & 63;
@@ -58,12 +58,13 @@ export function utf8Decode(b: Uint8Array): string | null {
     // Overlong (c < 2048 for 3 bytes, < 65536 for 4; 2 bytes never are: C0/C1 are refused above),
     // a surrogate (D800–DFFF), or beyond U+10FFFF.
     if (n > 1 && !(c >> 5 * n + 1) || c > 1114111 || c >> 11 == 27) return null;
-    if (c > 127) wide = c > 255 ? 2 : wide || 1;
+    if (c > 255) wide = 1;
     // Above U+FFFF: a surrogate pair, 0xD800 + ((c - 0x10000) >> 10) and 0xDC00 + (c & 1023).
-    if (c > 65535) { s += String.fromCharCode(55232 + (c >> 10)); c = 56320 + (c & 1023); }
-    s += String.fromCharCode(c);
+    if (c > 65535) { s += chr(55232 + (c >> 10)); c = 56320 + (c & 1023); }
+    s += chr(c);
   }
-  // Espruino's String.fromCharCode is byte-wide (0x73b0 → 0xb0): text beyond Latin-1 is built by
-  // E.asUTF8 where the build has Unicode strings, and stays UTF-8 bytes where it has not.
-  return wide && byteStrings() ? E.toString(b) : wide > 1 && typeof E != 'undefined' ? E.asUTF8(E.toString(b)) : s;
+  // Espruino's String.fromCharCode is byte-wide (0x73b0 → 0xb0): on a byte-string build the
+  // text stays its UTF-8 bytes, and beyond Latin-1 (wide * kind 2) E.asUTF8 builds it.
+  d = kind();
+  return d > 2 ? E.toString(b) : wide * d > 1 ? E.asUTF8(E.toString(b)) : s;
 }

@@ -12,11 +12,11 @@ export function espruinoSensor(name: string): Sensor {
   if (!free && name != 'temperature') throw configError('sensors', name, 'temperature, free');
   return {
     name: name, unit: free ? 'vars' : '°C',
+    // A throw is passed on; NaN goes as it is (the device reports a non-finite value).
     read: (cb) => {
-      let v = NaN;
-      try { v = free ? process.memory().free : E.getTemperature(); } catch { /* NaN: reported below */ }
-      if (isNaN(v)) cb(new Error('no reading from ' + name));
-      else cb(undefined, Math.round(v * 100) / 100);
+      let v: number;
+      try { v = free ? process.memory().free : E.getTemperature(); } catch (e) { return cb(e as Error); }
+      cb(undefined, Math.round(v * 100) / 100);
     },
   };
 }

@@ -85,7 +85,7 @@ export const mqttPacketCodec: Codec = {
             continue;
           }
           if (len > maxPacketSize) {
-            return refuse(bytes, start, `packet too large: remaining length ${len} exceeds the maximum ${maxPacketSize}`);
+            return refuse(bytes, start, `packet too large: remaining length ${len}, maximum ${maxPacketSize}`);
           }
           if (FIXED[type] !== undefined && len !== FIXED[type]) {
             return refuse(bytes, start, `malformed ${NAMES[type]} packet: remaining length ${len}, must be ${FIXED[type]}`);

@@ -1,5 +1,6 @@
 // A Store in Espruino's flash (require("Storage")): one JSON file holding every record as
-// [key, value] pairs (insertion order kept), Uint8Array fields as {"$u8": binary string}.
+// an object by key (an object keeps its keys in insertion order, on the board too),
+// Uint8Array fields as {"$u8": binary string}.
 // Writes are batched: put/del change memory and schedule one rewrite `delay` ms later
 // (default 0: after the current task, so a burst of publishes costs one flash write); an
 // E.on('kill') hook (reset(), load(), save()) flushes what is still pending, so a soft
@@ -15,47 +16,39 @@ export interface EspruinoStorage {
   erase(name: string): void;
 }
 
-/** A deep copy; Uint8Array → {$u8} (to flash), or back when `back`. */
-function copy(v: any, back?: number): any {
-  if (!back && v instanceof Uint8Array) return { $u8: E.toString(v) };
+/** A deep copy that turns Uint8Array → {$u8} and {$u8} → Uint8Array: put() is given
+ * Uint8Arrays only, and the records kept (and flashed) hold {$u8} only. */
+function copy(v: any): any {
+  if (v instanceof Uint8Array) return { $u8: E.toString(v) };
   if (v && typeof v == 'object') {
-    if (back && typeof v.$u8 == 'string') return E.toUint8Array(v.$u8);
+    if (typeof v.$u8 == 'string') return E.toUint8Array(v.$u8);
     const o: any = v instanceof Array ? [] : {};
-    for (const k in v) o[k] = copy(v[k], back);
+    for (const k in v) o[k] = copy(v[k]);
     return o;
   }
   return v;
 }
 
 export function espruinoStore(storage: EspruinoStorage, file: string, p: Platform, delay: number): Store {
-  // File names are at most 28 characters on the board.
-  const got = storage.readJSON(file, true);
-  const recs: any[] = got instanceof Array ? got : [];
+  // File names are at most 28 characters on the board. An array is the older format
+  // ([key, value] pairs): not read (a client would take its indices for keys).
+  const got: any = storage.readJSON(file, true);
+  const recs: { [k: string]: StoredRecord } = got instanceof Array ? {} : got || {};
   let timer: Timer;
   const flush = () => {
-    if (timer === undefined) return;
+    if (timer == null) return;
     p.clearTimeout(timer);
     timer = undefined;
-    if (recs.length) storage.writeJSON(file, recs);
+    if (Object.keys(recs).length) storage.writeJSON(file, recs);
     else storage.erase(file);
   };
-  /** put (v given) or del (v undefined). */
+  /** put (v given) or del (v undefined). Records are objects: never falsy. */
   const set = (k: string, v?: StoredRecord) => {
-    let i = 0;
-    while (i < recs.length && recs[i][0] != k) i++;
-    if (v) recs[i] = [k, copy(v)];
-    else if (i < recs.length) recs.splice(i, 1);
+    if (v) recs[k] = copy(v);
+    else if (recs[k]) delete recs[k];
     else return;
-    if (timer === undefined) timer = p.setTimeout(flush, delay);
+    if (timer == null) timer = p.setTimeout(flush, delay);
   };
   E.on('kill', flush);
-  return {
-    put: set,
-    del: set,
-    all: () => {
-      const o: { [k: string]: StoredRecord } = {};
-      for (let i = 0; i < recs.length; i++) o[recs[i][0]] = copy(recs[i][1], 1);
-      return o;
-    },
-  };
+  return { put: set, del: set, all: () => copy(recs) };
 }

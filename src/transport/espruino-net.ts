@@ -19,7 +19,7 @@ export function espruinoNetTransport(net: EspruinoNet, host: string, port: numbe
   const at = host + ':' + port + ': ';
   return (): Transport => {
     // done: 0/1, no initialiser (undefined): fewer bytes on the board.
-    let h: TransportHandlers, sock: EspruinoSocket | null | undefined, done: number | undefined, why: Error | undefined, n = 0;
+    let h: TransportHandlers, sock: EspruinoSocket | null | undefined, done: number | undefined, why: string | undefined, n = 0;
     // Also the transport's close(): no reason then (a later socket event finds done set).
     const close = (e?: Error) => {
       if (done) return;
@@ -40,11 +40,11 @@ export function espruinoNetTransport(net: EspruinoNet, host: string, port: numbe
         }
         sock.on('data', (d: string) => { if (!done) h.onData(E.toUint8Array(d)); });
         sock.on('drain', () => { n = 0; if (!done) h.onDrain(); });
-        sock.on('error', (e: any) => { why = new Error(at + ((e && e.message) || 'socket error ' + (e && e.code))); });
-        sock.on('close', () => close(why || new Error(at + 'connection closed by the broker')));
+        sock.on('error', (e: any) => { why = at + ((e && e.message) || 'socket error ' + (e && e.code)); });
+        sock.on('close', () => close(new Error(why || at + 'closed by the broker')));
       },
       write: (b) => {
-        if (done || !sock) return false;
+        if (!sock) return false; // not open yet, or closed (sock null)
         sock.write(E.toString(b));
         return (n += b.length) < 1024;
       },

@@ -1,7 +1,8 @@
 // mqtt://[user[:password]@]host[:port] → parts, without regular expressions beyond the
 // simplest (the board's engine has no `?`). The config schema has already checked the URL.
-// `ssl`/`host`/`port` are named as the AT driver's options, so the object is passed on as is.
-export interface Broker { ssl: boolean; host: string; port: number; user?: string; pass?: string }
+// `ssl`/`host`/`port` are named as the AT driver's options, so the object is passed on as is,
+// given the Wi-Fi network's `ssid` and `password` (not the broker's: that is `pass`).
+export interface Broker { ssl: boolean; host: string; port: number; user?: string; pass?: string; ssid?: string; password?: string }
 
 export function parseBroker(url: string): Broker {
   const p = url.split('/')[2], at = p.lastIndexOf('@'), hp = p.slice(at + 1).split(':');

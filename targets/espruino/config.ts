@@ -18,20 +18,20 @@ export interface BoardConfig extends DeviceConfig {
   tx?: string;
   ssid?: string;
   wifiPassword?: string;
-  /** Keep in-flight QoS 1/2 and the offline queue in flash (Storage). Off: flash wears. */
-  store: boolean;
-  debug: boolean;
+  /** Keep in-flight QoS 1/2 and the offline queue in flash (Storage). Off (absent): flash wears. */
+  store?: boolean;
+  debug?: boolean;
 }
 
 export function loadConfig(): BoardConfig {
   const raw = typeof glowmqConfig != 'undefined' ? glowmqConfig : global.require('Storage').readJSON('glowmq.json', true);
-  if (!raw) throw new Error('no config: set glowmqConfig or Storage glowmq.json');
+  if (!raw) throw new Error('no glowmqConfig or Storage glowmq.json');
   const c = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
-  if (c.id === undefined) c.id = getSerial().replace(/[^A-Za-z0-9_.-]/g, '').slice(-24);
+  if (c.id === undefined) c.id = getSerial().replace(/[^\w.-]/g, '').slice(-24);
   // Names of ports and pins are checked where they are used (global[name]). The checks come
   // from validateConfig, made for this call: standing functions would cost board memory.
   return validateConfig(c, (k) => ({
-    serial: k.str, baud: [115200, k.num(300, 4000000, true)], rx: k.str, tx: k.str,
-    ssid: k.str, wifiPassword: k.str, store: [false, k.bool], debug: [false, k.bool],
+    serial: k.str, baud: [115200, k.num(300, 4000000)], rx: k.str, tx: k.str,
+    ssid: k.str, wifiPassword: k.str, store: k.bool, debug: k.bool, // off when absent
   })) as BoardConfig;
 }

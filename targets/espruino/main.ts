@@ -7,7 +7,7 @@
 // again after a save() and at every boot from the saved state.
 import { Client, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
-import type { TransportFactory } from '../../src/core/types';
+import type { Store, TransportFactory } from '../../src/core/types';
 import { espruinoNetTransport } from '../../src/transport/espruino-net';
 import { createModem } from '../../src/transport/esp-at/modem';
 import { espruinoSerialStream } from '../../src/transport/esp-at/espruino-serial-stream';
@@ -24,7 +24,7 @@ declare const E: { on(ev: string, fn: () => void): void };
 /** A port or pin by name ("Serial2", "A3", "LED1"). */
 function need(name: string) {
   const x = global[name];
-  if (x === undefined) throw new Error('no "' + name + '" on this board');
+  if (x == null) throw new Error('no "' + name + '" on this board');
   return x;
 }
 
@@ -35,17 +35,20 @@ function start() {
     port = need(cfg.serial);
     port.setup(cfg.baud, { rx: cfg.rx && need(cfg.rx), tx: cfg.tx && need(cfg.tx) });
     // The modem's transport() needs no `this`: it is the factory itself.
-    transport = createModem(espruinoSerialStream(port), P, Object.assign(b, { ssid: cfg.ssid, password: cfg.wifiPassword })).transport;
+    b.ssid = cfg.ssid;
+    b.password = cfg.wifiPassword;
+    transport = createModem(espruinoSerialStream(port), P, b).transport;
   } else {
     if (b.ssl) throw new Error('mqtts needs an AT module (serial)');
     transport = espruinoNetTransport(global.require('net'), b.host, b.port);
   }
   const opts = deviceClientOptions(cfg);
-  if (opts.username === undefined) opts.username = b.user;
-  if (opts.password === undefined) opts.password = b.pass;
+  opts.username = opts.username || b.user; // a configured one is non-empty
+  if (opts.password == null) opts.password = b.pass;
   const client = new Client(opts, {
     platform: P, transport: transport, codec: boardCodec,
-    store: cfg.store ? espruinoStore(global.require('Storage'), 'glowmq.store', P, 0) : undefined,
+    // Off: undefined or false, and the client keeps its store in memory.
+    store: (cfg.store && espruinoStore(global.require('Storage'), 'glowmq.store', P, 0)) as Store | undefined,
   });
   client.on('error', (e) => log('warn', e.message));
   // 'connect' (the CONNACK flags) and 'close' (a reason or none): one function object.

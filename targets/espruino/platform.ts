@@ -3,7 +3,7 @@
 // The built-ins themselves where they fit (they need no `this`): no function objects made.
 import type { Platform } from '../../src/core/types';
 
-export function boardPlatform(debug: boolean): Platform {
+export function boardPlatform(debug?: boolean): Platform {
   return {
     now: Date.now,
     setTimeout: setTimeout as Platform['setTimeout'],

@@ -187,10 +187,10 @@ print('STORED ' + S.read('glowmq.js').length);`);
       await b1.stop(); // the broker goes away: readings queue, and go to flash
       const queued = await waitFor('3 readings in flash', () => {
         a.proc.stdin!.write("print('STORE ' + JSON.stringify(require('Storage').readJSON('glowmq.store', 1)))\n");
-        const lines = a.out().split('\n').slice(0, -1).filter((l) => l.indexOf('STORE [') >= 0); // whole lines only
+        const lines = a.out().split('\n').slice(0, -1).filter((l) => l.indexOf('STORE {') >= 0); // whole lines only
         if (!lines.length) return false;
         const last = lines[lines.length - 1].trim();
-        const recs = JSON.parse(last.slice(last.indexOf('STORE ') + 6)) as [string, { topic: string; payload: { $u8: string } }][];
+        const recs = Object.entries(JSON.parse(last.slice(last.indexOf('STORE ') + 6)) as { [k: string]: { topic: string; payload: { $u8: string } } });
         const r = recs.filter((x) => x[1].topic === 'glowmq/espr2/sensors/free').map((x) => Buffer.from(x[1].payload.$u8, 'latin1').toString('utf8'));
         return r.length >= 3 && r;
       }, 20_000);

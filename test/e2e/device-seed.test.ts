@@ -90,7 +90,7 @@ describeWithPeers('the seed scripts as peers of glowmq', [peers.mosquitto(), pee
     expect((await run(['pub', ...auth(), '-t', 'lightChange', '-m', 'dim', '-q', '1'])).code).toBe(0);
     await until(() => seen(/^glowmq\/willpi\/errors /) === 1, 'error report');
     const report = watch.stdout().split('\n').find((l) => l.startsWith('glowmq/willpi/errors '))!;
-    expect(JSON.parse(report.slice(21)).error).toMatch(/^unknown command on lightChange: "dim" \(expected on\/off\/toggle, 1\/0, true\/false, \{"state":"on"\} or a phrase\)$/);
+    expect(JSON.parse(report.slice(21)).error).toMatch(/^unknown command on lightChange: "dim" \(expected on\/off\/toggle\/1\/0\/true\/false, \{"state":"on"\} or a phrase\)$/);
     await dev.line(/warning: unknown command on lightChange: "dim"/);
     expect(await dev.kill('SIGTERM')).toBe(0);
     // The broker URL carried the password: the log shows it redacted.

@@ -169,13 +169,13 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
       await m2.stop();
       // Offline: QoS 1 readings go to the offline queue, and through the store to flash.
       const queued = await waitFor('3 readings stored in flash', () => {
-        const recs = flash.files['glowmq.store'] ? JSON.parse(flash.files['glowmq.store']) as [string, any][] : [];
+        const recs = flash.files['glowmq.store'] ? Object.entries(JSON.parse(flash.files['glowmq.store']) as { [k: string]: any }) : [];
         const r = recs.filter((x) => x[1].topic === 'glowmq/pico5/sensors/temperature').map((x) => x[1].payload.$u8 as string);
         return r.length >= 3 && r;
       });
       expect(flash.writes).toBeGreaterThan(0);
       a.reset(); // reset(): E.on('kill') flushes, then everything in RAM is gone
-      const after = (JSON.parse(flash.files['glowmq.store']) as [string, any][]).filter((x) => x[1].topic === 'glowmq/pico5/sensors/temperature').map((x) => x[1].payload.$u8 as string);
+      const after = Object.entries(JSON.parse(flash.files['glowmq.store']) as { [k: string]: any }).filter((x) => x[1].topic === 'glowmq/pico5/sensors/temperature').map((x) => x[1].payload.$u8 as string);
       expect(after.slice(0, queued.length)).toEqual(queued);
 
       const m3 = await m2.restart();
@@ -189,7 +189,7 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
         await waitFor('new readings after the reset', () => p.msgs.find((x) => JSON.parse(x.text).value === 30));
         await waitFor('store emptied once acknowledged', () => {
           const s = flash.files['glowmq.store'];
-          return s === undefined || !(JSON.parse(s) as [string, any][]).some((x) => after.includes(x[1].payload && x[1].payload.$u8));
+          return s === undefined || !Object.values(JSON.parse(s) as { [k: string]: any }).some((x) => after.includes(x.payload && x.payload.$u8));
         });
       } finally { await m3.stop(); }
     } finally { await m2.stop(); }

@@ -106,6 +106,6 @@ describe('espruinoNetTransport', () => {
     f.sock.emit('data', 'x');
     f.sock.emit('close');
     f.sock.emit('data', 'y'); // nothing after close
-    expect(x.log).toEqual(['open', 'data true 120', 'close 10.0.0.5:1883: connection closed by the broker']);
+    expect(x.log).toEqual(['open', 'data true 120', 'close 10.0.0.5:1883: closed by the broker']);
   });
 });

@@ -35,7 +35,7 @@ describe('espruinoStore', () => {
     expect(f.writes).toBe(0);
     p.advance(0);
     expect(f.writes).toBe(1);
-    expect(JSON.parse(f.files['glowmq.store']).map((r: [string]) => r[0])).toEqual(['o1', 'o2', 'o4', 'o5', 'o6', 'o7', 'o8', 'o9', 'o10']);
+    expect(Object.keys(JSON.parse(f.files['glowmq.store']))).toEqual(['o1', 'o2', 'o4', 'o5', 'o6', 'o7', 'o8', 'o9', 'o10']);
   });
 
   it('keeps Uint8Array fields (all bytes 0..255) and order of first put across a restart', () => {
@@ -64,7 +64,7 @@ describe('espruinoStore', () => {
     s.put('o1', { payload: new Uint8Array([1]) });
     expect(f.files.q).toBeUndefined();
     kill.forEach((k) => k());
-    expect(Object.keys(JSON.parse(f.files.q).reduce((o: object, r: [string]) => Object.assign(o, { [r[0]]: 1 }), {}))).toEqual(['o1']);
+    expect(Object.keys(JSON.parse(f.files.q))).toEqual(['o1']);
     expect(p.pending).toBe(0);
   });
 
@@ -81,5 +81,11 @@ describe('espruinoStore', () => {
     p.advance(0);
     expect(f.files.q).toBeUndefined();
     expect(s.all()).toEqual({});
+  });
+
+  it('does not read the older [key, value] pairs format (its indices are no keys)', () => {
+    const f = new Flash();
+    f.files.q = JSON.stringify([['o1', { n: 1 }]]);
+    expect(espruinoStore(f, 'q', new FakePlatform(), 0).all()).toEqual({});
   });
 });

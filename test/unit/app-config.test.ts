@@ -35,6 +35,7 @@ describe('validateConfig', () => {
     ['base', 'a/#', /no \+ #/],
     ['base', 'a/', /no .*trailing \//],
     ['base', '', /topic name/],
+    ['base', 42, /topic name/], // not a string: refused by topicNameError itself
     ['broker', 'http://x', /^mqtt\[s\]:\/\/\[user\[:password\]@\]host\[:port\]$/],
     ['broker', 'mqtt://', /mqtt\[s\]:\/\//],
     ['broker', 42, /mqtt\[s\]:\/\//],
@@ -48,14 +49,15 @@ describe('validateConfig', () => {
     ['clean', 'yes', /true or false/],
     ['command', 'a/#/b', /topic filter \(\+ # as whole levels\)/],
     ['command', '', /topic filter/],
-    ['commandQos', 3, /0, 1 or 2/],
-    ['sensorQos', '1', /0, 1 or 2/],
+    ['command', ['a'], /topic filter/],
+    ['commandQos', 3, /^an integer from 0 to 2$/],
+    ['sensorQos', '1', /integer from 0 to 2/],
     ['interval', 0, /number from 0.1 to 86400/],
     ['interval', 'fast', /number from 0.1/],
     ['interval', 86401, /86400/],
     ['queue', 0, /integer from 1/],
-    ['phrases', ['on'], /^\{"phrase": "on", "off" or "toggle"\}$/],
-    ['phrases', { dark: 'lights' }, /"on", "off" or "toggle"/],
+    ['phrases', ['on'], /^\{"phrase": "on\|off\|toggle"\}$/],
+    ['phrases', { dark: 'lights' }, /"on\|off\|toggle"/],
     ['phrases', { ' ': 'on' }, /"phrase"/],
     ['led', '', /non-empty/],
     ['sensors', 'sim', /list/],
@@ -86,7 +88,7 @@ describe('validateConfig', () => {
 
   it('never shows a password, even a malformed one', () => {
     const e = refused({ id: 'd', password: 12345678 });
-    expect(e.message).toBe('bad config "password": (hidden) (allowed: a string)');
+    expect(e.message).toBe('bad config "password": (hidden) (allowed: a string of up to 65535 chars)');
     expect(e.message).not.toMatch(/12345678/);
   });
 

@@ -13,7 +13,7 @@ const tooLong = new Uint8Array([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]);
 
 describe('mqtt-packet adapter', () => {
   for (const [what, bad, message] of [
-    ['an oversized packet', tooBig, 'packet too large: remaining length 128 exceeds the maximum 100'],
+    ['an oversized packet', tooBig, 'packet too large: remaining length 128, maximum 100'],
     ['a remaining length of more than 4 bytes', tooLong, 'malformed remaining length: more than 4 bytes'],
   ] as const) {
     it(`delivers the packets before ${what} in the same chunk, then one error`, () => {

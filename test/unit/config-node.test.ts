@@ -64,8 +64,8 @@ describe('device configuration on Node', () => {
     [['--gpio', 'gpio17'], /bad value for --gpio: "gpio17" \(allowed: sim, gpiod:CHIP:LINE \(e\.g\. gpiod:gpiochip0:17\) or sysfs:LINE/],
     [['--sensor', 'dht22'], /bad value for --sensor: \["dht22"\] \(allowed: a list of distinct sensors from sim, thermal or ds18b20\)/],
     [['--command-topic', 'a/#/b'], /bad value for --command-topic: "a\/#\/b" \(allowed: a topic filter/],
-    [['--command-qos', '3'], /bad value for --command-qos: 3 \(allowed: 0, 1 or 2\)/],
-    [['--sensor-qos', 'high'], /bad value for --sensor-qos: "high" \(allowed: 0, 1 or 2\)/],
+    [['--command-qos', '3'], /bad value for --command-qos: 3 \(allowed: an integer from 0 to 2\)/],
+    [['--sensor-qos', 'high'], /bad value for --sensor-qos: "high" \(allowed: an integer from 0 to 2\)/],
     [['--queue', '0'], /bad value for --queue: 0 \(allowed: an integer from 1 to 100000\)/],
     [['--keepalive', '-5'], /bad value for --keepalive: -5 \(allowed: an integer from 0 to 65535\)/],
     [['--baud', '12'], /bad value for --baud: 12 \(allowed: an integer from 300 to 4000000\)/],
@@ -97,7 +97,7 @@ describe('device configuration on Node', () => {
     expect(refused(['--config', file('c.json', '{"intervall": 2}')]).message).toMatch(/unknown field "intervall" in .*c\.json; known fields: id, base, broker/);
     expect(refused(['--config', file('d.json', '{"interval": 2,}')]).message).toMatch(/d\.json is not valid JSON: /);
     expect(refused(['--config', file('e.json', '[1]')]).message).toMatch(/e\.json must hold a JSON object/);
-    expect(refused(['--config', file('f.json', '{"phrases": {"dark": "dim"}}')]).message).toMatch(/bad value for "phrases" in .*: \{"dark":"dim"\} \(allowed: \{"phrase": "on", "off" or "toggle"\}\)/);
+    expect(refused(['--config', file('f.json', '{"phrases": {"dark": "dim"}}')]).message).toMatch(/bad value for "phrases" in .*: \{"dark":"dim"\} \(allowed: \{"phrase": "on\|off\|toggle"\}\)/);
     expect(refused(['--config', file('g.json', '{"sensors": "sim"}')]).message).toMatch(/bad value for "sensors" in/);
   });
 
@@ -110,7 +110,7 @@ describe('device configuration on Node', () => {
       refused(['-P', secret]).message,
       refused(['--interval', 'x'], { MQTT_PASSWORD: secret }).message,
     ];
-    expect(msgs[0]).toMatch(/bad value for "password" in .*: \(hidden\) \(allowed: a string\)/);
+    expect(msgs[0]).toMatch(/bad value for "password" in .*: \(hidden\) \(allowed: a string of up to 65535 chars\)/);
     expect(msgs[1]).toMatch(/bad value for "wifiPassword" in .*: \(hidden\)/);
     for (const m of msgs) { expect(m).not.toContain(secret); expect(m).not.toContain('12345'); expect(m).not.toContain('9876'); }
   });

@@ -11,7 +11,7 @@ describe('topicNameError', () => {
     expect(topicNameError('')).toBe('topic is empty');
     expect(topicNameError('a/+')).toMatch(/wildcard/);
     expect(topicNameError('#')).toMatch(/wildcard/);
-    expect(topicNameError('a\u0000b')).toBe('topic contains U+0000');
+    expect(topicNameError('a\u0000b')).toBe('topic has U+0000');
   });
 });
 

@@ -27,23 +27,24 @@ export interface EspAtModem {
   dialect(): Dialect | undefined;
 }
 
-/** A pending command. m: 0 ends at OK/ERROR/FAIL, 1 a send (SEND OK/SEND FAIL/ERROR),
- * 2 the probe (OK or ready), 3 AT+RST (ready only). cb also gets the command itself. */
+/** A pending command. m: unset ends at OK/ERROR/FAIL, 2 the probe (OK or ready), 3 AT+RST
+ * (ready only); a send (n bytes in d, no ms; d is dropped at its '>') ends at SEND OK/SEND
+ * FAIL/ERROR. cb also gets the command. */
 interface Cmd {
-  s?: string; ms: number; m: number; // s: a send's (AT+CIPSEND=n) is set when it is sent
+  s?: string; ms?: number; m?: number; // s: a send's (AT+CIPSEND=n) is set when it is sent
   cb: (e: Error | undefined, lines: string[], x: Cmd) => void;
-  r?: string[]; t?: Timer;
-  d?: Uint8Array[]; n?: number; o?: Link;
+  r?: string[];
+  d?: Uint8Array[] | null; n?: number;
 }
-interface Link extends Transport { end(e?: Error, quiet?: number): void; rx(b: Uint8Array): void }
+interface Link extends Transport { close(e?: Error, quiet?: number): void; h?: TransportHandlers }
 
 // CIPSEND chunks: up to 2048 bytes each (the portable maximum on every firmware); above
 // 4096 queued bytes write() asks the client to wait for onDrain. Literals, not constants:
 // a top-level constant costs board memory.
 
 function fail(s: string, code?: string): Error {
-  const e: any = new Error(s);
-  if (code) e.code = code;
+  const e: any = Error(s); // (no `new`: the same Error, on the board too)
+  e.code = code;
   return e;
 }
 /** A quoted AT string parameter: \ " and , escaped. */
@@ -64,25 +65,28 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   // the link only whole, and only at the end of the read that completed it: a module reset
   // inside a payload puts its boot text where the payload should be, and a frame cut short
   // (or followed by `ready` in the same read, which closes the link) must never reach MQTT.
-  let frame: Uint8Array | null, got: number, done: any[] = []; // done: link, frame, link, frame…
+  let frame: Uint8Array | null, done: Uint8Array[] = [];
   let link: Link | null;
   let up: number | undefined; // initialised since the last reset/timeout
   let ip: number | undefined; // WIFI GOT IP seen, no WIFI DISCONNECT since
   let D: Dialect | undefined;
+  let ct: Timer; // the timer of the command in flight
 
   const noop = () => {};
-  const drop = (e: Error, quiet?: number) => { if (link) link.end(e, quiet); };
+  const drop = (e: Error, quiet?: number) => { if (link) link.close(e, quiet); };
   // The command name only: a CWJAP line carries the password.
   const name = (x: Cmd) => x.s!.split('=')[0];
-  // The pending command's timer (each finished command clears its own).
+  // The timer of the command in flight (fin clears it, so c is set when it fires).
   const expire = () => {
     // No answer: the module may have reset unseen (inside a payload). Resynchronise.
-    if (c) { up = need = 0; hdr = null; line = ''; fin(fail(name(c) + ' timed out')); }
+    up = need = 0;
+    hdr = null;
+    line = '';
+    fin(fail(name(c!) + ' timed out'));
   };
 
-  function cmd(s: string, ms: number, cb?: (e: Error | undefined, lines: string[], x: Cmd) => void, m?: number, front?: number) {
-    const x: Cmd = { s: s, ms: ms, m: m || 0, cb: cb || noop };
-    if (front) q.unshift(x); else q.push(x);
+  function cmd(s: string, ms: number, cb?: (e: Error | undefined, lines: string[], x: Cmd) => void, m?: number) {
+    q.push({ s: s, ms: ms, m: m, cb: cb || noop });
     next();
   }
   function next() {
@@ -91,14 +95,14 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     x.r = [];
     if (x.d) x.s = 'AT+CIPSEND=' + x.n;
     // A send waits at most 2 s for its '>' (a module that reset unseen never gives one),
-    // then its own time for SEND OK.
-    x.t = p.setTimeout(expire, x.d ? 2000 : x.ms);
+    // then 10 s for SEND OK.
+    ct = p.setTimeout(expire, x.d ? 2000 : x.ms!);
     io.write(utf8Encode(x.s + '\r\n'));
   }
   function fin(e?: Error) {
     const x = c!;
     c = null;
-    p.clearTimeout(x.t);
+    p.clearTimeout(ct);
     x.cb(e, x.r!, x);
     next();
   }
@@ -110,76 +114,73 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   const stalled = () => {
     stall = 0;
     if (need) {
-      const x = c, e = fail('+IPD payload stopped midway (module reset?)', 'IPD');
+      const e = fail('+IPD payload stalled (reset?)', 'IPD');
       need = up = 0;
-      drop(e);
       // A reset we did not see (its `ready` was read as payload) never answers the command in
       // flight: end it now rather than at its timeout, so the module is probed again at once.
-      if (x && x == c) fin(e);
+      // (First: closing the link may queue and send an AT+CIPCLOSE, which is not to be ended.)
+      if (c) fin(e);
+      drop(e);
     }
   };
 
   // ---- receiver: LINE, +IPD header, counted payload ----
   function feed(b: Uint8Array) {
-    if (stall) { p.clearTimeout(stall); stall = 0; }
+    p.clearTimeout(stall); // (0 or undefined when none: no timer has either id)
+    stall = 0;
     feedBytes(b);
     if (need) stall = p.setTimeout(stalled, 1000);
     pass();
   }
-  // Hand the completed frames to their link (rx() passes data on only while it is open).
+  // Hand the completed frames to the link, while there is one (a frame may make the client
+  // close it). It is the link they were read for: a link changes only at a line, and every
+  // line but `ready` (which voids them) passes them on first.
   function pass() {
-    const d = done;
-    done = [];
-    for (let k = 0; k < d.length; k += 2) if (d[k]) d[k].rx(d[k + 1]);
+    while (link && done.length) link.h!.onData(done.shift()!);
+    done = []; // the rest had no link, or its link closed: void
   }
   function feedBytes(b: Uint8Array) {
-    let ch: number, t: string, f: string, j: number;
+    let ch: number, t: string, f: string, j: number, x: Cmd, d: Uint8Array[], eol: boolean;
     for (let i = 0; i < b.length; ) {
       if (need) { // (never negative)
         j = Math.min(need, b.length - i);
+        frame!.set(b.subarray(i, i + j), frame!.length - need);
         need -= j;
-        frame!.set(b.subarray(i, i + j), got);
-        got += j;
-        if (!need) { done.push(link, frame); frame = null; }
+        if (!need) { done.push(frame!); frame = null; }
         i += j;
         continue;
       }
       ch = b[i++];
       t = String.fromCharCode(ch);
+      eol = ch == 13 || ch == 10;
       if (hdr != null) {
-        if (ch == 58 || ch == 13 || ch == 10 || hdr.length > 48) {
+        if (eol || ch == 58 || hdr.length > 48) {
           // ':' ends the header; only the length field is read
-          f = ch == 58 ? hdr.split(',')[0] : '';
-          need = /^\d+$/.test(f) ? +f : 0;
+          need = ch == 58 && /^\d+$/.test(f = hdr.split(',')[0]) ? +f : 0;
           hdr = null;
-          got = 0;
-          if (need > 0 && need <= 8192) frame = new Uint8Array(need);
+          if (need && need <= 8192) frame = new Uint8Array(need);
           else {
             // A header we cannot trust: the payload length is unknown, so the link is unusable.
             need = up = 0;
             drop(fail('corrupt +IPD header', 'IPD'));
           }
         } else hdr += t;
-        continue;
-      }
-      if (ch == 13 || ch == 10) {
+      } else if (eol) {
         if (line) onLine(line);
         line = '';
-        continue;
+      } else if (!line && ch == 32) { /* NonOS "> " prompt: the space */ }
+      else if (!line && ch == 62 && c && c.d) { // '>' prompt: send exactly n bytes, once (d is dropped)
+        x = c;
+        d = x.d!;
+        x.d = null;
+        p.clearTimeout(ct);
+        ct = p.setTimeout(expire, 10000); // for SEND OK (set before writing: a write may finish the command)
+        for (j = 0; c == x && j < d.length; j++) io.write(d[j]);
+      } else {
+        line += t;
+        if (line == '+IPD,') { line = ''; hdr = ''; }
+        else if (line.length > 512) line = ''; // garbage (boot log at 74880 baud): bound it
       }
-      if (!line) {
-        if (ch == 32) continue; // NonOS "> " prompt: the space
-        if (ch == 62 && c && c.d && c.r!.indexOf('>') < 0) { // '>' prompt: send exactly n bytes
-          c.r!.push('>');
-          p.clearTimeout(c.t);
-          c.t = p.setTimeout(expire, c.ms); // (set before writing: a write may finish the command)
-          for (j = 0; c && j < c.d!.length; j++) io.write(c.d![j]);
-          continue;
-        }
-      }
-      line += t;
-      if (line == '+IPD,') { line = ''; hdr = ''; }
-      else if (line.length > 512) line = ''; // garbage (boot log at 74880 baud): bound it
     }
   }
 
@@ -192,51 +193,21 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       const e = fail('module reset (ready)', 'RESET');
       up = ip = 0;
       drop(e, 1);
-      if (x && x.m > 1) { x.r!.push(s); return fin(); }
+      if (x && x.m! > 1) { x.r!.push(s); return fin(); }
       const old = q;
       q = [];
       if (x) fin(e);
       old.forEach((y) => y.cb(e, [], y));
-    } else if (pass(), s == 'CLOSED' || /^\d,CLOSED$/.test(s)) drop(fail('link closed (CLOSED)', 'CLOSED'), 1);
+      // (/^(\d,|)/, not /^(\d,)?/: the board's regex engine fails that one)
+    } else if (pass(), /^(\d,|)CLOSED$/.test(s)) drop(fail('link closed (CLOSED)', 'CLOSED'), 1);
     else if (s == 'WIFI DISCONNECT') { ip = 0; drop(fail('Wi-Fi disconnected', 'WIFI')); }
     else if (s == 'WIFI GOT IP') ip = 1;
     else if (/^(WIFI |busy )/.test(s) || !x) { /* informational URC, or nothing pending */ }
-    else if (x.m == 1 ? s == 'SEND OK' : x.m < 3 && (s == 'OK' || s == 'no change')) fin();
+    else if (x.n ? s == 'SEND OK' : x.m != 3 && (s == 'OK' || s == 'no change')) fin();
     else if (s == 'ERROR' || s == 'FAIL' || s == 'SEND FAIL') {
       fin(fail(name(x) + ' failed: ' + s + (x.r!.length ? ' (' + x.r!.join('; ') + ')' : '')));
     } else if (s != 'AT' && !/^AT[+E]/.test(s)) x.r!.push(s); // keep details, never the echo
     // (a class, not (\+|E|$): the board's regex engine fails that alternation)
-  }
-
-  // ---- start-up: probe (or reset), ATE0, GMR, station mode, join, single link ----
-  function ensure(cb: (e?: Error) => void) {
-    if (up) return cb();
-    let i = 0, rst = 0;
-    // i: commands sent so far; a reply to the i-th arrives here.
-    const go = (e?: Error, r?: string[]): unknown => {
-      let n: number, m: RegExpExecArray | null, cur: string;
-      if (e) {
-        if (i == 1 && !rst) { rst = 1; return cmd('AT+RST', 10000, go, 3); }
-        if (i == 5) {
-          m = /\+CWJAP:(\d)/.exec(r!.join());
-          n = m ? +m[1] : 0;
-          e = fail('Wi-Fi join failed: ' + (['timeout', 'wrong password', 'AP not found', 'connect failed'][n - 1] || 'unknown') + ' (' + e.message + ')', 'CWJAP' + n);
-        }
-        return cb(e);
-      }
-      if (i == 3) D = dialectOf(r!);
-      // Booted just now: let it settle (as Espruino does), so that a late answer to a probe
-      // sent during the boot arrives while nothing is pending, and is dropped.
-      if (i == 1 && r && r.indexOf('ready') >= 0) return p.setTimeout(go, 500);
-      if (i > 5) { up = 1; return cb(); }
-      cur = D ? D.cur : '';
-      const s = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + cur + '=1',
-        o.ssid != null && !ip ? 'AT+CWJAP' + cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : '', 'AT+CIPMUX=0'][i];
-      i++;
-      if (!s) return go();
-      cmd(s, i == 1 ? 2000 : i == 5 ? 20000 : 5000, go, i == 1 ? 2 : 0);
-    };
-    go();
   }
 
   function transport(): Transport {
@@ -255,7 +226,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       if (st > 2) return;
       st = 3;
       up = 0; // the next link re-checks the module: cheap, and heals any desync
-      if (e) q = q.filter((x) => x.o != l); // an error: unsent chunks are void
+      if (e) q = q.filter((x) => x.cb != sent); // an error: this link's unsent chunks are void
       if (link == l) {
         // The rest of this link's +IPD payload is void: read what follows as lines again, so a
         // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
@@ -266,33 +237,55 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
       if (h) h.onClose(e);
     }
     const l: Link = {
+      // Start-up (probe or reset, ATE0, GMR, station mode, join, single link), skipped while
+      // the module is set up, then AT+CIPSTART. i: commands sent; the i-th's reply arrives here.
       open(hh) {
-        h = hh;
-        st = 1;
-        ensure((e) => {
-          if (e) return end(e);
-          if (st > 1) return;
-          cmd('AT+CIPSTART=' + (o.ssl ? '"SSL",' : '"TCP",') + qs(o.host) + ',' + o.port + (o.keepalive ? ',' + o.keepalive : ''), 20000, (e2) => {
-            // A timed-out or refused start may still connect later: close whatever is there.
-            if (e2 || st > 1) cmd('AT+CIPCLOSE', 5000, noop, 0, 1);
-            if (e2) {
-              if (/no ip/.test(e2.message)) ip = 0; // join again next time
-              return end(e2);
+        let i = up ? 6 : 0, cur: string; // cur: set at the GMR reply, before its use
+        const go = (e?: Error, r?: string[], x?: Cmd): unknown => {
+          let n: any;
+          if (e && x!.m == 2) return cmd('AT+RST', 10000, go, 3); // the probe failed: once
+          // A timed-out, refused or unwanted start may still connect later: close whatever is there.
+          // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
+          // and the next AT+CIPSTART comes after the whole start-up, so after this close.)
+          if (i > 6 && (e || st > 1)) cmd('AT+CIPCLOSE', 5000);
+          if (e) {
+            if (i == 5) {
+              // The +CWJAP:<code> detail line (exec stringifies the lines), "0" without one.
+              n = (/CWJAP:(\d)/.exec(r as any) || '00')[1];
+              e = fail('Wi-Fi join: ' + (['timeout', 'wrong password', 'AP not found', 'connect failed'][n - 1] || 'unknown') + ' (' + e.message + ')', 'CWJAP' + n);
             }
-            if (st > 1) return;
-            if (link) link.end(fail('superseded'), 1);
+            if (/no ip/.test(e.message)) ip = 0; // (CIPSTART) join again next time
+            return end(e);
+          }
+          if (i == 3) cur = (D = dialectOf(r!)) == 'nonos' ? '_CUR' : ''; // (dialect.ts)
+          // Booted just now: let it settle (as Espruino does), so that a late answer to a probe
+          // sent during the boot arrives while nothing is pending, and is dropped.
+          if (i == 1 && /ready/.test(r as any)) return p.setTimeout(go, 500);
+          if (i == 6) up = 1;
+          if (st > 1) return; // closed meanwhile
+          if (i > 6) {
+            drop(fail('superseded'), 1);
             link = l;
             st = 2;
-            h.onOpen();
-          });
-        });
+            return h.onOpen();
+          }
+          const s = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + cur + '=1',
+            o.ssid != null && !ip ? 'AT+CWJAP' + cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : '', 'AT+CIPMUX=0',
+            'AT+CIPSTART="' + (o.ssl ? 'SSL",' : 'TCP",') + qs(o.host) + ',' + o.port + (o.keepalive ? ',' + o.keepalive : '')][i];
+          i++;
+          if (!s) return go();
+          cmd(s, i == 1 ? 2000 : i == 5 || i > 6 ? 20000 : 5000, go, i == 1 ? 2 : 0);
+        };
+        h = l.h = hh;
+        st = 1;
+        go();
       },
       write(b) {
         let n: number;
         if (st != 2) return false;
         for (let i = 0; i < b.length; i += n) {
           // Coalesce into the last queued, not yet sent chunk: up to 2048 bytes per CIPSEND.
-          if (!tail || tail.r || tail.n == 2048) q.push(tail = { ms: 10000, m: 1, cb: sent, d: [], n: 0, o: l });
+          if (!tail || tail.r || tail.n == 2048) q.push(tail = { cb: sent, d: [], n: 0 });
           n = Math.min(2048 - tail.n!, b.length - i);
           tail.d!.push(b.subarray(i, i + n));
           tail.n! += n;
@@ -303,8 +296,6 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         return !full;
       },
       close: end,
-      end: end,
-      rx(b) { if (st == 2) h.onData(b); },
     };
     return l;
   }

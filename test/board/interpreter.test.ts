@@ -102,6 +102,7 @@ var memT = setInterval(function () { if (glowmq.client.connected) { clearInterva
       await waitFor('state off again', () => msgs.filter((x) => x.topic === 'glowmq/espr1/light/state' && x.text === 'off').length >= 2);
       const r = await waitFor('2 readings', () => { const x = msgs.filter((y) => y.topic === 'glowmq/espr1/sensors/free'); return x.length >= 2 && x; });
       expect(JSON.parse(r[0].text)).toMatchObject({ unit: 'vars' });
+      expect(Number.isInteger(JSON.parse(r[0].text).ts)).toBe(true); // the board's Date.now() has fractions
       expect(boot.out()).not.toMatch(/Uncaught|OUT OF MEMORY|SyntaxError/);
       // save() from the console: E.on('kill') stops the device, E.on('init') starts it again
       boot.proc.stdin!.write('save()\n');

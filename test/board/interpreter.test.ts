@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { peers } from '../support/peers';
+import { waitFor } from '../support/wait';
 
 const BIN = process.env.ESPRUINO_BIN;
 const usable = !!BIN && existsSync(BIN) && peers.mosquitto().present;
@@ -35,15 +36,6 @@ function runUntil(file: string | null, cwd: string, until: RegExp, ms: number): 
   return { proc, out: () => out, done };
 }
 
-async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 (usable ? describe : describe.skip)('the real Espruino interpreter (ESPRUINO_BIN)', () => {
   let dir: string;

@@ -11,18 +11,10 @@ import { startMosquitto, freePort, type Mosquitto } from '../support/mosquitto';
 import { describeWithPeers, peers } from '../support/peers';
 import { StandinBoard, StandinFlash } from './standin';
 import { ModemSim, simStream } from '../../src/sim/modem/modem-sim';
+import { waitFor } from '../support/wait';
 
 const BUNDLE = 'dist/espruino/glowmq.js';
 
-async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Msg { topic: string; text: string; retain: boolean }
 async function peer(url: string, filter: string): Promise<{ c: mqtt.MqttClient; msgs: Msg[] }> {

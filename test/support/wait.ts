@@ -14,6 +14,17 @@ export function until(cond: () => boolean, what: string, ms = 10_000): Promise<v
   });
 }
 
+/** Polls f until it returns something truthy, and resolves to that (a found message, a list). */
+export async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export function nextEvent<K extends keyof ClientEvents>(c: MqttClient, ev: K, ms = 10_000): Promise<Parameters<ClientEvents[K]>> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => { c.off(ev, fn); reject(new Error(`timed out after ${ms} ms waiting for '${ev}'`)); }, ms);

@@ -3,7 +3,7 @@
 // 现在天黑了 / 现在天亮了 at QoS 1 every 2 s) and the seed's phone subscriber, every line
 // labelled with who speaks.
 import type { MqttClient } from '../core/client-options';
-import { validateConfig } from '../app/config';
+import { validateConfig, type ConfigError } from '../app/config';
 import { SimLed, SimTemperature } from '../hal/sim-board';
 import { createNodeClient } from './connect';
 import { nodeSchema, type NodeDeviceConfig } from './config';
@@ -37,7 +37,8 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   const p = parseArgs('demo', argv, DEMO_FLAGS);
   if (p.values.help) { io.out(DEMO_HELP); return 0; }
   const count = numberFlag('demo', p, 'count', 1, 1e6);
-  const interval = numberFlag('demo', p, 'interval', 0.05, 3600, false) ?? 2;
+  // (The device's readings share it: no shorter than its config allows, 0.1 s.)
+  const interval = numberFlag('demo', p, 'interval', 0.1, 3600, false) ?? 2;
   const wantPort = numberFlag('demo', p, 'port', 0, 65535) ?? 1883;
   const id = (p.values.id as string | undefined) ?? 'demo-board';
   const color = !p.values.noColor && !io.env.NO_COLOR && (process.stdout as { isTTY?: boolean }).isTTY === true;
@@ -61,7 +62,9 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
   // The device, on the simulated board. Its log lines get a bulb for the LED.
   let cfg: NodeDeviceConfig;
   try { cfg = validateConfig({ id, broker: url, username: 'admin', password: 'password', interval, logLevel: 'info' }, nodeSchema) as NodeDeviceConfig; } catch (e) {
-    throw new UsageError(`glowmq demo: bad value for --id: ${JSON.stringify(id)} (allowed: 1 to 64 letters, digits, '.', '_' or '-')`);
+    // Only --id reaches the schema unchecked; its refusal says what is allowed.
+    const c = e as ConfigError;
+    throw new UsageError(`glowmq demo: bad value for --${c.field}: ${c.value} (allowed: ${c.allowed})`);
   }
   const devLog = labelledLog('[device]', 'info', (l) => line('[device]', l.slice(9)));
   let handled = 0;

@@ -48,6 +48,28 @@ function runUntil(file: string | null, cwd: string, until: RegExp, ms: number): 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Puts host files into the interpreter's emulated flash (Storage name → host path), as an
+   *  upload to flash does; the interpreter that wrote them is then stopped. */
+  async function flash(cwd: string, files: { [name: string]: string }): Promise<void> {
+    writeFileSync(join(cwd, 'load.js'), 'var S = require("Storage"); S.eraseAll();\n' +
+      Object.keys(files).map((n) => `S.write(${JSON.stringify(n)}, require('fs').readFileSync(${JSON.stringify(files[n])}));\n`).join('') +
+      "print('STORED');");
+    const load = runUntil(join(cwd, 'load.js'), cwd, /STORED/, 10_000);
+    procs.push(load.proc);
+    await load.done;
+    load.proc.kill('SIGKILL');
+  }
+  /** An MQTT client watching the device's topics, like the tutorial's phone. */
+  async function phoneOn(url: string, clientId: string, filter: string) {
+    const phone = mqtt.connect(url, { clientId });
+    const msgs: { topic: string; text: string }[] = [];
+    phone.on('message', (topic, p) => msgs.push({ topic, text: p.toString('utf8') }));
+    await new Promise<void>((res) => phone.once('connect', () => res()));
+    await phone.subscribeAsync(filter, { qos: 1 });
+    return { phone, msgs };
+  }
+  const BUNDLE = join(process.cwd(), 'dist/espruino/glowmq.js');
+
   it('parses the core bundle and passes the self-test', async () => {
     const file = join(dir, 'selftest.js');
     writeFileSync(file, readFileSync('dist/espruino/core.js', 'utf8') + '\n' + readFileSync('test/espruino/board/core-selftest.js', 'utf8'));
@@ -62,23 +84,12 @@ function runUntil(file: string | null, cwd: string, until: RegExp, ms: number): 
   });
 
   it('runs the device from Storage: connects, subscribes, follows lightChange, publishes readings, survives save()', async () => {
-    const phone = mqtt.connect(m.url, { clientId: 'phone-espruino' });
-    const msgs: { topic: string; text: string }[] = [];
-    phone.on('message', (topic, p) => msgs.push({ topic, text: p.toString('utf8') }));
-    await new Promise<void>((res) => phone.once('connect', () => res()));
-    await phone.subscribeAsync('glowmq/espr1/#', { qos: 1 });
+    const { phone, msgs } = await phoneOn(m.url, 'phone-espruino', 'glowmq/espr1/#');
     try {
       // 1. put code and config into the (emulated) flash, as the Web IDE's "save to flash" does
       const cfg = { id: 'espr1', broker: 'mqtt://admin:password@127.0.0.1:' + m.port, led: 'D5', sensors: ['free'], interval: 1, keepalive: 30, store: true };
       writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg));
-      writeFileSync(join(dir, 'load.js'), `var S = require('Storage'); S.eraseAll();
-S.write('glowmq.js', require('fs').readFileSync(${JSON.stringify(join(process.cwd(), 'dist/espruino/glowmq.js'))}));
-S.writeJSON('glowmq.json', JSON.parse(require('fs').readFileSync('cfg.json')));
-print('STORED ' + S.read('glowmq.js').length);`);
-      const load = runUntil(join(dir, 'load.js'), dir, /STORED \d+/, 10_000);
-      procs.push(load.proc);
-      await load.done;
-      load.proc.kill('SIGKILL');
+      await flash(dir, { 'glowmq.js': BUNDLE, 'glowmq.json': join(dir, 'cfg.json') });
       // 2. boot: evaluate the stored code (config from glowmq.json); report memory once subscribed
       writeFileSync(join(dir, 'boot.js'), `eval(require('Storage').read('glowmq.js'));
 var memT = setInterval(function () { if (glowmq.client.connected) { clearInterval(memT); setTimeout(function () { print('MEM ' + process.memory().usage + ' of ' + process.memory().total); }, 1500); } }, 100);`);
@@ -110,25 +121,16 @@ var memT = setInterval(function () { if (glowmq.client.connected) { clearInterva
   // `espruino --storage .bootcde:- upload.js` both write the uploaded file (config line + bundle)
   // to the Storage file .bootcde, which the board runs at every boot and then emits E's 'init'.
   it('boots from .bootcde as flashed by the README: one client, and a bad pin is an error, not OUT OF MEMORY', async () => {
-    const phone = mqtt.connect(m.url, { clientId: 'phone-boot' });
-    const msgs: { topic: string; text: string }[] = [];
-    phone.on('message', (topic, p) => msgs.push({ topic, text: p.toString('utf8') }));
-    await new Promise<void>((res) => phone.once('connect', () => res()));
-    await phone.subscribeAsync('glowmq/espr3/#', { qos: 1 });
-    const flash = (cwd: string, cfg: object) => {
-      writeFileSync(join(cwd, 'upload.js'), 'var glowmqConfig = ' + JSON.stringify(cfg) + ';\n' + readFileSync('dist/espruino/glowmq.js', 'utf8'));
-      writeFileSync(join(cwd, 'load.js'), `var S = require('Storage'); S.eraseAll();
-S.write('.bootcde', require('fs').readFileSync('upload.js'));
-print('STORED ' + S.read('.bootcde').length);`);
-      return runUntil(join(cwd, 'load.js'), cwd, /STORED \d+/, 10_000);
+    const { phone, msgs } = await phoneOn(m.url, 'phone-boot', 'glowmq/espr3/#');
+    // upload.js as the README makes it (config line + bundle), flashed as .bootcde
+    const flashBoot = (cwd: string, cfg: object) => {
+      writeFileSync(join(cwd, 'upload.js'), 'var glowmqConfig = ' + JSON.stringify(cfg) + ';\n' + readFileSync(BUNDLE, 'utf8'));
+      return flash(cwd, { '.bootcde': join(cwd, 'upload.js') });
     };
     try {
       const cfg = { id: 'espr3', broker: 'mqtt://admin:password@127.0.0.1:' + m.port, led: 'D5', sensors: ['free'], interval: 1, keepalive: 30 };
       const cwd = mkdtempSync(join(dir, 'boot-'));
-      const load = flash(cwd, cfg);
-      procs.push(load.proc);
-      await load.done;
-      load.proc.kill('SIGKILL');
+      await flashBoot(cwd, cfg);
       const boot = runUntil(null, cwd, /subscribed to lightChange/, 20_000);
       procs.push(boot.proc);
       await boot.done;
@@ -145,10 +147,7 @@ print('STORED ' + S.read('.bootcde').length);`);
       // A pin the board lacks: the error is printed. (A 21 KB one-line bundle ran out of memory
       // here: the trace of a thrown error copies its source line.)
       const cwd2 = mkdtempSync(join(dir, 'boot-'));
-      const load2 = flash(cwd2, Object.assign({}, cfg, { led: 'LED9' }));
-      procs.push(load2.proc);
-      await load2.done;
-      load2.proc.kill('SIGKILL');
+      await flashBoot(cwd2, Object.assign({}, cfg, { led: 'LED9' }));
       const bad = runUntil(null, cwd2, /glowmq: .*LED9|OUT OF MEMORY/, 20_000);
       procs.push(bad.proc);
       expect(await bad.done).toMatch(/glowmq: no "LED9" on this board/);
@@ -165,14 +164,7 @@ print('STORED ' + S.read('.bootcde').length);`);
     try {
       const cfg = { id: 'espr2', broker: 'mqtt://admin:password@127.0.0.1:' + b1.port, led: 'D5', sensors: ['free'], interval: 0.3, keepalive: 30, store: true };
       writeFileSync(join(cwd, 'cfg.json'), JSON.stringify(cfg));
-      writeFileSync(join(cwd, 'load.js'), `var S = require('Storage'); S.eraseAll();
-S.write('glowmq.js', require('fs').readFileSync(${JSON.stringify(join(process.cwd(), 'dist/espruino/glowmq.js'))}));
-S.writeJSON('glowmq.json', JSON.parse(require('fs').readFileSync('cfg.json')));
-print('STORED ' + S.read('glowmq.js').length);`);
-      const load = runUntil(join(cwd, 'load.js'), cwd, /STORED \d+/, 10_000);
-      procs.push(load.proc);
-      await load.done;
-      load.proc.kill('SIGKILL');
+      await flash(cwd, { 'glowmq.js': BUNDLE, 'glowmq.json': join(cwd, 'cfg.json') });
       writeFileSync(join(cwd, 'boot.js'), `eval(require('Storage').read('glowmq.js'));`);
       const a = runUntil(join(cwd, 'boot.js'), cwd, /subscribed to lightChange/, 20_000);
       procs.push(a.proc);
@@ -189,16 +181,12 @@ print('STORED ' + S.read('glowmq.js').length);`);
       }, 20_000);
       a.proc.kill('SIGKILL'); // power cut: no kill handlers, RAM gone
       b1 = await b1.restart();
-      const phone = mqtt.connect(b1.url, { clientId: 'phone-cut' });
-      const got: string[] = [];
-      phone.on('message', (_t, p) => got.push(p.toString('utf8')));
-      await new Promise<void>((res) => phone.once('connect', () => res()));
-      await phone.subscribeAsync('glowmq/espr2/sensors/#', { qos: 1 });
+      const { phone, msgs } = await phoneOn(b1.url, 'phone-cut', 'glowmq/espr2/sensors/#');
       try {
         const b = runUntil(join(cwd, 'boot.js'), cwd, /subscribed to lightChange/, 20_000);
         procs.push(b.proc);
         await b.done;
-        await waitFor('every reading queued before the power cut', () => queued.every((q) => got.includes(q)), 20_000);
+        await waitFor('every reading queued before the power cut', () => queued.every((q) => msgs.some((x) => x.text === q)), 20_000);
         b.proc.kill('SIGKILL');
         console.log(`[espruino] power cut: ${queued.length} queued readings in flash, all delivered after the restart`);
       } finally { await phone.endAsync(true); }

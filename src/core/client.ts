@@ -48,7 +48,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const ka = o.keepalive == null ? 60 : o.keepalive, K = ka * 1000, min = o.reconnectMin || 1000, max = o.reconnectMax || 30000, w = o.will;
     let tr: Transport | null = null, timer: Timer, out: { p: Packet; c?: any }[] = [], blocked = 0;
     let st: ClientState, up = false, q: Entry[] = [], resub: Entry | null | undefined, lastId = 0, attempt = 0, base = min, ended = 0, endAt = 0, endCb: Function | null | undefined;
-    let ls = 0, lr = 0, lp = 0; // ms of the last bytes sent, last bytes received, last PINGREQ
+    let ls = 0, lr = 0, lp = 0, lc = 0; // ms of the last bytes sent, last bytes received, last PINGREQ, last CONNACK
     const subs: { [filter: string]: QoS } = {}, inQ2: { [id: string]: 1 } = {};
 
     const E = (m: string) => new Error(m);
@@ -125,9 +125,10 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const down = (err?: Error, bad?: number) => {
       const unsent = out, wasEnded = ended, again = !ended && o.reconnect !== false;
       let d = 0;
-      // A link that came up resets the backoff, unless the broker broke the protocol on it:
-      // one that does so after every CONNACK must not be hot-looped.
-      if (up && !bad) { attempt = 0; base = min; }
+      // A link that stayed up for reconnectMax resets the backoff. One the broker closes soon
+      // after each CONNACK (a message over its packet size limit, resent on every link) or
+      // where it broke the protocol must not be hot-looped.
+      if (up && !bad && P.now() - lc >= max) { attempt = 0; base = min; }
       out = [];
       q = q.filter((e) => e !== resub);
       tmr(0);
@@ -180,6 +181,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         if (t != 2) return violation(C + ' before CONNACK');
         if (p.returnCode) { const e = E(refusal(p.returnCode)); oops(e); return drop(e); }
         lp = 0;
+        lc = P.now();
         setState(CONNECTED);
         const filters = Object.keys(subs), all = q;
         resub = null;

@@ -1,6 +1,6 @@
 // glowmq pub / sub as processes against Debian's mosquitto (admin / password): UTF-8 round
 // trips, -l lines in order, retained, -C, -W, credentials from env and file, and the exit
-// codes with one clear line for refused credentials.
+// codes with one clear line for refused credentials and for a message the broker will not take.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,5 +78,16 @@ describeWithPeers('glowmq pub/sub against mosquitto', [peers.mosquitto()], () =>
     const r = await run(['pub', '-L', `mqtt://admin:wrong-Secret-42@127.0.0.1:${m.port}/a`, '-m', 'x']);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain('wrong-Secret-42');
+  }, 90_000);
+  it('a message the broker will not take (over its max_packet_size): pub gives up after 3 lost links, exit 1, one line', async () => {
+    const small = await startMosquitto({ extraConfig: 'max_packet_size 2000' });
+    try {
+      const file = join(dir, 'big');
+      writeFileSync(file, Buffer.alloc(5000, 0x61));
+      const r = await run(['pub', '-p', String(small.port), '-u', 'admin', '-P', 'password', '-t', 'big', '-f', file, '-q', '1']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^glowmq pub: connection lost 3 times in a row before delivery \(last: .+\); the broker may be refusing the message, e\.g\. over its maximum packet size\n$/);
+      expect(small.output.join('').match(/disconnected due to oversize packet/g)?.length).toBe(3);
+    } finally { await small.stop(); }
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 // Reconnect: exponential backoff with jitter (exact arithmetic on a fake clock), reset after
-// a successful CONNACK, the 'reconnect' event, and reconnect: false.
+// a link that stayed up for reconnectMax, the 'reconnect' event, and reconnect: false.
 import { describe, it, expect } from 'vitest';
 import { harness, codecs } from '../support/client-harness';
 import { FakePlatform } from '../support/fake-platform';
@@ -41,17 +41,33 @@ describe.each(codecs)('client reconnect (%s)', (_name, codec) => {
     expect(at).toEqual([500, 1250, 3750, 7750, 14550, 22550]);
   });
 
-  it('the backoff and attempt count reset after a successful CONNACK', () => {
+  it('the backoff and attempt count reset after a link that stayed up for reconnectMax', () => {
     const p = fixedRandom(0.5);
-    const h = harness(codec, { reconnectMin: 1000 }, undefined, p);
+    const h = harness(codec, { reconnectMin: 1000, reconnectMax: 8000, keepalive: 0 }, undefined, p);
     h.client.connect();
     h.tr.refuse();
     p.advance(1000);
     h.tr.refuse();
     p.advance(2000);
     h.handshake();
+    p.advance(8000);
     h.tr.drop();
     expect(h.ev('reconnect')).toEqual([[1, 1000], [2, 2000], [1, 1000]]);
+  });
+
+  it('a broker that closes each link soon after CONNACK (a message it will not take, resent every time) is not hot-looped', () => {
+    const p = fixedRandom(0.5);
+    const h = harness(codec, { reconnectMin: 1000, reconnectMax: 8000, keepalive: 0 }, undefined, p);
+    h.client.connect();
+    for (let i = 0; i < 5; i++) {
+      const n = h.t.made.length;
+      while (i && h.t.made.length === n) p.advance(1); // the backoff runs out
+      h.handshake();
+      p.advance(7999); // just short of reconnectMax
+      h.tr.drop();
+    }
+    expect(h.ev('reconnect').map((r) => r[1])).toEqual([1000, 2000, 4000, 8000, 8000]);
+    expect(h.ev('reconnect').map((r) => r[0])).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('a connection lost after CONNACK: close (reason), reconnecting, reconnect event, resumes on CONNACK', () => {

@@ -60,22 +60,33 @@ export async function runPub(argv: string[], io: CliIo): Promise<number> {
   const debug = p.values.debug ? io.err : undefined;
   const s = openSession('pub', target, {}, debug);
   const opts = { qos, retain: !!p.values.retain };
+  // A broker that closes the link each time it gets the message (one over its max_packet_size,
+  // say) would have it resent on every reconnect, forever. mosquitto_pub gives up at the first
+  // loss; pub rides out a blip, but three losses in a row with nothing delivered end it.
+  let losses = 0;
+  const lost = new Promise<never>((_, reject) => s.client.on('close', (why) => {
+    if (s.client.state === 'reconnecting' && ++losses >= 3) {
+      reject(new RunError(`glowmq pub: connection lost ${losses} times in a row before delivery (last: ${why ? why.message : 'closed'}); the broker may be refusing the message, e.g. over its maximum packet size`));
+    }
+  }));
+  lost.catch(() => {});
   const send = (payload: Uint8Array) => new Promise<void>((resolve, reject) => {
     s.client.publish(topic, payload, opts, (err) => {
       if (err) return reject(new RunError(`glowmq pub: publish to ${topic} failed: ${err.message}`));
+      losses = 0;
       debug?.(`glowmq pub: delivered ${payload.length} bytes to ${topic} (QoS ${qos}${opts.retain ? ', retained' : ''})`);
       resolve();
     });
   });
   try {
     await s.connected;
-    if (single) await Promise.race([send(single), s.failed]);
+    if (single) await Promise.race([send(single), s.failed, lost]);
     else {
       // -l: each line as it arrives, in order; wait for all before disconnecting.
       const pending: Promise<void>[] = [];
       const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
       for await (const line of rl) if (line !== '') pending.push(send(new Uint8Array(Buffer.from(line, 'utf8'))));
-      await Promise.race([Promise.all(pending), s.failed]);
+      await Promise.race([Promise.all(pending), s.failed, lost]);
     }
   } catch (e) {
     s.client.end(true);

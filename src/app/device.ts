@@ -29,6 +29,8 @@ export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
 
 export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig, platform: Platform): Device {
   const base = cfg.base, led = hw.led, seq: number[] = [], cmd = cfg.command;
+  // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
+  const now = () => Math.floor(Date.now());
   let timer: unknown, stopped: number | undefined; // 0/1 flags: fewer bytes on the board
   // log(level, text), and also every publish's callback, log(error or nothing): the failure
   // names its cause (the topic is not kept). One function object for both on the board.
@@ -45,7 +47,7 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
   const pub = (payload: string, qos?: number, topic?: string, retain?: number, cb?: () => void) => {
     if (qos == null) {
       log('warn', payload);
-      payload = JSON.stringify({ error: payload, ts: Math.floor(Date.now()) });
+      payload = JSON.stringify({ error: payload, ts: now() });
       qos = 0;
       topic = '/errors';
     }
@@ -60,8 +62,7 @@ export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig,
       return hw.sensors.forEach((s, i) => s.read((err, value) => {
         if (stopped) return;
         if (err || typeof value != 'number' || !isFinite(value)) return pub('sensor ' + s.name + ': ' + (err ? err.message : 'no value'));
-        // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
-        const body = JSON.stringify({ value: value, unit: s.unit, ts: Math.floor(Date.now()), seq: seq[i] = (seq[i] + 1) || 0 });
+        const body = JSON.stringify({ value: value, unit: s.unit, ts: now(), seq: seq[i] = (seq[i] + 1) || 0 });
         log('debug', 'reading ' + s.name + ' ' + body);
         // QoS 1 by default: queued by the client while offline, in order.
         pub(body, cfg.sensorQos, '/sensors/' + s.name);

@@ -47,7 +47,7 @@ export type ClientState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
 
 /**
  * Events (client.on(name, fn)):
- *  'connect'  (connack: { sessionPresent: boolean })
+ *  'connect'  (connack: the CONNACK packet: { cmd: 'connack', sessionPresent: boolean, returnCode: 0 })
  *  'message'  (topic: string, payload: Uint8Array, packet: PublishPacket)
  *  'error'    (err: Error)   — protocol violations, refused CONNACK, queue full, …
  *  'close'    (reason?: Error) — the link went down (a reconnect may follow)
@@ -55,7 +55,7 @@ export type ClientState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
  *  'end'      () — closed for good after end()
  */
 export interface ClientEvents {
-  connect: (connack: { sessionPresent: boolean }) => void;
+  connect: (connack: { cmd: 'connack'; sessionPresent: boolean; returnCode: number }) => void;
   message: (topic: string, payload: Uint8Array, packet: PublishPacket) => void;
   error: (err: Error) => void;
   close: (reason?: Error) => void;

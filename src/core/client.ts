@@ -194,7 +194,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         q = all.filter((e) => e.p.qos || e.p.cmd != PUBLISH); // a QoS 0 publish leaves once written
         all.forEach(tx);
         tick();
-        me.emit('connect', { sessionPresent: !!p.sessionPresent });
+        me.emit('connect', p); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
       } else if (t == 3) {
         // QoS 2 is delivered once: its id is remembered (durably) until PUBREL.
         if (qos < 2 || !inQ2[id]) {
@@ -211,7 +211,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
         // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
         if (!a || (a != t && !(t == 4 && a == 5) && !(t == 5 && a == 7))) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
-        if (t == 4 && a == 5 && P.log) P.log('warn', 'broker took a QoS 2 publish as QoS 1 (PUBACK)');
+        if (t == 4 && a == 5 && P.log) P.log('warn', 'broker took QoS 2 as QoS 1 (PUBACK)');
         if (t == 5) { // PUBREC: the entry becomes its PUBREL
           store.put('o' + id, e.p = { cmd: N[6], messageId: id });
           return tx(e);

@@ -21,7 +21,7 @@ export interface EspruinoStorage {
 function copy(v: any): any {
   if (v instanceof Uint8Array) return { $u8: E.toString(v) };
   if (v && typeof v == 'object') {
-    if (typeof v.$u8 == 'string') return E.toUint8Array(v.$u8);
+    if (v.$u8 != null) return E.toUint8Array(v.$u8);
     const o: any = v instanceof Array ? [] : {};
     for (const k in v) o[k] = copy(v[k]);
     return o;

@@ -51,8 +51,8 @@ function start() {
     store: (cfg.store && espruinoStore(global.require('Storage'), 'glowmq.store', P, 0)) as Store | undefined,
   });
   client.on('error', (e) => log('warn', e.message));
-  // 'connect' (the CONNACK flags) and 'close' (a reason or none): one function object.
-  const note = (e?: any) => log('info', e && 'sessionPresent' in e ? 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId : 'connection closed' + (e ? ': ' + e.message : ''));
+  // 'connect' (the CONNACK packet) and 'close' (a reason or none): one function object.
+  const note = (e?: any) => log('info', e && e.cmd ? 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId : 'connection closed' + (e ? ': ' + e.message : ''));
   client.on('close', note);
   client.on('connect', note);
   global.glowmq = { client: client, device: startDevice(client, { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) }, cfg, P), config: cfg };

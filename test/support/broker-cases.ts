@@ -135,7 +135,7 @@ export function brokerCases(start: () => Promise<BrokerHarness>, codec: Codec): 
     const got = collect(back);
     const ack = nextEvent(back, 'connect');
     back.connect();
-    expect((await ack)[0]).toEqual({ sessionPresent: true });
+    expect((await ack)[0]).toMatchObject({ cmd: 'connack', sessionPresent: true, returnCode: 0 });
     await until(() => got.length >= 3, 'the 3 queued messages');
     expect(got.map((g) => g.text)).toEqual(['away-1', 'away-2', 'away-3']);
     expect(got.every((g) => g.packet.qos === 1)).toBe(true);

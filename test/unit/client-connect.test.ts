@@ -44,7 +44,7 @@ describe.each(codecs)('client connect (%s)', (_name, codec) => {
     expect(h.client.state).toBe('connected');
     expect(h.client.connected).toBe(true);
     expect(cmds(h.tr.take())).toEqual(['publish']);
-    expect(h.ev('connect')).toEqual([[{ sessionPresent: true }]]);
+    expect(h.ev('connect')).toEqual([[expect.objectContaining({ cmd: 'connack', sessionPresent: true, returnCode: 0 })]]);
   });
 
   it('takes a will payload and password given as bytes', () => {

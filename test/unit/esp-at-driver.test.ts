@@ -373,9 +373,26 @@ describe('link loss', () => {
   });
   it('a reset right after a frame completed in the same read discards that frame (its tail may be boot text)', () => {
     const r = linked();
-    r.feed('\r\n+IPD,4:ab\r\nready\r\n'); // 'ab' + the first 2 bytes of the boot text complete the frame
+    r.feed('\r\n+IPD,4:ab\r\n\r\nready\r\n'); // 'ab' + the first 2 bytes of the boot text complete the frame
     expect(r.w.data()).toBe('');
     expect(r.w.errs[0]!.message).toBe('module reset (ready)');
+  });
+  it.each([
+    ['`ready` cut in two', 'rea', 'dy\r\n'],
+    ['boot text at the wrong baud rate', '\x91\xe3', '\xa7\xff\r\n\r\nready\r\n'],
+    ['`ready` after a line break', '\r\nr', 'eady\r\n'],
+  ])('a payload filled by what followed a reset (%s): the frame is void and the link closed', (_what, fill, rest) => {
+    const r = linked();
+    r.feed('\r\n+IPD,5:ab');
+    r.feed(fill + rest); // the frame completes with the first 3 bytes of the fill
+    expect(r.w.data()).toBe('');
+    expect(r.w.errs[0]!.message).toBe('data after +IPD payload (reset?)');
+  });
+  it.each([['\r\n+IPD,2:xy'], ['CLOSED\r\n'], ['WIFI DISCONNECT\r\n'], ['busy p...\r\n'], ['Recv 5 bytes\r\n'], ['> '], ['\r\nOK\r\n']])('a payload followed at once by %j is passed on', (next) => {
+    const r = linked();
+    r.feed('\r\n+IPD,3:abc' + next);
+    expect(r.w.data().slice(0, 3)).toBe('abc');
+    expect(r.w.errs.map((e) => e?.message)).not.toContain('data after +IPD payload (reset?)');
   });
   it('a frame arrives whole: nothing of it before its last byte', () => {
     const r = linked();

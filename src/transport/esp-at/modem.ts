@@ -66,6 +66,12 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   // inside a payload puts its boot text where the payload should be, and a frame cut short
   // (or followed by `ready` in the same read, which closes the link) must never reach MQTT.
   let frame: Uint8Array | null, done: Uint8Array[] = [];
+  // A payload was just completed: the next byte must be one a module sends there: CR or LF
+  // (before a line or the next +IPD), or the start of a line a module glues to a payload
+  // (CLOSED, WIFI …, Recv N bytes, busy …, the '>' prompt: an upper-case letter, b or >).
+  // Anything else means the payload was filled with what followed a reset: boot text (bytes
+  // over 127 at the wrong baud rate), or `ready` cut in two ("rea" as payload, then "dy").
+  let after: number | undefined;
   let link: Link | null;
   let up: number | undefined; // initialised since the last reset/timeout
   let ip: number | undefined; // WIFI GOT IP seen, no WIFI DISCONNECT since
@@ -73,6 +79,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   let ct: Timer; // the timer of the command in flight
 
   const noop = () => {};
+  const cipclose = () => cmd('AT+CIPCLOSE', 5000);
   const drop = (e: Error, quiet?: number) => { if (link) link.close(e, quiet); };
   // The command name only: a CWJAP line carries the password.
   const name = (x: Cmd) => x.s!.split('=')[0];
@@ -111,16 +118,23 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   // (a reset whose boot text we counted as payload, or lost bytes). Resynchronise then, rather
   // than wait for the next command or CONNACK to time out.
   let stall: unknown;
-  const stalled = () => {
+  // The stream is out of step with the module: the link is unusable, and the frames not yet
+  // passed are void. (The command in flight is left to its answer or its timeout: the module
+  // may be well, and an answer to an ended command would be taken for the next one's.)
+  const desync = (m: string) => {
+    need = up = 0;
+    done = [];
+    drop(fail(m, 'IPD'));
+  };
+  const stalled = (m?: any) => {
     stall = 0;
     if (need) {
-      const e = fail('+IPD payload stalled (reset?)', 'IPD');
-      need = up = 0;
-      // A reset we did not see (its `ready` was read as payload) never answers the command in
-      // flight: end it now rather than at its timeout, so the module is probed again at once.
+      m = '+IPD payload stalled (reset?)';
+      // Here the module did reset, its `ready` read as payload: it will never answer the command
+      // in flight. End it now rather than at its timeout, so the module is probed again at once.
       // (First: closing the link may queue and send an AT+CIPCLOSE, which is not to be ended.)
-      if (c) fin(e);
-      drop(e);
+      if (c) fin(fail(m, 'IPD'));
+      desync(m);
     }
   };
 
@@ -146,24 +160,22 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         j = Math.min(need, b.length - i);
         frame!.set(b.subarray(i, i + j), frame!.length - need);
         need -= j;
-        if (!need) { done.push(frame!); frame = null; }
+        if (!need) { done.push(frame!); frame = null; after = 1; }
         i += j;
         continue;
       }
       ch = b[i++];
       t = String.fromCharCode(ch);
       eol = ch == 13 || ch == 10;
+      if (after && (after = 0, !/[\r\n+>A-Zb]/.test(t))) desync('data after +IPD payload (reset?)');
       if (hdr != null) {
         if (eol || ch == 58 || hdr.length > 48) {
           // ':' ends the header; only the length field is read
           need = ch == 58 && /^\d+$/.test(f = hdr.split(',')[0]) ? +f : 0;
           hdr = null;
+          // A header we cannot trust: the payload length is unknown.
           if (need && need <= 8192) frame = new Uint8Array(need);
-          else {
-            // A header we cannot trust: the payload length is unknown, so the link is unusable.
-            need = up = 0;
-            drop(fail('corrupt +IPD header', 'IPD'));
-          }
+          else desync('corrupt +IPD header');
         } else hdr += t;
       } else if (eol) {
         if (line) onLine(line);
@@ -232,7 +244,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
         // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
         need = 0;
         hdr = link = null;
-        if (!quiet) cmd('AT+CIPCLOSE', 5000);
+        if (!quiet) cipclose();
       }
       if (h) h.onClose(e);
     }
@@ -247,7 +259,7 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
           // A timed-out, refused or unwanted start may still connect later: close whatever is there.
           // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
           // and the next AT+CIPSTART comes after the whole start-up, so after this close.)
-          if (i > 6 && (e || st > 1)) cmd('AT+CIPCLOSE', 5000);
+          if (i > 6 && (e || st > 1)) cipclose();
           if (e) {
             if (i == 5) {
               // The +CWJAP:<code> detail line (exec stringifies the lines), "0" without one.

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { startMosquitto, type Mosquitto } from '../support/mosquitto';
+import { startMosquitto, freePort, waitForPort, type Mosquitto } from '../support/mosquitto';
 import { peers } from '../support/peers';
 import { waitFor } from '../support/wait';
 
@@ -115,6 +115,48 @@ var memT = setInterval(function () { if (glowmq.client.connected) { clearInterva
       boot.proc.kill('SIGKILL');
     } finally {
       await phone.endAsync(true);
+    }
+  });
+  // The ESP-AT driver on the interpreter: the device's Serial port is a stand-in with a Serial
+  // port's interface (setup, write of a binary string, 'data' events with binary strings) whose
+  // bytes travel over TCP to the modem emulator, which opens the real link to mosquitto.
+  it('runs the device through an AT module (the emulator on a UART stand-in): commands, readings, a garbled reply', async () => {
+    const port = await freePort();
+    const sim = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`,
+      `EXEC:${process.execPath} ${join(process.cwd(), 'dist/node/glowmq.cjs')} modem-sim --stdio --dialect esp8266 --ssid lab --password pw --no-autoconnect --local-only --fault garble-ipd\\:4`], { stdio: 'ignore' });
+    procs.push(sim);
+    await waitForPort(port);
+    const { phone, msgs } = await phoneOn(m.url, 'phone-at', 'glowmq/espat/#');
+    try {
+      const cfg = { id: 'espat', broker: 'mqtt://admin:password@127.0.0.1:' + m.port, serial: 'ModemUART', ssid: 'lab', wifiPassword: 'pw', led: 'D5', sensors: ['free'], interval: 1, clean: false };
+      writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg));
+      await flash(dir, { 'glowmq.js': BUNDLE, 'glowmq.json': join(dir, 'cfg.json') });
+      writeFileSync(join(dir, 'boot-at.js'), `var link = require('net').connect({ host: '127.0.0.1', port: ${port} }, function () {
+  global.ModemUART = { setup: function () {}, write: function (s) { link.write(s); }, on: function (ev, fn) { link.on(ev, fn); } };
+  eval(require('Storage').read('glowmq.js'));
+  var memT = setInterval(function () { if (glowmq.client.connected) { clearInterval(memT); setTimeout(function () { print('MEM ' + process.memory().usage + ' of ' + process.memory().total); }, 1500); } }, 100);
+});`);
+      const boot = runUntil(join(dir, 'boot-at.js'), dir, /MEM \d+ of \d+/, 30_000);
+      procs.push(boot.proc);
+      const out = await boot.done;
+      await waitFor('online', () => msgs.find((x) => x.topic === 'glowmq/espat/status' && x.text === 'online'));
+      await phone.publishAsync('lightChange', '现在天黑了', { qos: 1 });
+      await waitFor('state on', () => msgs.find((x) => x.topic === 'glowmq/espat/light/state' && x.text === 'on'), 20_000).catch((e) => { throw new Error(e.message + '\n' + boot.out().slice(-3000)); });
+      // Every 4th +IPD header is garbled: the link is dropped and made again, and nothing is lost
+      // (a persistent session: the broker keeps the commands sent meanwhile).
+      for (const c of ['off', 'on', 'off']) await phone.publishAsync('lightChange', c, { qos: 1 });
+      await waitFor('3 more states', () => msgs.filter((x) => x.topic === 'glowmq/espat/light/state').length >= 5, 30_000);
+      expect(msgs.filter((x) => x.topic === 'glowmq/espat/light/state').map((x) => x.text).slice(-3)).toEqual(['off', 'on', 'off']);
+      const r = await waitFor('3 readings', () => { const x = msgs.filter((y) => y.topic === 'glowmq/espat/sensors/free'); return x.length >= 3 && x; }, 20_000);
+      expect(r.map((x) => JSON.parse(x.text).seq).slice(0, 3)).toEqual([0, 1, 2]);
+      expect(boot.out()).toMatch(/corrupt \+IPD header/);
+      expect(boot.out()).not.toMatch(/Uncaught|OUT OF MEMORY|SyntaxError/);
+      const mem = /MEM (\d+) of (\d+)/.exec(out)!;
+      console.log(`[espruino] device over the AT driver, connected and subscribed: ${mem[1]} of ${mem[2]} variables in use (with the stand-in UART's socket)`);
+      boot.proc.kill('SIGKILL');
+    } finally {
+      await phone.endAsync(true);
+      sim.kill('SIGKILL');
     }
   });
   // The README's way to flash: the Web IDE's "Save on Send: Direct to Flash" and

@@ -126,12 +126,12 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
     done = [];
     drop(fail(m, 'IPD'));
   };
-  const stalled = (m?: any) => {
+  const stalled = (m?: any) => { // (m: a local; as a parameter it costs fewer bytes)
     stall = 0;
     if (need) {
       m = '+IPD payload stalled (reset?)';
-      // Here the module did reset, its `ready` read as payload: it will never answer the command
-      // in flight. End it now rather than at its timeout, so the module is probed again at once.
+      // A reset we did not see (its `ready` was read as payload) never answers the command in
+      // flight: end it now rather than at its timeout, so the module is probed again at once.
       // (First: closing the link may queue and send an AT+CIPCLOSE, which is not to be ended.)
       if (c) fin(fail(m, 'IPD'));
       desync(m);

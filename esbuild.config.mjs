@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import { parse as parseJs } from 'acorn';
+import { full as walkAll } from 'acorn-walk';
 import { minify as terser } from 'terser';
 
 const args = process.argv.slice(2);
@@ -41,9 +42,8 @@ const boardCompress = {
 // with charset ascii: {\u73B0…:"on"}). Quote those: {"\u73B0…":"on"}, o["\u73B0…"].
 function asciiIdentifiers(code) {
   const edits = [];
-  const visit = (n) => {
-    if (!n || typeof n.type !== 'string') return;
-    const wide = (id) => id && id.type === 'Identifier' && /[^\x00-\x7f]/.test(id.name);
+  const wide = (id) => id && id.type === 'Identifier' && /[^\x00-\x7f]/.test(id.name);
+  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (n) => {
     if ((n.type === 'Property' || n.type === 'MethodDefinition') && !n.computed && wide(n.key)) {
       edits.push([n.key.start, n.key.end, JSON.stringify(code.slice(n.key.start, n.key.end)).replace(/\\\\u/g, '\\u')]);
       if (n.shorthand) edits.push([n.key.end, n.key.end, ':' + code.slice(n.value.start, n.value.end)]);
@@ -52,12 +52,12 @@ function asciiIdentifiers(code) {
       const dot = code.lastIndexOf('.', n.property.start);
       edits.push([dot, n.property.end, '["' + code.slice(n.property.start, n.property.end) + '"]']);
     }
-    for (const k of Object.keys(n)) {
-      const v = n[k];
-      if (Array.isArray(v)) v.forEach(visit); else if (v && typeof v.type === 'string' && k !== 'loc') visit(v);
-    }
-  };
-  visit(parseJs(code, { ecmaVersion: 'latest' }));
+  });
+  return applyEdits(code, edits);
+}
+
+/** Replaces [start, end, text] spans of code, last first so earlier offsets stay valid. */
+function applyEdits(code, edits) {
   edits.sort((a, b) => b[0] - a[0]);
   for (const [a, b, text] of edits) code = code.slice(0, a) + text + code.slice(b);
   return code;
@@ -108,19 +108,11 @@ function whereBytesGo(meta, out) {
 const NOT_MESSAGES = new Set(['string', 'undefined', 'MQTT', 'glowmq_', 'error', 'close', 'end', 'connect', 'message',
   'reconnect', 'connected', 'closed', 'reconnecting', 'connecting', 'warn', 'p', 'i', 'o', '$', '/', '+', '#', '']);
 async function withoutMessages(code) {
-  const spans = [];
-  const visit = (n) => {
-    if (!n || typeof n.type !== 'string') return;
-    if (n.type === 'Literal' && typeof n.value === 'string' && !NOT_MESSAGES.has(n.value) && !n.value.startsWith('reserved connect')) spans.push([n.start, n.end]);
-    for (const k of Object.keys(n)) {
-      const v = n[k];
-      if (Array.isArray(v)) v.forEach(visit); else if (v && typeof v.type === 'string') visit(v);
-    }
-  };
-  visit(parseJs(code, { ecmaVersion: 'latest' }));
-  spans.sort((a, b) => b[0] - a[0]);
-  for (const [a, b] of spans) code = code.slice(0, a) + '""' + code.slice(b);
-  return (await terser(code, { ...boardCompress, format: { ascii_only: true } })).code.length;
+  const edits = [];
+  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (n) => {
+    if (n.type === 'Literal' && typeof n.value === 'string' && !NOT_MESSAGES.has(n.value) && !n.value.startsWith('reserved connect')) edits.push([n.start, n.end, '""']);
+  });
+  return (await terser(applyEdits(code, edits), { ...boardCompress, format: { ascii_only: true } })).code.length;
 }
 
 // Build only when run as a script: tests import `targets` for the budgets.

@@ -119,23 +119,22 @@ export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAt
   // than wait for the next command or CONNACK to time out.
   let stall: unknown;
   // The stream is out of step with the module: the link is unusable, and the frames not yet
-  // passed are void. (The command in flight is left to its answer or its timeout: the module
-  // may be well, and an answer to an ended command would be taken for the next one's.)
-  const desync = (m: string) => {
+  // passed are void. The command in flight is ended only when `ended` says the module did
+  // reset (a reset never answers it: end it now rather than at its timeout, so the module is
+  // probed again at once); otherwise it is left to its answer or timeout, since the module may
+  // be well, and an answer to an ended command would be taken for the next one's.
+  // (Ended first: closing the link may queue and send an AT+CIPCLOSE, which is not to be ended.)
+  const desync = (m: string, ended?: number) => {
+    const e = fail(m, 'IPD');
     need = up = 0;
     done = [];
-    drop(fail(m, 'IPD'));
+    if (ended && c) fin(e);
+    drop(e);
   };
-  const stalled = (m?: any) => { // (m: a local; as a parameter it costs fewer bytes)
+  // A stalled payload: a reset we did not see, its `ready` read as payload.
+  const stalled = () => {
     stall = 0;
-    if (need) {
-      m = '+IPD payload stalled (reset?)';
-      // A reset we did not see (its `ready` was read as payload) never answers the command in
-      // flight: end it now rather than at its timeout, so the module is probed again at once.
-      // (First: closing the link may queue and send an AT+CIPCLOSE, which is not to be ended.)
-      if (c) fin(fail(m, 'IPD'));
-      desync(m);
-    }
+    if (need) desync('+IPD payload stalled (reset?)', 1);
   };
 
   // ---- receiver: LINE, +IPD header, counted payload ----

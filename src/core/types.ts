@@ -46,13 +46,19 @@ export type Packet =
 /** Incremental parser: fed any split of the byte stream. After onError it is dead. */
 export interface PacketParser { feed(bytes: Uint8Array): void }
 
+/** An inbound PUBLISH over the size limit, read past without being buffered. */
+export interface SkippedPublish { topic: string; size: number; qos: QoS; messageId?: number }
+
 /**
- * A codec. `parser(max, onPacket, onError)`: a remaining length above `max` is an error
- * raised from the fixed header alone, before any allocation.
+ * A codec. `parser(max, onPacket, onError, onSkip)`: a remaining length above `max` is an
+ * error raised from the fixed header alone, before any allocation; except for a PUBLISH when
+ * `onSkip` is given: its topic and packet id are read, the rest is skipped as it streams by
+ * (never buffered), and `onSkip` reports it, so one oversized message never kills the link.
  */
 export interface Codec {
   encode(packet: Packet): Uint8Array;
-  parser(maxPacketSize: number, onPacket: (p: Packet) => void, onError: (e: Error) => void): PacketParser;
+  parser(maxPacketSize: number, onPacket: (p: Packet) => void, onError: (e: Error) => void,
+    onSkip?: (skipped: SkippedPublish) => void): PacketParser;
 }
 
 /** What a transport reports. onClose is called exactly once per transport, also after a failed open. */

@@ -24,8 +24,8 @@ export interface IPublishPacket {
   messageId?: number;
 }
 export interface IConnackPacket { cmd: 'connack'; returnCode: number; sessionPresent: boolean }
-export interface IClientPublishOptions { qos?: QoS; retain?: boolean; dup?: boolean }
-export interface IClientSubscribeOptions { qos?: QoS }
+export interface IClientPublishOptions { qos?: QoS | undefined; retain?: boolean | undefined; dup?: boolean | undefined }
+export interface IClientSubscribeOptions { qos?: QoS | undefined }
 export interface ISubscriptionGrant { topic: string; qos: number }
 export interface ISubscriptionMap { [filter: string]: { qos: QoS } }
 export type PacketCallback = (error?: Error) => void;

@@ -11,67 +11,67 @@ export type Pem = string | Buffer;
 export interface WillOptions {
   topic: string;
   payload: string | Buffer | Uint8Array;
-  qos?: QoS;
-  retain?: boolean;
+  qos?: QoS | undefined;
+  retain?: boolean | undefined;
 }
 
-/** Options of connect(): MQTT.js's names, then glowmq's own. */
+/** Options of connect(): MQTT.js's names, then glowmq's own. An option set to undefined is not given. */
 export interface IClientOptions {
   // — as MQTT.js —
   /** Generated ("glowmq_" + 8 hex digits) when empty. */
-  clientId?: string;
-  username?: string;
-  password?: string | Buffer;
+  clientId?: string | undefined;
+  username?: string | undefined;
+  password?: string | Buffer | undefined;
   /** Seconds between PINGREQs when idle; 0 disables. Default 60. */
-  keepalive?: number;
+  keepalive?: number | undefined;
   /** Default true. false asks the broker to keep the session (subscriptions, queued QoS 1/2). */
-  clean?: boolean;
-  will?: WillOptions;
+  clean?: boolean | undefined;
+  will?: WillOptions | undefined;
   /** ms before the first reconnect attempt; 0 turns reconnecting off. Default 1000. Later attempts back off (reconnectPeriodMax). */
-  reconnectPeriod?: number;
+  reconnectPeriod?: number | undefined;
   /** ms from opening the socket to CONNACK. Default 30000. */
-  connectTimeout?: number;
+  connectTimeout?: number | undefined;
   /** Queue QoS 0 publishes while offline (in the bounded offline queue). Default true, as MQTT.js. */
-  queueQoSZero?: boolean;
+  queueQoSZero?: boolean | undefined;
   /** true: connect() returns a client that waits for client.connect(). Default false. */
-  manualConnect?: boolean;
+  manualConnect?: boolean | undefined;
   /** Only 4 (MQTT 3.1.1). */
-  protocolVersion?: 4;
-  protocolId?: 'MQTT';
+  protocolVersion?: 4 | undefined;
+  protocolId?: 'MQTT' | undefined;
   /** Used when connect() is given options without a URL. */
-  protocol?: 'mqtt' | 'mqtts' | 'tcp' | 'ssl' | 'tls';
-  host?: string;
-  hostname?: string;
-  port?: number;
+  protocol?: 'mqtt' | 'mqtts' | 'tcp' | 'ssl' | 'tls' | undefined;
+  host?: string | undefined;
+  hostname?: string | undefined;
+  port?: number | undefined;
   /** TLS (mqtts://): trusted CA(s), client certificate and key, as PEM contents. */
-  ca?: Pem | Pem[];
-  cert?: Pem;
-  key?: Pem;
+  ca?: Pem | Pem[] | undefined;
+  cert?: Pem | undefined;
+  key?: Pem | undefined;
   /** Default true. false accepts any server certificate: for tests only. */
-  rejectUnauthorized?: boolean;
+  rejectUnauthorized?: boolean | undefined;
   /** The name the server certificate must carry, when it differs from the host. */
-  servername?: string;
+  servername?: string | undefined;
 
   // — glowmq's own —
   /** Upper bound of the reconnect backoff (doubles from reconnectPeriod, with jitter). Default 30000 ms. */
-  reconnectPeriodMax?: number;
+  reconnectPeriodMax?: number | undefined;
   /** Bounds of the offline queue: a full queue fails the publish with an error, never drops silently. Defaults 100 messages, 65536 payload bytes. */
-  offlineQueueMax?: number;
-  offlineQueueBytes?: number;
+  offlineQueueMax?: number | undefined;
+  offlineQueueBytes?: number | undefined;
   /** Where in-flight QoS 1/2 and queued messages live. Default memory; a FileStore survives a restart. */
-  store?: Store;
+  store?: Store | undefined;
   /** Largest packet accepted from the broker (remaining length, bytes). Default 1 MiB. */
-  maxPacketSize?: number;
+  maxPacketSize?: number | undefined;
   /** ms a graceful end() waits for in-flight QoS 1/2 before DISCONNECT. Default 5000. */
-  endTimeout?: number;
+  endTimeout?: number | undefined;
   /** glowmq's log level on stderr. Default $GLOWMQ_LOG, else 'warn'. */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Replaces the packet codec (default: glowmq's own). */
-  codec?: Codec;
+  codec?: Codec | undefined;
   /** Replaces clock, timers and log sink (tests). */
-  platform?: Platform;
+  platform?: Platform | undefined;
   /** Replaces the TCP/TLS transport (tests, proxies). */
-  transport?: TransportFactory;
+  transport?: TransportFactory | undefined;
 }
 
 /** What the Node client is built from: the core's options plus the Node wiring. */
@@ -122,7 +122,7 @@ const KNOWN: { [name: string]: Setter } = {
   will: (value, out) => {
     const will = value as WillOptions;
     check(!!will && typeof will.topic === 'string' && will.payload !== undefined, 'will', value, '{ topic, payload, qos?, retain? }');
-    out.core.will = will;
+    out.core.will = { topic: will.topic, payload: will.payload, qos: will.qos ?? 0, retain: !!will.retain };
   },
   reconnectPeriod: (value, out) => {
     check(isCount(value), 'reconnectPeriod', value, 'a number of ms >= 0 (0 turns reconnecting off)');

@@ -9,7 +9,7 @@
 // are running at the same time (`npm pack` alone runs the same build through prepack).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,8 +102,16 @@ const STRICT_TSCONFIG = {
     exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noEmit: true, skipLibCheck: false,
     types: ['node'], typeRoots: [join(REPO, 'node_modules/@types')],
   },
-  files: ['typed.mts', 'typed-cjs.cts'],
+  files: ['typed.mts', 'typed-cjs.cts', 'readme.mts'],
 };
+
+/** The README's complete program (the code block after "A complete program"), as a user would copy it. */
+function readmeProgram(): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const block = /A complete program[^\n]*\n+```js\n([\s\S]*?)```/.exec(readme);
+  if (!block?.[1]) throw new Error('README.md: no ```js block after "A complete program"');
+  return block[1];
+}
 
 describeWithPeers('the npm package, installed from its tarball', [peers.mosquitto()], () => {
   let project = '', packDir = '', installOutput = '', tarball = '';
@@ -123,6 +131,7 @@ describeWithPeers('the npm package, installed from its tarball', [peers.mosquitt
     if (installed.code !== 0) throw new Error(`npm install of the tarball failed: ${installOutput}`);
     const programs: [string, string][] = [['esm.mjs', ESM_ROUND_TRIP], ['cjs.cjs', CJS_ROUND_TRIP], ['refused.mjs', WRONG_PASSWORD],
       ['unreachable.cjs', UNREACHABLE], ['cli-required.cjs', CLI_REQUIRED], ['typed.mts', TYPED], ['typed-cjs.cts', TYPED_CJS],
+      ['readme.mts', readmeProgram()],
       ['tsconfig.json', JSON.stringify(STRICT_TSCONFIG)]];
     for (const [file, source] of programs) writeFileSync(join(project, file), source);
     broker = await startMosquitto();
@@ -162,7 +171,7 @@ describeWithPeers('the npm package, installed from its tarball', [peers.mosquitt
     expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^error: ECONNREFUSED cannot connect to 127\.0\.0\.1:\d+: connection refused$/), 'close']);
   });
 
-  it('the types compile in a strict NodeNext project (ESM and CommonJS consumers)', async () => {
+  it("the types compile in a strict NodeNext project (ESM and CommonJS consumers, and the README's program)", async () => {
     const r = await sh(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
     expect(r.stdout + r.stderr).toBe('');
     expect(r.code).toBe(0);

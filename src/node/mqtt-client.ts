@@ -142,8 +142,8 @@ export class MqttClient extends EventEmitter<MqttClientEventMap> {
   publish(topic: string, message: Payload, opts?: IClientPublishOptions, callback?: PacketCallback): this;
   publish(topic: string, message: Payload, opts?: IClientPublishOptions | PacketCallback, callback?: PacketCallback): this {
     if (typeof opts === 'function') { callback = opts; opts = {}; }
-    const done = callback;
-    this.core.publish(topic, message, { qos: opts?.qos ?? 0, retain: !!opts?.retain }, (error) => { if (done) done(error); });
+    // Without a callback a failure goes to 'error' (the core's rule, and MQTT.js's).
+    this.core.publish(topic, message, { qos: opts?.qos ?? 0, retain: !!opts?.retain }, callback);
     return this;
   }
 
@@ -163,6 +163,7 @@ export class MqttClient extends EventEmitter<MqttClientEventMap> {
     // One SUBSCRIBE per QoS asked for (the core's subscribe takes one QoS for its filters).
     const byQos = new Map<QoS, string[]>();
     for (const [filter, level] of wanted) byQos.set(level, (byQos.get(level) ?? []).concat(filter));
+    if (!byQos.size) byQos.set(qos, []); // no filter at all: the core's error says so
     const granted: ISubscriptionGrant[] = [];
     let pending = byQos.size, failure: Error | null = null;
     const done = callback;
@@ -170,7 +171,9 @@ export class MqttClient extends EventEmitter<MqttClientEventMap> {
       this.core.subscribe(group, { qos: level }, (error, grants) => {
         if (error && !failure) failure = error;
         granted.push(...(grants ?? []));
-        if (--pending === 0 && done) done(failure, wanted.map(([filter]) => granted.find((grant) => grant.topic === filter) ?? { topic: filter, qos: 128 }));
+        if (--pending) return;
+        if (done) done(failure, wanted.map(([filter]) => granted.find((grant) => grant.topic === filter) ?? { topic: filter, qos: 128 }));
+        else if (failure) this.emit('error', failure);
       });
     }
     return this;
@@ -184,8 +187,7 @@ export class MqttClient extends EventEmitter<MqttClientEventMap> {
   unsubscribe(filters: string | string[], callback?: PacketCallback): this;
   unsubscribe(filters: string | string[], opts?: object, callback?: PacketCallback): this;
   unsubscribe(filters: string | string[], opts?: object | PacketCallback, callback?: PacketCallback): this {
-    const done = typeof opts === 'function' ? opts as PacketCallback : callback;
-    this.core.unsubscribe(filters, (error) => { if (done) done(error); });
+    this.core.unsubscribe(filters, typeof opts === 'function' ? opts as PacketCallback : callback);
     return this;
   }
 

@@ -93,6 +93,20 @@ describe('messages and the promise methods', () => {
     expect(await done).toBeUndefined();
   });
 
+  it("a failed publish or subscribe without a callback reaches 'error'; the *Async forms reject", async () => {
+    const client = open();
+    await once(client, 'connect');
+    const errors: string[] = [];
+    client.on('error', (error) => errors.push(error.message));
+    client.publish('api/#', 'wildcards are not topic names');
+    client.subscribe('api/#/bad');
+    await expect(client.subscribeAsync([])).rejects.toThrow('no topic filter');
+    await expect(client.publishAsync('api/+', 'x', { qos: 1 })).rejects.toThrow(/api\/\+/);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/api\/#/);
+    expect(errors[1]).toMatch(/api\/#\/bad/);
+  });
+
   it('endAsync closes gracefully: "close" then "end", and no "offline"', async () => {
     const client = open();
     await once(client, 'connect');

@@ -7,6 +7,8 @@ import { connect, connectAsync, type MqttClient, type IClientOptions } from '../
 import { startAedes, type AedesBroker } from '../support/aedes';
 import { freePort } from '../support/mosquitto';
 import { until } from '../support/wait';
+import { describeWithPeers, peers } from '../support/peers';
+import { startTlsMosquitto, type TlsMosquitto } from '../support/tls-mosquitto';
 
 let broker: AedesBroker;
 let clients: MqttClient[] = [];
@@ -165,5 +167,30 @@ describe('connectAsync', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describeWithPeers("TLS under MQTT.js's option names, against mosquitto", [peers.mosquitto(), peers.openssl()], () => {
+  let tls: TlsMosquitto;
+  beforeAll(async () => { tls = await startTlsMosquitto(); });
+  afterAll(async () => { await tls?.stop(); });
+  const account = { ...quiet, username: 'admin', password: 'password', reconnectPeriod: 0 };
+
+  it('ca, cert and key as PEM contents: a client certificate the broker requires', async () => {
+    const pem = tls.certs.pem;
+    const client = await connectAsync(`mqtts://127.0.0.1:${tls.ports.clientCert}`, { ...account, ca: pem['ca.crt'], cert: pem['client.crt'], key: pem['client.key'] });
+    clients.push(client);
+    await client.subscribeAsync('api/tls', { qos: 1 });
+    const received = new Promise<string>((resolve) => client.once('message', (_topic, payload) => resolve(payload.toString())));
+    await client.publishAsync('api/tls', 'over TLS', { qos: 1 });
+    expect(await received).toBe('over TLS');
+  });
+
+  it('an untrusted server certificate rejects connectAsync; rejectUnauthorized false accepts it', async () => {
+    const url = `mqtts://127.0.0.1:${tls.ports.good}`;
+    await expect(connectAsync(url, { ...account, ca: tls.certs.pem['other-ca.crt'] })).rejects.toThrow('TLS: certificate signed by an unknown CA');
+    const client = await connectAsync(url, { ...account, rejectUnauthorized: false });
+    clients.push(client);
+    expect(client.connected).toBe(true);
   });
 });

@@ -73,6 +73,9 @@ setTimeout(() => console.log('host still running'), 100);
 const TYPED = `
 import { connect, connectAsync, type IClientOptions, type MqttClient } from 'glowmq';
 import { Client, topicMatches } from 'glowmq/core';
+import mqtt from 'glowmq';
+const viaDefault: MqttClient = mqtt.connect('mqtt://127.0.0.1:1', { manualConnect: true });
+void viaDefault;
 const options: IClientOptions = { clientId: 'typed', keepalive: 30, reconnectPeriod: 0, will: { topic: 'w', payload: 'gone', qos: 1, retain: true } };
 const client: MqttClient = connect('mqtt://127.0.0.1:1', options);
 client.on('message', (topic: string, payload: Buffer) => { const first: number | undefined = payload[0]; void topic; void first; });

@@ -58,7 +58,9 @@ function brokerUrl(url: string | undefined, where: TranslatedOptions['url']): st
   const protocol = where?.protocol ?? (base ? (base.tls ? 'mqtts' : 'mqtt') : 'mqtt');
   const host = where?.host ?? base?.host ?? 'localhost';
   const port = where?.port ?? (base && (where?.protocol === undefined) ? base.port : undefined);
-  return `${protocol}://${host.includes(':') ? `[${host}]` : host}${port === undefined ? '' : `:${port}`}`;
+  const user = base?.username === undefined ? '' : encodeURIComponent(base.username)
+    + (base.password === undefined ? '' : `:${encodeURIComponent(base.password)}`) + '@';
+  return `${protocol}://${user}${host.includes(':') ? `[${host}]` : host}${port === undefined ? '' : `:${port}`}`;
 }
 
 export class MqttClient extends EventEmitter<MqttClientEventMap> {

@@ -38,6 +38,7 @@ describe('options', () => {
   it('refuses a bad value with the option, the value and what is allowed', () => {
     expect(() => connect(broker.url, { keepalive: -1 })).toThrow('glowmq: option keepalive is -1; allowed: a number >= 0');
     expect(() => connect(broker.url, { protocolVersion: 5 as 4 })).toThrow('glowmq: option protocolVersion is 5; allowed: 4 (glowmq speaks MQTT 3.1.1 only)');
+    expect(() => connect(broker.url, { password: 271828 as unknown as string })).toThrow('glowmq: option password is a number; allowed: a string or a Buffer');
   });
 
   it('warns once per process about an MQTT.js option glowmq does not have, and connects anyway', async () => {
@@ -61,6 +62,12 @@ describe('options', () => {
 
   it('connect(options) takes host, port and protocol instead of a URL', async () => {
     const client = open({ host: '127.0.0.1', port: broker.port, protocol: 'mqtt', username: 'admin', password: 'password' }, undefined as unknown as string);
+    await once(client, 'connect');
+    expect(client.connected).toBe(true);
+  });
+
+  it("options' port goes over the URL's, and the URL's user and password stay", async () => {
+    const client = open({ port: broker.port }, 'mqtt://admin:password@127.0.0.1:1');
     await once(client, 'connect');
     expect(client.connected).toBe(true);
   });

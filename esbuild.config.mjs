@@ -93,6 +93,18 @@ export const targets = [
     what: 'one-file Node build (Raspberry Pi)' },
 ];
 
+// ── Node library (the npm package's entries: `glowmq` and `glowmq/core`), ESM and CommonJS.
+// Bundled so a consumer loads one file per entry and needs no dependency at run time; not
+// minified, so stack traces in a user's program stay readable. Types: `npm run build:types`.
+const nodeLibrary = { bundle: true, platform: 'node', target: 'node20', minify: false, legalComments: 'none', external: ['serialport', 'aedes'] };
+const portableLibrary = { bundle: true, platform: 'neutral', target: 'es2020', minify: false, legalComments: 'none' };
+targets.push(
+  { name: 'node-lib-esm', entry: 'targets/node/index.ts', out: 'dist/lib/index.mjs', opts: { ...nodeLibrary, format: 'esm' }, what: "library: import { connect } from 'glowmq'" },
+  { name: 'node-lib-cjs', entry: 'targets/node/index.ts', out: 'dist/lib/index.cjs', opts: { ...nodeLibrary, format: 'cjs' }, what: "library: require('glowmq')" },
+  { name: 'node-core-esm', entry: 'targets/node/core.ts', out: 'dist/lib/core.mjs', opts: { ...portableLibrary, format: 'esm' }, what: "library: 'glowmq/core'" },
+  { name: 'node-core-cjs', entry: 'targets/node/core.ts', out: 'dist/lib/core.cjs', opts: { ...portableLibrary, format: 'cjs' }, what: "library: require('glowmq/core')" },
+);
+
 function whereBytesGo(meta, out) {
   const inputs = Object.entries(meta.outputs[out].inputs).map(([f, x]) => [f, x.bytesInOutput]).filter((x) => x[1] > 0);
   inputs.sort((a, b) => b[1] - a[1]);

@@ -26,7 +26,7 @@ import { queueError } from './offline-queue';
 import { ackFor } from './inflight';
 import { NAMES as N } from './codec/names';
 
-interface Entry { p: any; c?: Function | null; d?: number }
+interface Entry { p: any; c?: Function | null | undefined; d?: number }
 type Bytes = string | Uint8Array;
 // Repeated strings, once each in the bundle.
 const PUBLISH = N[3], CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting',

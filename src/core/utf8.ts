@@ -45,15 +45,15 @@ const chr = String.fromCharCode;
 export function utf8Decode(b: Uint8Array): string | null {
   let s = '', wide = 0, i = 0, c, n, d;
   while (i < b.length) {
-    c = b[i++];
+    c = b[i++]!;
     // n continuation bytes; C0, C1 and F5–FF never lead, a continuation byte never starts.
     n = c < 128 ? 0 : c < 194 || c > 244 ? -1 : c < 224 ? 1 : c < 240 ? 2 : 3;
     if (n < 0 || i + n > b.length) return null;
     d = n;
     c &= 127 >> n; // the lead's payload bits (the bit under the mask's top is 0 in a valid lead)
     while (d--) {
-      if ((b[i] & 192) != 128) return null;
-      c = c << 6 | b[i++] & 63;
+      if ((b[i]! & 192) != 128) return null;
+      c = c << 6 | b[i++]! & 63;
     }
     // Overlong (c < 2048 for 3 bytes, < 65536 for 4; 2 bytes never are: C0/C1 are refused above),
     // a surrogate (D800–DFFF), or beyond U+10FFFF.

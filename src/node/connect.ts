@@ -10,10 +10,10 @@ import { nodeTcpTransport } from '../transport/node-tcp';
 import { checkTlsOptions } from '../transport/node-tls-check';
 import { boardCodec } from '../core/codec/index';
 import { nodePlatform, type LogLevel } from './platform';
-import { parseBrokerUrl } from './url';
+import { parseBrokerUrl, type BrokerUrl } from './url';
 
-export interface NodeClientOptions extends ClientOptions {
-  /** TLS (mqtts://): trusted CA(s), client certificate and key, as PEM strings or Buffers. */
+/** TLS (mqtts://): trusted CA(s), client certificate and key, as PEM strings or Buffers. */
+export interface NodeTlsOptions {
   ca?: string | Buffer | (string | Buffer)[];
   cert?: string | Buffer;
   key?: string | Buffer;
@@ -21,6 +21,9 @@ export interface NodeClientOptions extends ClientOptions {
   rejectUnauthorized?: boolean;
   /** The name the server certificate must carry, when it differs from the URL's host. */
   servername?: string;
+}
+
+export interface NodeClientOptions extends ClientOptions, NodeTlsOptions {
   /**
    * Default: glowmq's own codec (src/core/codec), chosen by `npm run bench`: it parses faster than
    * mqtt-packet and keeps a connected client ~23 MiB smaller. Pass mqttPacketCodec
@@ -39,27 +42,33 @@ export interface NodeClientOptions extends ClientOptions {
   transport?: TransportFactory;
 }
 
+const TLS_OPTIONS = ['ca', 'cert', 'key', 'rejectUnauthorized', 'servername'];
 const NODE_ONLY = ['ca', 'cert', 'key', 'rejectUnauthorized', 'servername', 'codec', 'store', 'platform', 'logLevel', 'autoConnect', 'transport'];
 
+/** The TCP/TLS transport to the broker the URL names, with the TLS options checked first. */
+export function brokerTransport(url: string | BrokerUrl, opts: NodeTlsOptions = {}): TransportFactory {
+  const target = typeof url === 'string' ? parseBrokerUrl(url) : url;
+  if (!target.tls && (opts.ca || opts.cert || opts.key)) throw new Error('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
+  if (target.tls) checkTlsOptions(opts);
+  // Only the TLS options given (undefined is not "given" for the socket's options).
+  const given = Object.fromEntries(Object.entries(opts).filter(([name, value]) => TLS_OPTIONS.includes(name) && value !== undefined));
+  return nodeTcpTransport({ host: target.host, port: target.port, tls: target.tls, ...given });
+}
+
 export function createNodeClient(url: string, opts: NodeClientOptions = {}): Client {
-  const u = parseBrokerUrl(url);
-  const o: { [k: string]: unknown } = {};
-  for (const k of Object.keys(opts)) if (!NODE_ONLY.includes(k)) o[k] = (opts as { [k: string]: unknown })[k];
-  const options = o as ClientOptions;
+  const target = parseBrokerUrl(url);
+  const coreOptions: { [name: string]: unknown } = {};
+  for (const name of Object.keys(opts)) if (!NODE_ONLY.includes(name)) coreOptions[name] = (opts as { [name: string]: unknown })[name];
+  const options = coreOptions as ClientOptions;
   // Credentials given as options win over the URL's.
-  if (options.username === undefined && u.username !== undefined) options.username = u.username;
-  if (options.password === undefined && u.password !== undefined) options.password = u.password;
-  if (!u.tls && (opts.ca || opts.cert || opts.key)) throw new Error('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
-  if (u.tls) checkTlsOptions(opts);
-  const transport = opts.transport ?? nodeTcpTransport({
-    host: u.host, port: u.port, tls: u.tls, ca: opts.ca, cert: opts.cert, key: opts.key,
-    rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername,
-  });
+  if (options.username === undefined && target.username !== undefined) options.username = target.username;
+  if (options.password === undefined && target.password !== undefined) options.password = target.password;
+  const transport = opts.transport ?? brokerTransport(target, opts);
   const client = new Client(options, {
-    platform: opts.platform ?? nodePlatform({ level: opts.logLevel }),
+    platform: opts.platform ?? nodePlatform(opts.logLevel === undefined ? {} : { level: opts.logLevel }),
     transport,
     codec: opts.codec ?? boardCodec,
-    store: opts.store,
+    ...(opts.store ? { store: opts.store } : {}),
   });
   if (opts.autoConnect !== false) client.connect();
   return client;

@@ -18,13 +18,13 @@ export interface NodePlatformOptions {
 export function nodePlatform(opts: NodePlatformOptions = {}): Platform {
   const env = process.env.GLOWMQ_LOG;
   const level = opts.level ?? (env && env in RANK ? (env as LogLevel) : 'warn');
-  const min = RANK[level];
+  const min = RANK[level] ?? RANK.warn!;
   const write = opts.write ?? ((line: string) => { process.stderr.write(line + '\n'); });
   return {
     now: () => performance.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
     random: Math.random,
-    log(lvl, msg) { if (RANK[lvl] >= min) write(`glowmq ${lvl}: ${msg}`); },
+    log(lvl, msg) { if ((RANK[lvl] ?? RANK.debug!) >= min) write(`glowmq ${lvl}: ${msg}`); },
   };
 }

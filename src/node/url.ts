@@ -34,11 +34,11 @@ export function parseBrokerUrl(url: string): BrokerUrl {
   const bad = (why: string) => new Error(`invalid broker URL "${shown}": ${why}`);
   const sm = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   if (!sm) throw bad('expected mqtt://host[:port] or mqtts://host[:port]');
-  const scheme = sm[1].toLowerCase();
+  const scheme = sm[1]!.toLowerCase();
   if (!(scheme in SCHEMES)) {
     throw bad(`scheme "${scheme}:" is not supported (use mqtt:// or mqtts://${scheme === 'ws' || scheme === 'wss' ? '; WebSockets are not implemented' : ''})`);
   }
-  const tls = SCHEMES[scheme];
+  const tls = SCHEMES[scheme]!;
   let rest = url.slice(sm[0].length);
   const out: BrokerUrl = { tls, host: '', port: tls ? 8883 : 1883 };
   // The last "@" ends the userinfo, so a password may hold an unescaped "@", "/" or ":".
@@ -53,7 +53,7 @@ export function parseBrokerUrl(url: string): BrokerUrl {
     if (colon >= 0) out.password = decode(info.slice(colon + 1), 'password', shown);
   }
   const hm = /^(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(.*)$/.exec(rest)!;
-  let host = hm[1];
+  let host = hm[1]!;
   if (host.charAt(0) === '[') host = host.slice(1, -1);
   if (host === '') throw bad('missing host name');
   if (/[\s%]/.test(host)) throw bad(`host "${host}" contains spaces or "%"`);
@@ -64,7 +64,7 @@ export function parseBrokerUrl(url: string): BrokerUrl {
     if (port < 1 || port > 65535) throw bad(`port ${port} is out of range (1-65535)`);
     out.port = port;
   }
-  const tail = hm[3];
+  const tail = hm[3]!;
   if (tail !== '' && tail !== '/') throw bad(`unexpected "${tail}" after host and port (MQTT URLs have no path, query or fragment)`);
   return out;
 }

@@ -26,7 +26,7 @@ const TLS: { [code: string]: string } = {
   ERR_TLS_CERT_ALTNAME_INVALID: '', // filled in with the host name below
 };
 
-export interface NetError extends Error { code?: string; cause?: unknown }
+export interface NetError extends Error { code?: string | undefined; cause?: unknown }
 
 function wrap(msg: string, err: NetError): NetError {
   const e: NetError = new Error(msg);

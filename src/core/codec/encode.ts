@@ -27,9 +27,9 @@ export function encode(p: any): Uint8Array {
     add(x = [4, p.clean ? 2 : 0]);
     u16(p.keepalive);
     field(p.clientId);
-    if (w) { x[1] |= 4 | w.qos << 3 | (w.retain ? 32 : 0); field(w.topic); field(w.payload); }
-    if (p.username != null) { x[1] |= 128; field(p.username); }
-    if (p.password != null) { x[1] |= 64; field(p.password); }
+    if (w) { x[1]! |= 4 | w.qos << 3 | (w.retain ? 32 : 0); field(w.topic); field(w.payload); }
+    if (p.username != null) { x[1]! |= 128; field(p.username); }
+    if (p.password != null) { x[1]! |= 64; field(p.password); }
   } else if (t == 3) {
     h |= +!!p.dup << 3 | p.qos << 1 | +!!p.retain; // DUP, QoS, RETAIN (§3.3.1)
     field(p.topic);

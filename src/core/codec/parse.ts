@@ -16,7 +16,7 @@ let H: number, B: Uint8Array, P: number;
 // Repeated in several messages: once in the bundle.
 const RL = 'remaining length', TL = 'topic length', ID = 'packet id', RC = 'return code';
 
-function name(t: number): string { return NAMES[t].toUpperCase(); }
+function name(t: number): string { return NAMES[t]!.toUpperCase(); }
 function bad(m: string): string { return 'malformed ' + name(H >> 4) + ' packet: ' + m; }
 // Where "broken", the rule's message: what, the value it has and what it must be.
 function must(broken: any, what: string, v: number, ok: string | number): void {
@@ -29,7 +29,7 @@ function fit(n: number, what: string): void {
 // A 2-byte number; a packet id (id set) is not 0.
 function u16(what: string, id?: any): number {
   fit(2, what);
-  const v = B[P++] << 8 | B[P++];
+  const v = B[P++]! << 8 | B[P++]!;
   must(id && !v, what, v, '1..65535');
   return v;
 }
@@ -40,8 +40,8 @@ function decode(b: Uint8Array): Packet {
   let x: any, y: any;
   B = b; P = 0;
   if (t == 2) {
-    must(b[0] > 1, 'ack flags', b[0], '0 or 1');
-    must(b[1] > 5, RC, b[1], '0..5');
+    must(b[0]! > 1, 'ack flags', b[0]!, '0 or 1');
+    must(b[1]! > 5, RC, b[1]!, '0..5');
     p.sessionPresent = b[0] == 1;
     p.returnCode = b[1];
   } else if (t == 3) {
@@ -56,7 +56,7 @@ function decode(b: Uint8Array): Packet {
     p.messageId = u16(ID, 1);
     if (t == 9) {
       if (P == b.length) throw bad('no return codes');
-      for (p.granted = x = []; P < b.length; x.push(y)) must((y = b[P++]) > 2 && y != 128, RC, y, '0..2 or 128');
+      for (p.granted = x = []; P < b.length; x.push(y)) must((y = b[P++]!) > 2 && y != 128, RC, y, '0..2 or 128');
     }
   }
   return p;
@@ -78,7 +78,7 @@ export function parser(max: number, onPacket: (p: Packet) => void, onError: (e: 
             buf.set(c.subarray(i, i += k), got);
             if ((got += k) == len) { k = buf; buf = 0; onPacket(decode(k)); }
           } else if (!s) {
-            H = h = c[i++]; t = h >> 4; s = 1; len = 0;
+            H = h = c[i++]!; t = h >> 4; s = 1; len = 0;
             // Bit t of 0x2afc: the types a broker may send (CONNACK … PUBCOMP, SUBACK, UNSUBACK, PINGRESP).
             if (!(0x2afc >> t & 1)) throw 'unexpected ' + name(t) + ' packet (type ' + t + ') from the server';
             if (t == 3) must((h & 6) == 6, 'QoS', 3, '0..2');

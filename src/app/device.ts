@@ -14,99 +14,100 @@ import type { DeviceConfig } from './config';
 export interface Hardware { led: DigitalOut; sensors: Sensor[] }
 export interface Device {
   /** Stops readings and handlers; publishes "offline" (retained) first when connected. */
-  stop(cb?: () => void): void;
+  stop(done?: () => void): void;
 }
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+const MS_PER_SECOND = 1000;
+/** Status and light state: QoS 1, retained, so a subscriber learns them at once. */
+const RETAINED = { qos: 1, retain: true } as const;
+/** No PUBACK for the last "offline" within this: stop anyway. */
+const STOP_WAIT_MS = 3000;
+/** A command payload is shown up to this many characters in logs and error reports. */
+const SHOWN_CHARS = 80;
 
 /** Client options the device needs: its id, credentials and the retained "offline" will.
  * The config itself, given the two fields it lacks (queueMax, will): its clientId, username,
- * password, keepalive and clean are already named as ClientOptions, and on a board a copy
- * held by the client would cost memory. */
+ * password, keepalive and clean are already named as ClientOptions, and on a
+ * board a copy held by the client would cost memory. */
 export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
   cfg.queueMax = cfg.queue;
   cfg.will = { topic: cfg.base + '/status', payload: 'offline', qos: 1, retain: true };
   return cfg as ClientOptions;
 }
 
-export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig, platform: Platform): Device {
-  const base = cfg.base, led = hw.led, seq: number[] = [], cmd = cfg.command;
-  // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
-  const now = () => Math.floor(Date.now());
-  let timer: unknown, stopped: number | undefined; // 0/1 flags: fewer bytes on the board
-  // log(level, text), and also every publish's callback, log(error or nothing): the failure
-  // names its cause (the topic is not kept). One function object for both on the board.
-  const log = (level?: any, m?: string) => {
-    if (!level) return; // a publish's callback: no error
-    if (level.message) { // a publish's callback: its error (a level is a string: no message)
+/** The device always logs: its platform has a log, called without `this` (every target's does). */
+export type DevicePlatform = Platform & { log: NonNullable<Platform['log']> };
+
+export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceConfig, platform: Platform): Device {
+  const base = cfg.base, led = hardware.led, readingSeq: number[] = [], commandFilter = cfg.command;
+  let readingTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
+
+  // The platform's own function, not a wrapper: on a board every function object costs memory.
+  const log: (level: Level, text: string) => void = (platform as DevicePlatform).log;
+  /** Every publish's completion: a failure names its cause (the topic is not kept). */
+  const published = (err?: Error) => { if (err && !stopped) log('warn', 'publish failed: ' + err.message); };
+  /** An error report: logged, and on <base>/errors at QoS 0. */
+  const report = (text: string) => {
+    log('warn', text);
+    client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }), {}, published); // QoS 0
+  };
+
+  const readSensors = () => {
+    readingTimer = platform.setTimeout(readSensors, cfg.interval * MS_PER_SECOND);
+    hardware.sensors.forEach((sensor, i) => sensor.read((err, value) => {
       if (stopped) return;
-      m = 'publish failed: ' + level.message;
-      level = 'warn';
-    }
-    if (platform.log) platform.log(level, m!);
+      if (err || typeof value != 'number' || !isFinite(value)) return report('sensor ' + sensor.name + ': ' + (err ? err.message : 'no value'));
+      // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
+      const body = JSON.stringify({ value: value, unit: sensor.unit, ts: Math.floor(Date.now()), seq: readingSeq[i] = (readingSeq[i] + 1) || 0 });
+      log('debug', 'reading ' + sensor.name + ' ' + body);
+      // QoS 1 by default: queued by the client while offline, in order.
+      client.publish(base + '/sensors/' + sensor.name, body, { qos: cfg.sensorQos }, published);
+    }));
   };
-  /** No qos: an error report, on <base>/errors (QoS 0, also logged). cb: instead of log. */
-  const pub = (payload: string, qos?: number, topic?: string, retain?: number, cb?: () => void) => {
-    if (qos == null) {
-      log('warn', payload);
-      payload = JSON.stringify({ error: payload, ts: now() });
-      qos = 0;
-      topic = '/errors';
-    }
-    client.publish(base + topic, payload, { qos: qos as QoS, retain: !!retain }, cb || log);
+
+  const onConnect = () => {
+    client.publish(base + '/status', 'online', RETAINED, published);
+    client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
   };
-  // One handler, one function object on the board, for 'message' (topic, payload), 'connect'
-  // (the CONNACK flags, no payload: say online and the light state) and the reading timer
-  // (no arguments: read every sensor and publish).
-  const on = (topic?: unknown, payload?: Uint8Array): unknown => {
-    if (!topic) {
-      timer = platform.setTimeout(on, cfg.interval * 1000);
-      return hw.sensors.forEach((s, i) => s.read((err, value) => {
-        if (stopped) return;
-        if (err || typeof value != 'number' || !isFinite(value)) return pub('sensor ' + s.name + ': ' + (err ? err.message : 'no value'));
-        const body = JSON.stringify({ value: value, unit: s.unit, ts: now(), seq: seq[i] = (seq[i] + 1) || 0 });
-        log('debug', 'reading ' + s.name + ' ' + body);
-        // QoS 1 by default: queued by the client while offline, in order.
-        pub(body, cfg.sensorQos, '/sensors/' + s.name);
-      }));
-    }
-    if (!payload) {
-      pub('online', 1, '/status', 1);
-      return pub(led.read() ? 'on' : 'off', 1, '/light/state', 1);
-    }
-    if (!topicMatches(cmd, topic as string)) return;
-    const text = utf8Decode(payload), c = parseCommand(payload, cfg.phrases);
-    const shown = text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '...' : text);
-    if (!c) return pub('unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle/1/0/true/false, {"state":"on"} or a phrase)');
-    const v = c == 'toggle' ? led.read() ^ 1 : +(c == 'on');
-    led.write(v as 0 | 1, (err) => {
-      if (err) return pub('LED: ' + err.message);
-      const st = v ? 'on' : 'off';
-      log('info', 'LED ' + st + ' <- ' + topic + ' ' + shown);
-      pub(st, 1, '/light/state', 1);
+
+  const onMessage = (topic: string, payload: Uint8Array) => {
+    if (!topicMatches(commandFilter, topic)) return;
+    const text = utf8Decode(payload), command = parseCommand(payload, cfg.phrases);
+    const shown = text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > SHOWN_CHARS ? text.slice(0, SHOWN_CHARS) + '...' : text);
+    if (!command) return report('unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle/1/0/true/false, {"state":"on"} or a phrase)');
+    const level = command == 'toggle' ? led.read() ^ 1 : +(command == 'on');
+    led.write(level as 0 | 1, (err) => {
+      if (err) return report('LED: ' + err.message);
+      const state = level ? 'on' : 'off';
+      log('info', 'LED ' + state + ' <- ' + topic + ' ' + shown);
+      client.publish(base + '/light/state', state, RETAINED, published);
     });
   };
 
-  client.on('connect', on);
-  client.on('message', on);
-  client.subscribe(cmd, { qos: cfg.commandQos }, (e) => {
-    if (!e) log('info', 'subscribed to ' + cmd + ' (QoS ' + cfg.commandQos + ')');
-    else if (!stopped) log('warn', 'subscribe ' + cmd + ' failed: ' + e.message);
+  client.on('connect', onConnect);
+  client.on('message', onMessage);
+  client.subscribe(commandFilter, { qos: cfg.commandQos }, (err) => {
+    if (!err) log('info', 'subscribed to ' + commandFilter + ' (QoS ' + cfg.commandQos + ')');
+    else if (!stopped) log('warn', 'subscribe ' + commandFilter + ' failed: ' + err.message);
   });
-  if (client.connected) on(1);
-  on(); // the first readings now
+  if (client.connected) onConnect();
+  readSensors(); // the first readings now
 
   return {
-    stop: (cb) => {
-      let called: number | undefined, guard: unknown;
-      const fin = () => { if (!called) { called = 1; platform.clearTimeout(guard); if (cb) cb(); } };
-      if (stopped) return fin();
+    stop: (done) => {
+      let called = 0, guard: unknown;
+      const finish = () => { if (!called) { called = 1; platform.clearTimeout(guard); if (done) done(); } };
+      if (stopped) return finish();
       stopped = 1;
-      platform.clearTimeout(timer);
-      client.off('connect', on);
-      client.off('message', on);
+      platform.clearTimeout(readingTimer);
+      client.off('connect', onConnect);
+      client.off('message', onMessage);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
-      if (!client.connected) return fin();
-      pub('offline', 1, '/status', 1, fin);
-      if (!called) guard = platform.setTimeout(fin, 3000); // no PUBACK: stop anyway
+      if (!client.connected) return finish();
+      client.publish(base + '/status', 'offline', RETAINED, finish);
+      if (!called) guard = platform.setTimeout(finish, STOP_WAIT_MS); // no PUBACK: stop anyway
     },
   };
 }
+

@@ -5,8 +5,8 @@
 import { validateConfig } from '../../src/app/index';
 import type { DeviceConfig } from '../../src/app/index';
 
-declare const glowmqConfig: { [k: string]: unknown } | undefined;
-declare const global: { require(m: string): any };
+declare const glowmqConfig: { [field: string]: unknown } | undefined;
+declare const global: { require(module: string): any };
 declare function getSerial(): string;
 
 export interface BoardConfig extends DeviceConfig {
@@ -23,15 +23,18 @@ export interface BoardConfig extends DeviceConfig {
   debug?: boolean;
 }
 
+/** The chip serial's last characters make the default id. */
+const SERIAL_ID_CHARS = 24;
+
 export function loadConfig(): BoardConfig {
   const raw = typeof glowmqConfig != 'undefined' ? glowmqConfig : global.require('Storage').readJSON('glowmq.json', true);
   if (!raw) throw new Error('no glowmqConfig or Storage glowmq.json');
-  const c = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
-  if (c.id === undefined) c.id = getSerial().replace(/[^\w.-]/g, '').slice(-24);
+  const config = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
+  if (config.id === undefined) config.id = getSerial().replace(/[^\w.-]/g, '').slice(-SERIAL_ID_CHARS);
   // Names of ports and pins are checked where they are used (global[name]). The checks come
   // from validateConfig, made for this call: standing functions would cost board memory.
-  return validateConfig(c, (k) => ({
-    serial: k.str, baud: [115200, k.num(300, 4000000)], rx: k.str, tx: k.str,
-    ssid: k.str, wifiPassword: k.str, store: k.bool, debug: k.bool, // off when absent
+  return validateConfig(config, (basic) => ({
+    serial: basic.str, baud: [115200, basic.num(300, 4000000)], rx: basic.str, tx: basic.str,
+    ssid: basic.str, wifiPassword: basic.str, store: basic.bool, debug: basic.bool, // off when absent
   })) as BoardConfig;
 }

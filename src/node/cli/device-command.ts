@@ -3,7 +3,7 @@
 import type { MqttClient } from '../../core/client-options';
 import type { Platform } from '../../core/types';
 import type { DigitalOut, Sensor } from '../../hal/types';
-import { startDevice, deviceClientOptions, type Device } from '../../app/device';
+import { startDevice, deviceClientOptions, type Device, type DevicePlatform } from '../../app/device';
 import { createLed, createSensors } from '../../hal/node-hal';
 import { GpiodOut } from '../../hal/gpiod-out';
 import { createNodeClient } from '../connect';
@@ -61,7 +61,7 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
     led = o.led ?? createLed(cfg.led, { sysRoot: o.sysRoot, gpiosetBin: o.gpioset, onError: (e) => log('error', e.message) });
     sensors = o.sensors ?? createSensors(cfg.sensors, { sysRoot: o.sysRoot });
   } catch (e) { throw new RunError(`glowmq device: ${(e as Error).message}`); }
-  const platform: Platform = { ...nodePlatform({ level: 'silent' }), log };
+  const platform: DevicePlatform = { ...nodePlatform({ level: 'silent' }), log };
   const store = cfg.store !== undefined ? new FileStore(cfg.store, { warn: (m) => log('warn', m) }) : undefined;
   const options = { ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 30000 };
   const shownUrl = redactUrl(cfg.broker);

@@ -3,10 +3,15 @@
 // allowed, else a description of what is allowed; the error names field, value and that.
 import { topicFilterError, topicNameError } from '../core/topic';
 import type { QoS } from '../core/types';
-import { utf8Decode } from '../core/utf8';
+import { utf8Decode, utf8Encode } from '../core/utf8';
 import { word, type Command } from './command';
 
 export type { Command };
+/** MQTT's string fields carry a 2-byte length. */
+const MAX_FIELD_BYTES = 65535;
+/** Log levels, lowest first. Text, not an array: on a board a string costs a few variables, an
+ * array of five about a dozen; each name is found (and ranked) by its position in the text. */
+export const LOG_LEVELS = 'debug, info, warn, error, silent';
 
 export interface DeviceConfig {
   /** Device id: topic level and default client id. Node: the host name; board: the chip serial. */
@@ -21,20 +26,33 @@ export interface DeviceConfig {
   clientId: string;
   keepalive: number;
   clean: boolean;
-  /** Topic filter the commands arrive on, default "lightChange". */
+  /** Group topic filter the commands also arrive on, default "lightChange"; '' turns it off.
+   * Every device also obeys <base>/light/set. */
   command: string;
   commandQos: QoS;
   sensorQos: QoS;
   /** Seconds between sensor readings. */
   interval: number;
-  /** Offline queue bound (messages). */
+  /** Offline queue bounds: messages, and payload bytes (whichever is reached first). */
   queue: number;
+  queueBytes: number;
+  /** Home Assistant MQTT discovery, on by default, under this prefix. */
+  discovery: boolean;
+  discoveryPrefix: string;
   /** Extra command phrases, matched after trimming (and also lower-cased). */
   phrases: { [phrase: string]: Command };
   /** The LED: "sim", "gpiod:CHIP:LINE", "sysfs:N" on Node; a pin name on a board. */
   led: string;
   /** Sensor backends, e.g. ["sim"], ["thermal", "ds18b20"]. */
   sensors: string[];
+  /** Reach the broker through an AT module on this serial port (Node: a path; board: "Serial2"). */
+  serial?: string;
+  baud: number;
+  wifiSsid?: string;
+  wifiPassword?: string;
+  /** Keep in-flight QoS 1/2 and the offline queue: true (the file "glowmq.store") or a file name. */
+  store?: string | boolean;
+  logLevel: string;
   [extra: string]: unknown;
 }
 
@@ -54,7 +72,7 @@ export interface Checks {
  * config is validated (a board target builds its extra fields from these). */
 export function checks(): Checks {
   return {
-    str: (value) => typeof value == 'string' && value && value.length < 65536 ? '' : 'a non-empty string',
+    str: (value) => typeof value == 'string' && value && value.length <= MAX_FIELD_BYTES ? '' : 'a non-empty string',
     bool: (value) => value === !!value ? '' : 'true or false', // only a boolean is its own !!
     num: (min, max, real) => (value) => typeof value == 'number' && value >= min && value <= max && (real || value % 1 == 0) ? '' : (real ? 'a number' : 'an integer') + ' from ' + min + ' to ' + max,
   };
@@ -82,23 +100,28 @@ export const SEED_PHRASES = /* @__PURE__ */ seedPhrases();
 // Built per call, not held: on a board a standing table of checks costs ~150 variables.
 function schema(basic: Checks): Schema {
   const str = basic.str, num = basic.num, isString = (value: any) => typeof value == 'string', qos = num(0, 2);
-  // Any string MQTT can carry (2-byte length), also empty: client ids, passwords.
-  const anyString: Check = (value) => isString(value) && value.length < 65536 ? '' : 'a string of up to 65535 chars';
+  // Any string MQTT can carry (a 2-byte length counts UTF-8 bytes), also empty: client ids, passwords.
+  const field = (nonEmpty?: number): Check => (value) => isString(value) && (value || !nonEmpty) && utf8Encode(value).length <= MAX_FIELD_BYTES
+    ? '' : 'a' + (nonEmpty ? ' non-empty' : '') + ' string of up to ' + MAX_FIELD_BYTES + ' UTF-8 bytes';
+  const topicName = (value: any) => !topicNameError(value) && value.slice(-1) != '/' ? '' : 'a topic name, no + # or trailing /';
   return {
     id: (value) => isString(value) && value.length < 65 && /^[\w.-]+$/.test(value) ? '' : '1-64 of A-Z a-z 0-9 . _ -',
     // topicNameError and topicFilterError refuse a non-string themselves.
-    base: (value) => !topicNameError(value) && value.slice(-1) != '/' ? '' : 'a topic name, no + # or trailing /',
+    base: topicName,
     broker: ['mqtt://127.0.0.1:1883', (value) => isString(value) && /^(mqtts|mqtt|tcp|ssl|tls):\/\/[^\s\/]+\/*$/.test(value) ? '' : 'mqtt[s]://[user[:password]@]host[:port]'],
-    username: str,
-    password: anyString,
-    clientId: anyString,
+    username: field(1),
+    password: field(),
+    clientId: field(),
     keepalive: [60, num(0, 65535)],
     clean: [true, basic.bool],
-    command: ['lightChange', (value) => !topicFilterError(value) ? '' : 'a topic filter (+ # as whole levels)'],
+    command: ['lightChange', (value) => value === '' || !topicFilterError(value) ? '' : 'a topic filter (+ # as whole levels), or "" for none'],
     commandQos: [1, qos],
     sensorQos: [1, qos],
     interval: [10, num(0.1, 86400, true)],
     queue: [100, num(1, 100000)],
+    queueBytes: [65536, num(1, 268435455)],
+    discovery: [true, basic.bool],
+    discoveryPrefix: ['homeassistant', topicName],
     phrases: [SEED_PHRASES, (value) => {
       let allowed = value && typeof value == 'object' && !(value instanceof Array);
       for (const phrase in value) allowed = allowed && phrase.trim() && word('' + value[phrase]) == value[phrase]; // "on", "off" or "toggle" itself
@@ -106,7 +129,28 @@ function schema(basic: Checks): Schema {
     }],
     led: ['sim', str],
     sensors: [['sim'], (value) => value instanceof Array && value.every((name: unknown) => !str(name)) ? '' : 'a list of sensors'],
+    serial: str,
+    baud: [115200, num(300, 4000000)],
+    wifiSsid: str,
+    wifiPassword: field(),
+    store: (value) => value === true || value === false || !str(value) ? '' : 'true, false or a file name',
+    logLevel: ['info', (value) => LOG_LEVELS.split(', ').indexOf(value) < 0 ? LOG_LEVELS : ''],
   };
+}
+
+/** Names used before every target shared one set (the board's), and their new names. Each is
+ * renamed in `raw`; the returned lines warn about them. */
+export function renameOldFields(raw: { [field: string]: unknown }): string[] {
+  const warnings: string[] = [], renames = ['ssid', 'wifiSsid', 'debug', 'logLevel'];
+  for (let i = 0; i < renames.length; i += 2) {
+    const old = renames[i], current = renames[i + 1];
+    if (raw[old] !== undefined) {
+      if (raw[current] === undefined) raw[current] = old == 'debug' ? raw[old] ? 'debug' : 'info' : raw[old];
+      delete raw[old];
+      warnings.push('config "' + old + '" is now "' + current + '"');
+    }
+  }
+  return warnings;
 }
 export const deviceSchema: Schema = /* @__PURE__ */ schema(/* @__PURE__ */ checks());
 
@@ -131,9 +175,10 @@ export function validateConfig(raw: { [field: string]: unknown }, extra?: Schema
   const out: { [field: string]: unknown } = {};
   let field: string, value: unknown, allowed: string, entry: any;
   if (!raw || typeof raw != 'object') throw configError('(config)', raw, 'an object');
-  for (field in raw) if (!all[field]) throw configError(field, raw[field], 'a known field: ' + Object.keys(all).join(', '));
+  // Own fields only: "constructor", "toString" and "__proto__" are no config field.
+  for (field in raw) if (!all.hasOwnProperty(field)) throw configError(field, raw[field], 'a known field: ' + Object.keys(all).join(', '));
   for (field in all) {
-    value = raw[field];
+    value = raw.hasOwnProperty(field) ? raw[field] : undefined;
     entry = all[field]; // [default, check], or the check (whose [0] is undefined: no default)
     // Defaults from the id: checked first (the schema's first field), so it is valid here.
     if (value === undefined) value = field == 'base' ? 'glowmq/' + raw.id : field == 'clientId' ? raw.id : entry[0];

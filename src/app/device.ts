@@ -8,8 +8,10 @@ import type { Platform, QoS } from '../core/types';
 import type { DigitalOut, Sensor } from '../hal/types';
 import { topicMatches } from '../core/topic';
 import { utf8Decode } from '../core/utf8';
+import { WITH_DISCOVERY } from '../core/features';
 import { parseCommand } from './command';
 import type { DeviceConfig } from './config';
+import { discoveryMessages } from './discovery';
 
 export interface Hardware { led: DigitalOut; sensors: Sensor[] }
 export interface Device {
@@ -25,10 +27,12 @@ const RETAINED = { qos: 1, retain: true } as const;
 const STOP_WAIT_MS = 3000;
 /** A command payload is shown up to this many characters in logs and error reports. */
 const SHOWN_CHARS = 80;
+/** Home Assistant's advice: answer its restart after a random delay of up to 3 s. */
+const ANNOUNCE_SPREAD_MS = 3000;
 
 /** Client options the device needs: its id, credentials and the retained "offline" will.
  * The config itself, given the two fields it lacks (queueMax, will): its clientId, username,
- * password, keepalive and clean are already named as ClientOptions, and on a
+ * password, keepalive, clean and queueBytes are already named as ClientOptions, and on a
  * board a copy held by the client would cost memory. */
 export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
   cfg.queueMax = cfg.queue;
@@ -36,21 +40,42 @@ export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
   return cfg as ClientOptions;
 }
 
+/** The group filter, the device's own <base>/light/set unless the group filter covers it (one
+ * delivery per command), and Home Assistant's status. Its own function: the filters are not
+ * kept in the device's scope, which on a board would hold them for as long as it runs. */
+function subscribeCommands(client: MqttClient, cfg: DeviceConfig, log: (level: Level, text: string) => void, discovery: boolean) {
+  const groupFilter = cfg.command, setTopic = cfg.base + '/light/set', filters = groupFilter ? [groupFilter] : [];
+  if (!groupFilter || !topicMatches(groupFilter, setTopic)) filters.push(setTopic);
+  if (discovery) filters.push(cfg.discoveryPrefix + '/status');
+  client.subscribe(filters, { qos: cfg.commandQos }, (err) => {
+    // Failures are logged by the client's 'error' too; this names the filters.
+    log(err ? 'warn' : 'info', (err ? 'subscribe failed: ' : 'subscribed to ') + filters.join(', ') + ' (QoS ' + cfg.commandQos + ')' + (err ? ': ' + err.message : ''));
+  });
+}
+
 /** The device always logs: its platform has a log, called without `this` (every target's does). */
 export type DevicePlatform = Platform & { log: NonNullable<Platform['log']> };
 
 export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceConfig, platform: Platform): Device {
-  const base = cfg.base, led = hardware.led, readingSeq: number[] = [], commandFilter = cfg.command;
-  let readingTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
+  // Few names in this scope: on a board each one is held for as long as the device runs.
+  const base = cfg.base, led = hardware.led, readingSeq: number[] = [];
+  let readingTimer: unknown, announceTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
+  let dropped = 0; // readings the client could not take (offline queue full), reported when back online
 
   // The platform's own function, not a wrapper: on a board every function object costs memory.
   const log: (level: Level, text: string) => void = (platform as DevicePlatform).log;
-  /** Every publish's completion: a failure names its cause (the topic is not kept). */
-  const published = (err?: Error) => { if (err && !stopped) log('warn', 'publish failed: ' + err.message); };
-  /** An error report: logged, and on <base>/errors at QoS 0. */
+  /** Every publish's completion: a failure names its cause (the topic is not kept). Offline,
+   * only readings are published (status and light state wait for the link; reports have no
+   * completion), so a failure then is a reading the offline queue could not take: counted. */
+  const published = (err?: Error) => {
+    if (!err || stopped) return;
+    if (!client.connected) dropped++;
+    log('warn', 'publish failed: ' + err.message);
+  };
+  /** An error report: logged, and on <base>/errors at QoS 0 (lost while offline: it is in the log). */
   const report = (text: string) => {
     log('warn', text);
-    client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }), {}, published); // QoS 0
+    client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }));
   };
 
   const readSensors = () => {
@@ -66,13 +91,28 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     }));
   };
 
+  /** Home Assistant discovery: every config, retained. Made only when discovery is on. */
+  const announce = WITH_DISCOVERY && cfg.discovery ? () => discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published)) : undefined;
+
   const onConnect = () => {
     client.publish(base + '/status', 'online', RETAINED, published);
     client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
+    if (announce) announce();
+    if (dropped) report(dropped + ' readings dropped while offline: the offline queue was full (queue, queueBytes)');
+    dropped = 0;
   };
 
   const onMessage = (topic: string, payload: Uint8Array) => {
-    if (!topicMatches(commandFilter, topic)) return;
+    if (announce && topic == cfg.discoveryPrefix + '/status') {
+      // Home Assistant (re)started: the fleet answers spread over a few seconds, not at once.
+      if (utf8Decode(payload) == 'online') {
+        platform.clearTimeout(announceTimer);
+        announceTimer = platform.setTimeout(announce, platform.random() * ANNOUNCE_SPREAD_MS);
+      }
+      return;
+    }
+    // The device's own output topics never command it, whatever the group filter matches.
+    if (topic != base + '/light/set' && (!cfg.command || !topicMatches(cfg.command, topic) || topic.indexOf(base + '/') == 0)) return;
     const text = utf8Decode(payload), command = parseCommand(payload, cfg.phrases);
     const shown = text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > SHOWN_CHARS ? text.slice(0, SHOWN_CHARS) + '...' : text);
     if (!command) return report('unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle/1/0/true/false, {"state":"on"} or a phrase)');
@@ -85,12 +125,16 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     });
   };
 
+  /** An inbound message over the size limit, skipped by the client (topic, size, qos). */
+  const onOversize = (topic: string, size: number) => report('message on ' + topic + ' skipped: ' + size + ' bytes, over the size limit');
+
+  // Its own reports (<base>/errors, and so the rest of <base>/…) under the group filter: a loop
+  // if they were obeyed. They are ignored; say so.
+  if (cfg.command && topicMatches(cfg.command, base + '/errors')) log('warn', 'command filter ' + cfg.command + ' also matches the device\'s own topics (' + base + '/...): messages there are ignored');
   client.on('connect', onConnect);
   client.on('message', onMessage);
-  client.subscribe(commandFilter, { qos: cfg.commandQos }, (err) => {
-    if (!err) log('info', 'subscribed to ' + commandFilter + ' (QoS ' + cfg.commandQos + ')');
-    else if (!stopped) log('warn', 'subscribe ' + commandFilter + ' failed: ' + err.message);
-  });
+  (client as unknown as OversizeEvents).on('oversize', onOversize);
+  subscribeCommands(client, cfg, log, !!announce);
   if (client.connected) onConnect();
   readSensors(); // the first readings now
 
@@ -101,8 +145,10 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
       if (stopped) return finish();
       stopped = 1;
       platform.clearTimeout(readingTimer);
+      platform.clearTimeout(announceTimer);
       client.off('connect', onConnect);
       client.off('message', onMessage);
+      (client as unknown as OversizeEvents).off('oversize', onOversize);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
       if (!client.connected) return finish();
       client.publish(base + '/status', 'offline', RETAINED, finish);
@@ -111,3 +157,9 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
   };
 }
 
+
+/** The client's 'oversize' event (topic, size, qos): an inbound PUBLISH it skipped unread. */
+interface OversizeEvents {
+  on(event: 'oversize', handler: (topic: string, size: number) => void): void;
+  off(event: 'oversize', handler: (topic: string, size: number) => void): void;
+}

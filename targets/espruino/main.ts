@@ -15,6 +15,7 @@ import { espruinoLed } from '../../src/hal/espruino-led';
 import { espruinoSensor } from '../../src/hal/espruino-sensors';
 import { espruinoStore } from '../../src/store/espruino-storage';
 import { boardPlatform } from './platform';
+import { WITH_STORE } from '../../src/core/features';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
 
@@ -29,13 +30,13 @@ function need(name: string) {
 }
 
 function start() {
-  const cfg = loadConfig(), platform = boardPlatform(cfg.debug), log = platform.log!, broker = parseBroker(cfg.broker);
+  const cfg = loadConfig(), platform = boardPlatform(cfg.logLevel), log = platform.log!, broker = parseBroker(cfg.broker);
   let transport: TransportFactory, port;
   if (cfg.serial) {
     port = need(cfg.serial);
     port.setup(cfg.baud, { rx: cfg.rx && need(cfg.rx), tx: cfg.tx && need(cfg.tx) });
     // The modem's transport() needs no `this`: it is the factory itself.
-    broker.ssid = cfg.ssid;
+    broker.ssid = cfg.wifiSsid;
     broker.password = cfg.wifiPassword;
     transport = createModem(espruinoSerialStream(port), platform, broker).transport;
   } else {
@@ -47,8 +48,8 @@ function start() {
   if (options.password == null) options.password = broker.pass;
   const client = new Client(options, {
     platform: platform, transport: transport, codec: boardCodec,
-    // Off: undefined or false, and the client keeps its store in memory.
-    store: (cfg.store && espruinoStore(global.require('Storage'), 'glowmq.store', platform, 0)) as Store | undefined,
+    // Off: undefined or false, and the client keeps its store in memory. true: "glowmq.store".
+    store: (WITH_STORE && cfg.store && espruinoStore(global.require('Storage'), cfg.store === true ? 'glowmq.store' : cfg.store, platform, 0)) as Store | undefined,
   });
   client.on('error', (err) => log('warn', err.message));
   // 'connect' (the CONNACK packet) and 'close' (a reason or none): one function object.

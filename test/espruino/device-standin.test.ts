@@ -193,7 +193,7 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
     try {
       const p = await peer(m.url, 'glowmq/wifi1/#'); clients.push(p.c);
       const b = board({
-        prelude: prelude(config('wifi1', { serial: 'Serial1', baud: 115200, rx: 'D3', tx: 'D2', ssid: 'lab', wifiPassword: 'secret123', led: 'D5' })),
+        prelude: prelude(config('wifi1', { serial: 'Serial1', baud: 115200, rx: 'D3', tx: 'D2', wifiSsid: 'lab', wifiPassword: 'secret123', led: 'D5' })),
         serial1: simStream(sim), temperature: 19.5,
       });
       b.run(bundle);

@@ -39,16 +39,22 @@ describe('validateConfig', () => {
     ['broker', 'http://x', /^mqtt\[s\]:\/\/\[user\[:password\]@\]host\[:port\]$/],
     ['broker', 'mqtt://', /mqtt\[s\]:\/\//],
     ['broker', 42, /mqtt\[s\]:\/\//],
-    ['username', '', /non-empty string/],
+    ['username', '', /non-empty string of up to 65535 UTF-8 bytes/],
     ['username', 7, /non-empty string/],
     ['clientId', 5, /a string/],
-    ['clientId', 'x'.repeat(65536), /up to 65535/],
+    ['clientId', 'x'.repeat(65536), /up to 65535 UTF-8 bytes/],
+    ['clientId', '中'.repeat(22000), /^a string of up to 65535 UTF-8 bytes$/], // 22,000 chars, 66,000 bytes
+    ['username', 'é'.repeat(40000), /^a non-empty string of up to 65535 UTF-8 bytes$/],
+    ['queueBytes', 0, /integer from 1/],
+    ['discovery', 'no', /true or false/],
+    ['discoveryPrefix', 'ha/#', /topic name/],
+    ['store', 3, /true, false or a file name/],
+    ['logLevel', 'loud', /^debug, info, warn, error, silent$/],
     ['keepalive', -1, /integer from 0 to 65535/],
     ['keepalive', 1.5, /integer/],
     ['keepalive', '60', /integer/],
     ['clean', 'yes', /true or false/],
     ['command', 'a/#/b', /topic filter \(\+ # as whole levels\)/],
-    ['command', '', /topic filter/],
     ['command', ['a'], /topic filter/],
     ['commandQos', 3, /^an integer from 0 to 2$/],
     ['sensorQos', '1', /integer from 0 to 2/],
@@ -88,7 +94,7 @@ describe('validateConfig', () => {
 
   it('never shows a password, even a malformed one', () => {
     const e = refused({ id: 'd', password: 12345678 });
-    expect(e.message).toBe('bad config "password": (hidden) (allowed: a string of up to 65535 chars)');
+    expect(e.message).toBe('bad config "password": (hidden) (allowed: a string of up to 65535 UTF-8 bytes)');
     expect(e.message).not.toMatch(/12345678/);
   });
 

@@ -268,4 +268,25 @@ describe('device app', () => {
     expect(s.platform.logs.at(-1)).toBe('warn: message on lightChange skipped: 2000000 bytes, over the size limit');
     expect(s.led.history).toEqual([]);
   });
+
+  it('announces itself to Home Assistant on connect (retained, QoS 1), again 0-3 s after homeassistant/status says online, not at all with discovery off', () => {
+    const s = setup();
+    s.up();
+    const configs = (ps: Packet[]) => pubs(ps).filter((p) => p.topic.endsWith('/config'));
+    const first = configs(s.sent());
+    expect(first.map((p) => [p.topic, p.qos, p.retain])).toEqual([['homeassistant/light/dev1/light/config', 1, true], ['homeassistant/sensor/dev1/temperature/config', 1, true]]);
+    s.command('offline', 'homeassistant/status');
+    s.command('online', 'homeassistant/status');
+    expect(configs(s.sent())).toEqual([]); // not at once: after a random delay
+    s.platform.advance(3000);
+    expect(configs(s.sent()).map((p) => p.topic)).toEqual(first.map((p) => p.topic));
+    expect(s.led.history).toEqual([]); // Home Assistant's status is no command
+    expect(s.platform.logs.filter((l) => l.includes('unknown command'))).toEqual([]);
+    const off = setup({ discovery: false });
+    off.up();
+    expect(configs(off.sent())).toEqual([]);
+    off.command('online', 'homeassistant/status');
+    off.platform.advance(3000);
+    expect(configs(off.sent())).toEqual([]);
+  });
 });

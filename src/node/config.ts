@@ -10,7 +10,7 @@ import { validateConfig, renameOldFields, deviceSchema, num, str, bool, SEED_PHR
 import { ledSpecError, sensorsSpecError } from '../hal/node-hal';
 import { parseBrokerUrl, redactUrl } from './url';
 import type { Flag, Parsed } from './cli/args';
-import { readPasswordFile } from './cli/broker-flags';
+import { readPasswordFile, readPem } from './cli/broker-flags';
 import { UsageError } from './cli/usage-error';
 
 export interface NodeDeviceConfig extends DeviceConfig {
@@ -159,6 +159,12 @@ export function loadDeviceConfig(parsed: Parsed, env: NodeJS.ProcessEnv): Loaded
   try { parseBrokerUrl(config.broker); } catch (e) { throw new UsageError(`glowmq device: bad value for ${sources.broker ?? 'broker'}: ${(e as Error).message}`); }
   if (config.password !== undefined && config.username === undefined && !/@/.test(config.broker)) {
     throw new UsageError(`glowmq device: a password was given (${sources.password}) without a user name (-u, MQTT_USERNAME or "username")`);
+  }
+  // Certificate files: readable now, one line naming the flag or field, before anything connects.
+  const pemFields = (['cafile', 'certfile', 'keyfile'] as const).filter((field) => config[field] !== undefined);
+  for (const field of pemFields) readPem('device', sources[field] ?? field, config[field]!);
+  if (pemFields.length && !/^(mqtts|ssl|tls):/.test(config.broker)) {
+    throw new UsageError(`glowmq device: ${pemFields.map((field) => sources[field] ?? field).join(', ')} given for a plain ${redactUrl(config.broker)}: use mqtts://`);
   }
   if (config.store === true) config.store = DEFAULT_STORE_FILE;
   if (config.store === false) delete config.store;

@@ -160,8 +160,18 @@ describe('device configuration on Node', () => {
   });
 
   it('maps the TLS and discovery flags', () => {
-    expect(load(['--cafile', 'ca.crt', '--cert', 'c.crt', '--key', 'c.key', '--insecure', '--no-discovery', '--discovery-prefix', 'ha'])).toMatchObject({ cafile: 'ca.crt', certfile: 'c.crt', keyfile: 'c.key', insecure: true, discovery: false, discoveryPrefix: 'ha' });
+    const [ca, crt, key] = ['ca.crt', 'c.crt', 'c.key'].map((name) => file(name, '-----BEGIN-----\n'));
+    expect(load(['--broker', 'mqtts://h', '--cafile', ca, '--cert', crt, '--key', key, '--insecure', '--no-discovery', '--discovery-prefix', 'ha'])).toMatchObject({ cafile: ca, certfile: crt, keyfile: key, insecure: true, discovery: false, discoveryPrefix: 'ha' });
     expect(load([])).toMatchObject({ insecure: false, discovery: true, discoveryPrefix: 'homeassistant' });
     expect(load(['--command-topic', '']).command).toBe('');
+  });
+
+  it('certificate files: unreadable is one line naming the flag or field; with a plain mqtt:// URL refused', () => {
+    expect(refused(['--broker', 'mqtts://h', '--cafile', join(dir, 'none.crt')]).message).toBe(`glowmq device: cannot read --cafile ${join(dir, 'none.crt')}: ENOENT`);
+    const f = file('tls.json', JSON.stringify({ broker: 'mqtts://h', keyfile: join(dir, 'none.key') }));
+    expect(refused(['--config', f]).message).toBe(`glowmq device: cannot read "keyfile" in ${f} ${join(dir, 'none.key')}: ENOENT`);
+    const ca = file('ca.crt', '-----BEGIN CERTIFICATE-----\n');
+    expect(refused(['--broker', 'mqtt://u:secret@h', '--cafile', ca]).message).toBe('glowmq device: --cafile given for a plain mqtt://u:***@h: use mqtts://');
+    expect(load(['--broker', 'mqtts://h', '--cafile', ca]).cafile).toBe(ca);
   });
 });

@@ -58,7 +58,7 @@ export interface LaunchOptions {
   sensors?: Sensor[];
 }
 
-/** mqtts: the PEM files' contents for the client, each unreadable file named in one line. */
+/** mqtts: the PEM files' contents for the client (checked readable when the config was loaded). */
 function tlsOptions(cfg: NodeDeviceConfig): NodeClientOptions {
   const options: NodeClientOptions = {};
   if (cfg.cafile !== undefined) options.ca = readPem('device', 'cafile', cfg.cafile);

@@ -100,11 +100,11 @@ const isField = (field: string) => Object.prototype.hasOwnProperty.call(deviceSc
 
 function readConfigFile(file: string): { [field: string]: unknown } {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    throw new UsageError(`glowmq device: cannot read --config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  try { text = readFileSync(file, 'utf8'); } catch (err) {
+    throw new UsageError(`glowmq device: cannot read --config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   let json: unknown;
-  try { json = JSON.parse(text); } catch (e) { throw new UsageError(`glowmq device: ${file} is not valid JSON: ${(e as Error).message}`); }
+  try { json = JSON.parse(text); } catch (err) { throw new UsageError(`glowmq device: ${file} is not valid JSON: ${(err as Error).message}`); }
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UsageError(`glowmq device: ${file} must hold a JSON object ({"broker": "mqtt://…", …})`);
   return json as { [field: string]: unknown };
 }
@@ -148,15 +148,15 @@ export function loadDeviceConfig(parsed: Parsed, env: NodeJS.ProcessEnv): Loaded
   if (parsed.values.passwordFile !== undefined) set('password', readPasswordFile('device', '--password-file', parsed.values.passwordFile as string), '--password-file');
   if (raw.id === undefined) set('id', defaultId(), 'the host name');
   let config: NodeDeviceConfig;
-  try { config = validateConfig(raw, nodeSchema) as NodeDeviceConfig; } catch (e) {
-    const refused = e as ConfigError;
-    if (refused.field === undefined) throw e;
+  try { config = validateConfig(raw, nodeSchema) as NodeDeviceConfig; } catch (err) {
+    const refused = err as ConfigError;
+    if (refused.field === undefined) throw err;
     const where = sources[refused.field] ?? `"${refused.field}"`;
     throw new UsageError(refused.allowed.startsWith('a known field')
       ? `glowmq device: unknown field ${where}; ${refused.allowed.replace('a known field: ', 'known fields: ')}`
       : `glowmq device: bad value for ${where}: ${refused.value} (allowed: ${refused.allowed})`);
   }
-  try { parseBrokerUrl(config.broker); } catch (e) { throw new UsageError(`glowmq device: bad value for ${sources.broker ?? 'broker'}: ${(e as Error).message}`); }
+  try { parseBrokerUrl(config.broker); } catch (err) { throw new UsageError(`glowmq device: bad value for ${sources.broker ?? 'broker'}: ${(err as Error).message}`); }
   if (config.password !== undefined && config.username === undefined && !/@/.test(config.broker)) {
     throw new UsageError(`glowmq device: a password was given (${sources.password}) without a user name (-u, MQTT_USERNAME or "username")`);
   }

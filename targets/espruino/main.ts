@@ -63,7 +63,7 @@ function start() {
 // Code flashed to .bootcde runs at boot and THEN the board emits 'init': start once.
 function run() {
   if (global.glowmq) return;
-  try { start(); } catch (e) { console.log('glowmq: ' + (e as Error).message); }
+  try { start(); } catch (err) { console.log('glowmq: ' + (err as Error).message); }
 }
 function stop() {
   const running = global.glowmq;

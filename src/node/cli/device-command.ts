@@ -72,27 +72,27 @@ function tlsOptions(cfg: NodeDeviceConfig): NodeClientOptions {
 const READING_BYTES = 60;
 
 /** Builds hardware and client from a validated config and starts the device app. */
-export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Promise<Launched> {
-  const log = o.log;
+export async function launchDevice(cfg: NodeDeviceConfig, launch: LaunchOptions): Promise<Launched> {
+  const log = launch.log;
   let led: DigitalOut, sensors: Sensor[];
   try {
-    led = o.led ?? createLed(cfg.led, { sysRoot: o.sysRoot, gpiosetBin: o.gpioset, onError: (e) => log('error', e.message) });
-    sensors = o.sensors ?? createSensors(cfg.sensors, { sysRoot: o.sysRoot });
-  } catch (e) { throw new RunError(`glowmq device: ${(e as Error).message}`); }
+    led = launch.led ?? createLed(cfg.led, { sysRoot: launch.sysRoot, gpiosetBin: launch.gpioset, onError: (err) => log('error', err.message) });
+    sensors = launch.sensors ?? createSensors(cfg.sensors, { sysRoot: launch.sysRoot });
+  } catch (err) { throw new RunError(`glowmq device: ${(err as Error).message}`); }
   const platform: DevicePlatform = { ...nodePlatform({ level: 'silent' }), log };
-  const store = typeof cfg.store === 'string' ? new FileStore(cfg.store, { warn: (m) => log('warn', m) }) : undefined;
+  const store = typeof cfg.store === 'string' ? new FileStore(cfg.store, { warn: (text) => log('warn', text) }) : undefined;
   const options = { ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 30000 };
   if (cfg.insecure) log('warn', '--insecure: the broker\'s certificate is not verified (any CA, any name, expired too): anyone on the path can read and forge the traffic, password included');
   const shownUrl = redactUrl(cfg.broker);
   let client: MqttClient;
   if (cfg.serial !== undefined) {
-    const b = parseBrokerUrl(cfg.broker);
-    client = await serialClient(cfg, b, options, platform, store);
-    log('info', `serial ${cfg.serial} at ${cfg.baud} baud → ${b.host}:${b.port}`);
+    const broker = parseBrokerUrl(cfg.broker);
+    client = await serialClient(cfg, broker, options, platform, store);
+    log('info', `serial ${cfg.serial} at ${cfg.baud} baud → ${broker.host}:${broker.port}`);
   } else {
     client = createNodeClient(cfg.broker, { ...options, ...tlsOptions(cfg), platform, store });
   }
-  client.on('connect', (c) => log('info', `connected to ${shownUrl} as ${client.clientId}${c.sessionPresent ? ' (session resumed)' : ''}`));
+  client.on('connect', (connack) => log('info', `connected to ${shownUrl} as ${client.clientId}${connack.sessionPresent ? ' (session resumed)' : ''}`));
   // One line per failed attempt: a refused CONNACK is reported as the error, not again as the close.
   let linkUp = false, lastError = '';
   client.on('connect', () => { linkUp = true; lastError = ''; });
@@ -117,16 +117,16 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
   };
 }
 
-export async function runDevice(argv: string[], io: CliIo): Promise<number> {
-  const p = parseArgs('device', argv, FLAGS);
-  if (p.values.help) { io.out(DEVICE_HELP); return 0; }
-  const loaded = loadDeviceConfig(p, io.env);
+export async function runDevice(argv: string[], cliIo: CliIo): Promise<number> {
+  const parsed = parseArgs('device', argv, FLAGS);
+  if (parsed.values.help) { cliIo.out(DEVICE_HELP); return 0; }
+  const loaded = loadDeviceConfig(parsed, cliIo.env);
   const cfg = loaded.config;
-  const log = labelledLog('[device]', cfg.logLevel, io.err, true);
+  const log = labelledLog('[device]', cfg.logLevel, cliIo.err, true);
   for (const warning of loaded.warnings) log('warn', warning);
   for (const line of describeSources(loaded)) log('debug', line);
   if (loaded.removeDiscovery) return removeDiscovery(cfg, log);
-  const d = await launchDevice(cfg, { log, sysRoot: loaded.sysRoot, gpioset: loaded.gpioset });
+  const launched = await launchDevice(cfg, { log, sysRoot: loaded.sysRoot, gpioset: loaded.gpioset });
   return new Promise<number>((resolve) => {
     let stopping = 0;
     const onSignal = (sig: string) => {
@@ -134,7 +134,7 @@ export async function runDevice(argv: string[], io: CliIo): Promise<number> {
       if (stopping) { if (Date.now() - stopping > 1000) { log('warn', `${sig} again: exiting at once`); resolve(130); } return; }
       stopping = Date.now();
       log('info', `${sig}: stopping (publishing offline, disconnecting)`);
-      d.stop().then(() => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); log('info', 'stopped'); resolve(0); });
+      launched.stop().then(() => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); log('info', 'stopped'); resolve(0); });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

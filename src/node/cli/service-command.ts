@@ -93,12 +93,12 @@ export function availableGroups(groupFile: string): { groups: string[]; missing:
 function deviceArgs(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i], eq = arg.startsWith('--') ? arg.indexOf('=') : -1, name = eq > 0 ? arg.slice(0, eq) : arg;
+    const arg = argv[i], equals = arg.startsWith('--') ? arg.indexOf('=') : -1, name = equals > 0 ? arg.slice(0, equals) : arg;
     if (SECRET_FLAGS.includes(name)) {
       throw new UsageError(`glowmq service: ${name} would put a password into the unit, which every user can read (systemctl cat): use --password-file FILE, or MQTT_PASSWORD${name === '--wifi-password' ? '/WIFI_PASSWORD' : ''} in ${ENVIRONMENT_FILE}`);
     }
     if (PATH_FLAGS.includes(name)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      const value = equals > 0 ? arg.slice(equals + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`glowmq service: ${name} needs a value`);
       out.push(name, /^\/dev\//.test(value) || isAbsolute(value) ? value : resolve(value));
     } else out.push(arg);
@@ -106,41 +106,41 @@ function deviceArgs(argv: string[]): string[] {
   return out;
 }
 
-export async function runService(argv: string[], io: CliIo, groupFile = '/etc/group'): Promise<number> {
+export async function runService(argv: string[], cliIo: CliIo, groupFile = '/etc/group'): Promise<number> {
   // Our own flags first; everything else is the device's.
   const own: string[] = [], rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].split('=')[0], flag = SERVICE_FLAGS.find((f) => f.names.includes(name));
+    const name = argv[i].split('=')[0], flag = SERVICE_FLAGS.find((candidate) => candidate.names.includes(name));
     if (!flag) { rest.push(argv[i]); continue; }
     own.push(argv[i]);
     if (flag.type !== 'bool' && !argv[i].includes('=') && i + 1 < argv.length) own.push(argv[++i]);
   }
   const parsed = parseArgs('service', own, SERVICE_FLAGS);
-  if (parsed.values.help) { io.out(SERVICE_HELP); return 0; }
+  if (parsed.values.help) { cliIo.out(SERVICE_HELP); return 0; }
   const device = deviceArgs(rest);
   // Checked now, as `glowmq device` will check them at boot (without the environment of this shell).
   let loaded;
-  try { loaded = loadDeviceConfig(parseArgs('device', device, DEVICE_FLAGS), {}); } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(e.message.replace(/^glowmq device:/, 'glowmq service:'));
-    throw e;
+  try { loaded = loadDeviceConfig(parseArgs('device', device, DEVICE_FLAGS), {}); } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(err.message.replace(/^glowmq device:/, 'glowmq service:'));
+    throw err;
   }
   if (/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(loaded.config.broker)) {
     throw new UsageError(`glowmq service: the broker URL holds a password, which would go into the unit: give the user with -u and the password with --password-file FILE or MQTT_PASSWORD in ${ENVIRONMENT_FILE}`);
   }
-  const user = (parsed.values.user as string | undefined) ?? io.env.SUDO_USER ?? userInfo().username;
+  const user = (parsed.values.user as string | undefined) ?? cliIo.env.SUDO_USER ?? userInfo().username;
   if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(user)) throw new UsageError(`glowmq service: bad value for --user: ${JSON.stringify(user)} (allowed: a user name)`);
   if (user === 'root') throw new UsageError('glowmq service: the device should not run as root: give a user with --user NAME (it gets the gpio/dialout groups it needs)');
   const found = availableGroups(groupFile);
-  for (const note of found.missing) io.err(`glowmq service: note: ${note}`);
+  for (const note of found.missing) cliIo.err(`glowmq service: note: ${note}`);
   const unit = serviceUnit({ execStart: [process.execPath, resolve(process.argv[1] ?? 'glowmq'), 'device', ...device], user, groups: found.groups });
-  if (!parsed.values.install) { io.out(unit); return 0; }
+  if (!parsed.values.install) { cliIo.out(unit); return 0; }
   const dir = (parsed.values.unitDir as string | undefined) ?? DEFAULT_UNIT_DIR, path = join(dir, UNIT_NAME);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path, unit, { mode: 0o644 });
-  } catch (e) {
-    throw new RunError(`glowmq service: cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${dir === DEFAULT_UNIT_DIR ? ' (run with sudo, or give --unit-dir)' : ''}`);
+  } catch (err) {
+    throw new RunError(`glowmq service: cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${dir === DEFAULT_UNIT_DIR ? ' (run with sudo, or give --unit-dir)' : ''}`);
   }
-  io.out(`wrote ${path}\nnow run:\n  sudo systemctl daemon-reload\n  sudo systemctl enable --now ${UNIT_NAME}`);
+  cliIo.out(`wrote ${path}\nnow run:\n  sudo systemctl daemon-reload\n  sudo systemctl enable --now ${UNIT_NAME}`);
   return 0;
 }

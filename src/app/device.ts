@@ -72,10 +72,10 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     if (!client.connected) dropped++;
     log('warn', 'publish failed: ' + err.message);
   };
-  /** An error report: logged, and on <base>/errors at QoS 0 (lost while offline: it is in the log). */
+  /** An error report: logged, and on <base>/errors at QoS 0 when connected (offline, the log has it). */
   const report = (text: string) => {
     log('warn', text);
-    client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }));
+    if (client.connected) client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }));
   };
 
   const readSensors = () => {

@@ -1,7 +1,7 @@
 // The device configuration schema (portable, used on Node and the board): defaults, and a
 // refused value for every field, each naming the field, the value and what is allowed.
 import { describe, it, expect } from 'vitest';
-import { validateConfig, SEED_PHRASES, type ConfigError } from '../../src/app/config';
+import { validateConfig, renameOldFields, SEED_PHRASES, type ConfigError } from '../../src/app/config';
 
 function refused(raw: { [k: string]: unknown }): ConfigError {
   try { validateConfig(raw); } catch (e) { return e as ConfigError; }
@@ -102,5 +102,25 @@ describe('validateConfig', () => {
     const extra = { pin: ['LED1', (v: unknown) => v === 'LED1' || v === 'LED2' ? '' : 'LED1 or LED2'] as [unknown, (v: unknown) => string] };
     expect(validateConfig({ id: 'd' }, extra).pin).toBe('LED1');
     expect(() => validateConfig({ id: 'd', pin: 'B3' }, extra)).toThrow('bad config "pin": "B3" (allowed: LED1 or LED2)');
+  });
+
+  it('refuses "constructor", "toString" and "__proto__": only the schema\'s own fields are fields', () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const e = refused(JSON.parse(`{"id": "d", "${key}": 1}`));
+      expect(e.field).toBe(key);
+      expect(e.allowed).toMatch(/^a known field: id, base, /);
+    }
+    const e = refused(JSON.parse('{"id": "d", "__proto__": {"broker": "mqtt://evil:1"}}'));
+    expect(e.field).toBe('__proto__');
+    // Inherited values are never taken: an object whose prototype holds an id has none.
+    expect(refused(Object.create({ id: 'evil' })).field).toBe('id');
+  });
+
+  it('renames the board\'s old field names, with a warning each', () => {
+    const raw: { [field: string]: unknown } = { id: 'd', ssid: 'home', debug: true };
+    expect(renameOldFields(raw)).toEqual(['config "ssid" is now "wifiSsid"', 'config "debug" is now "logLevel"']);
+    expect(validateConfig(raw)).toMatchObject({ wifiSsid: 'home', logLevel: 'debug' });
+    expect(renameOldFields({ id: 'd', debug: false, logLevel: 'warn' })).toEqual(['config "debug" is now "logLevel"']);
+    expect(renameOldFields({ id: 'd' })).toEqual([]);
   });
 });

@@ -91,23 +91,24 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     }));
   };
 
-  /** Home Assistant discovery: every config, retained. Made only when discovery is on. */
-  const announce = WITH_DISCOVERY && cfg.discovery ? () => discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published)) : undefined;
+  const discovery = WITH_DISCOVERY && cfg.discovery;
 
+  /** Says online, the light state and (with discovery) every Home Assistant config, retained:
+   * on connect, and again when Home Assistant restarts. */
   const onConnect = () => {
     client.publish(base + '/status', 'online', RETAINED, published);
     client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
-    if (announce) announce();
+    if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
     if (dropped) report(dropped + ' readings dropped while offline: the offline queue was full (queue, queueBytes)');
     dropped = 0;
   };
 
   const onMessage = (topic: string, payload: Uint8Array) => {
-    if (announce && topic == cfg.discoveryPrefix + '/status') {
+    if (discovery && topic == cfg.discoveryPrefix + '/status') {
       // Home Assistant (re)started: the fleet answers spread over a few seconds, not at once.
       if (utf8Decode(payload) == 'online') {
         platform.clearTimeout(announceTimer);
-        announceTimer = platform.setTimeout(announce, platform.random() * ANNOUNCE_SPREAD_MS);
+        announceTimer = platform.setTimeout(onConnect, platform.random() * ANNOUNCE_SPREAD_MS);
       }
       return;
     }
@@ -134,7 +135,7 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
   client.on('connect', onConnect);
   client.on('message', onMessage);
   (client as unknown as OversizeEvents).on('oversize', onOversize);
-  subscribeCommands(client, cfg, log, !!announce);
+  subscribeCommands(client, cfg, log, discovery);
   if (client.connected) onConnect();
   readSensors(); // the first readings now
 

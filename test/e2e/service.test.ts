@@ -24,7 +24,7 @@ describe('glowmq service', () => {
     expect(result.code).toBe(0);
     const unit = result.stdout;
     const lines = unit.split('\n');
-    for (const line of ['[Unit]', 'After=network-online.target', 'Wants=network-online.target', 'StartLimitIntervalSec=0', '[Service]', 'User=pi',
+    for (const line of ['[Unit]', 'After=network-online.target', 'Wants=network-online.target', 'StartLimitIntervalSec=0', '[Service]', 'User=pi', 'WorkingDirectory=~',
       'Restart=always', 'RestartSec=5', 'EnvironmentFile=-/etc/glowmq.env', '[Install]', 'WantedBy=multi-user.target']) expect(lines, line).toContain(line);
     expect(lines.indexOf('StartLimitIntervalSec=0')).toBeLessThan(lines.indexOf('[Service]')); // a [Unit] setting since systemd 230
     expect(lines).toContain(`ExecStart=${process.execPath} ${CLI} device --config ${config} --password-file ${password} --gpio gpiod:gpiochip0:17 --interval 30`);

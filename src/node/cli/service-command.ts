@@ -64,6 +64,8 @@ export function serviceUnit(options: UnitOptions): string {
     '[Service]',
     'Type=simple',
     `User=${options.user}`,
+    '# The user\'s home: where relative paths such as "store": true (glowmq.store) land.',
+    'WorkingDirectory=~',
     ...(options.groups.length ? [`SupplementaryGroups=${options.groups.join(' ')}`] : []),
     `# MQTT_PASSWORD (and MQTT_URL, MQTT_USERNAME) for the device: keep this file mode 600.`,
     `EnvironmentFile=-${ENVIRONMENT_FILE}`,

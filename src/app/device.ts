@@ -48,7 +48,7 @@ function subscribeCommands(client: MqttClient, cfg: DeviceConfig, log: (level: L
   if (!groupFilter || !topicMatches(groupFilter, setTopic)) filters.push(setTopic);
   if (discovery) filters.push(cfg.discoveryPrefix + '/status');
   client.subscribe(filters, { qos: cfg.commandQos }, (err) => {
-    // Failures are logged by the client's 'error' too; this names the filters.
+    // One line either way, naming the filters and the QoS asked for.
     log(err ? 'warn' : 'info', (err ? 'subscribe failed: ' : 'subscribed to ') + filters.join(', ') + ' (QoS ' + cfg.commandQos + ')' + (err ? ': ' + err.message : ''));
   });
 }
@@ -65,8 +65,8 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
   // The platform's own function, not a wrapper: on a board every function object costs memory.
   const log: (level: Level, text: string) => void = (platform as DevicePlatform).log;
   /** Every publish's completion: a failure names its cause (the topic is not kept). Offline,
-   * only readings are published (status and light state wait for the link; reports have no
-   * completion), so a failure then is a reading the offline queue could not take: counted. */
+   * only readings are published (status, light state and reports wait for the link), so a
+   * failure then is a reading the offline queue could not take: counted. */
   const published = (err?: Error) => {
     if (!err || stopped) return;
     if (!client.connected) dropped++;

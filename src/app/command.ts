@@ -2,46 +2,48 @@
 // never guessed): a typo must not switch a light.
 // Phrases are compared as UTF-8 bytes: on the board String.fromCharCode is byte-wide, so a
 // decoded non-ASCII payload would never equal the phrase.
-import type { Command } from './config';
 import { utf8Decode, utf8Encode } from '../core/utf8';
+
+export type Command = 'on' | 'off' | 'toggle';
+const SPACE = 32, CASE_BIT = 32, LOWER_A = 97, LOWER_Z = 122, LATIN1_MAX = 255, ASCII_MAX = 127;
 
 // A chain of comparisons, not a table: a table also answers "constructor" and friends,
 // and costs board memory for as long as the program runs.
-export function word(w: string): Command | '' {
-  w = w.trim().toLowerCase();
-  return w == 'on' || w == '1' || w == 'true' ? 'on' : w == 'off' || w == '0' || w == 'false' ? 'off' : w == 'toggle' ? w : '';
+export function word(text: string): Command | '' {
+  text = text.trim().toLowerCase();
+  return text == 'on' || text == '1' || text == 'true' ? 'on' : text == 'off' || text == '0' || text == 'false' ? 'off' : text == 'toggle' ? text : '';
 }
 
-export function parseCommand(payload: Uint8Array, phrases: { [p: string]: Command }): Command | '' {
-  let a = 0, z = payload.length, k: string, b: Uint8Array, c: Command | '', i: number, hi: number, x: number, same: boolean;
-  while (a < z && payload[a] <= 32) a++;
-  while (z > a && payload[z - 1] <= 32) z--;
-  for (k in phrases) {
-    c = phrases[k];
-    k = k.trim();
+export function parseCommand(payload: Uint8Array, phrases: { [phrase: string]: Command }): Command | '' {
+  let start = 0, end = payload.length, phrase: string, bytes: Uint8Array, command: Command | '', i: number, highest: number, byte: number, same: boolean;
+  while (start < end && payload[start] <= SPACE) start++;
+  while (end > start && payload[end - 1] <= SPACE) end--;
+  for (phrase in phrases) {
+    command = phrases[phrase];
+    phrase = phrase.trim();
     // The phrase as UTF-8 bytes. On the board (Espruino 2v29, checked) a string literal is
     // Unicode (charCodeAt gives code points) but JSON.parse gives the UTF-8 bytes as chars 0-255.
-    b = new Uint8Array(k.length);
-    hi = 0;
-    for (i = 0; i < k.length; i++) hi |= b[i] = k.charCodeAt(i);
-    if (hi > 255 || hi > 127 && utf8Decode(b) == null) b = utf8Encode(k);
-    same = b.length == z - a;
-    // ASCII letters compared without case: equal, or differing only in bit 5 of a letter.
-    for (i = 0; same && i < b.length; i++) {
-      x = b[i];
-      same = x == payload[a + i] || (x ^ payload[a + i]) == 32 && (x | 32) > 96 && (x | 32) < 123;
+    bytes = new Uint8Array(phrase.length);
+    highest = 0;
+    for (i = 0; i < phrase.length; i++) highest |= bytes[i] = phrase.charCodeAt(i);
+    if (highest > LATIN1_MAX || highest > ASCII_MAX && utf8Decode(bytes) == null) bytes = utf8Encode(phrase);
+    same = bytes.length == end - start;
+    // ASCII letters compared without case: equal, or differing only in the case bit of a letter.
+    for (i = 0; same && i < bytes.length; i++) {
+      byte = bytes[i];
+      same = byte == payload[start + i] || (byte ^ payload[start + i]) == CASE_BIT && (byte | CASE_BIT) >= LOWER_A && (byte | CASE_BIT) <= LOWER_Z;
     }
-    if (same && word('' + c) == c) return c; // a value that is a command word itself
+    if (same && word('' + command) == command) return command; // a value that is a command word itself
   }
-  const t = utf8Decode(payload.subarray(a, z));
-  if (t == null) return '';
-  c = word(t);
-  if (!c && t.charAt(0) == '{') {
+  const text = utf8Decode(payload.subarray(start, end));
+  if (text == null) return '';
+  command = word(text);
+  if (!command && text.charAt(0) == '{') {
     try {
       // true/false/"on"/1…: as text, the same words; an object, array or null is no state.
-      const s = JSON.parse(t).state;
-      c = typeof s != 'object' ? word('' + s) : '';
+      const state = JSON.parse(text).state;
+      command = typeof state != 'object' ? word('' + state) : '';
     } catch { /* not JSON: reported as unknown */ }
   }
-  return c;
+  return command;
 }

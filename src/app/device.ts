@@ -8,105 +8,159 @@ import type { Platform, QoS } from '../core/types';
 import type { DigitalOut, Sensor } from '../hal/types';
 import { topicMatches } from '../core/topic';
 import { utf8Decode } from '../core/utf8';
+import { WITH_DISCOVERY } from '../core/features';
 import { parseCommand } from './command';
 import type { DeviceConfig } from './config';
+import { discoveryMessages } from './discovery';
 
 export interface Hardware { led: DigitalOut; sensors: Sensor[] }
 export interface Device {
   /** Stops readings and handlers; publishes "offline" (retained) first when connected. */
-  stop(cb?: () => void): void;
+  stop(done?: () => void): void;
 }
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+const MS_PER_SECOND = 1000;
+/** Status and light state: QoS 1, retained, so a subscriber learns them at once. */
+const RETAINED = { qos: 1, retain: true } as const;
+/** No PUBACK for the last "offline" within this: stop anyway. */
+const STOP_WAIT_MS = 3000;
+/** A command payload is shown up to this many characters in logs and error reports. */
+const SHOWN_CHARS = 80;
+/** Home Assistant's advice: answer its restart after a random delay of up to 3 s. */
+const ANNOUNCE_SPREAD_MS = 3000;
 
 /** Client options the device needs: its id, credentials and the retained "offline" will.
  * The config itself, given the two fields it lacks (queueMax, will): its clientId, username,
- * password, keepalive and clean are already named as ClientOptions, and on a board a copy
- * held by the client would cost memory. */
+ * password, keepalive, clean and queueBytes are already named as ClientOptions, and on a
+ * board a copy held by the client would cost memory. */
 export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
   cfg.queueMax = cfg.queue;
   cfg.will = { topic: cfg.base + '/status', payload: 'offline', qos: 1, retain: true };
   return cfg as ClientOptions;
 }
 
-export function startDevice(client: MqttClient, hw: Hardware, cfg: DeviceConfig, platform: Platform): Device {
-  const base = cfg.base, led = hw.led, seq: number[] = [], cmd = cfg.command;
-  // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
-  const now = () => Math.floor(Date.now());
-  let timer: unknown, stopped: number | undefined; // 0/1 flags: fewer bytes on the board
-  // log(level, text), and also every publish's callback, log(error or nothing): the failure
-  // names its cause (the topic is not kept). One function object for both on the board.
-  const log = (level?: any, m?: string) => {
-    if (!level) return; // a publish's callback: no error
-    if (level.message) { // a publish's callback: its error (a level is a string: no message)
+/** The group filter, the device's own <base>/light/set unless the group filter covers it (one
+ * delivery per command), and Home Assistant's status. Its own function: the filters are not
+ * kept in the device's scope, which on a board would hold them for as long as it runs. */
+function subscribeCommands(client: MqttClient, cfg: DeviceConfig, log: (level: Level, text: string) => void, discovery: boolean) {
+  const groupFilter = cfg.command, setTopic = cfg.base + '/light/set', filters = groupFilter ? [groupFilter] : [];
+  if (!groupFilter || !topicMatches(groupFilter, setTopic)) filters.push(setTopic);
+  if (discovery) filters.push(cfg.discoveryPrefix + '/status');
+  client.subscribe(filters, { qos: cfg.commandQos }, (err) => {
+    // One line either way, naming the filters and the QoS asked for.
+    log(err ? 'warn' : 'info', (err ? 'subscribe failed: ' : 'subscribed to ') + filters.join(', ') + ' (QoS ' + cfg.commandQos + ')' + (err ? ': ' + err.message : ''));
+  });
+}
+
+/** The device always logs: its platform has a log, called without `this` (every target's does). */
+export type DevicePlatform = Platform & { log: NonNullable<Platform['log']> };
+
+export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceConfig, platform: Platform): Device {
+  // Few names in this scope: on a board each one is held for as long as the device runs.
+  const base = cfg.base, led = hardware.led, readingSeq: number[] = [];
+  let readingTimer: unknown, announceTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
+  let dropped = 0; // readings the client could not take (offline queue full), reported when back online
+
+  // The platform's own function, not a wrapper: on a board every function object costs memory.
+  const log: (level: Level, text: string) => void = (platform as DevicePlatform).log;
+  /** Every publish's completion: a failure names its cause (the topic is not kept). Offline,
+   * only readings are published (status, light state and reports wait for the link), so a
+   * failure then is a reading the offline queue could not take: counted. */
+  const published = (err?: Error) => {
+    if (!err || stopped) return;
+    if (!client.connected) dropped++;
+    log('warn', 'publish failed: ' + err.message);
+  };
+  /** An error report: logged, and on <base>/errors at QoS 0 when connected (offline, the log has it). */
+  const report = (text: string) => {
+    log('warn', text);
+    if (client.connected) client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }));
+  };
+
+  const readSensors = () => {
+    readingTimer = platform.setTimeout(readSensors, cfg.interval * MS_PER_SECOND);
+    hardware.sensors.forEach((sensor, i) => sensor.read((err, value) => {
       if (stopped) return;
-      m = 'publish failed: ' + level.message;
-      level = 'warn';
-    }
-    if (platform.log) platform.log(level, m!);
+      if (err || typeof value != 'number' || !isFinite(value)) return report('sensor ' + sensor.name + ': ' + (err ? err.message : 'no value'));
+      // ts in whole ms: a board's Date.now() has fractions (1795642691340.646).
+      const body = JSON.stringify({ value: value, unit: sensor.unit, ts: Math.floor(Date.now()), seq: readingSeq[i] = (readingSeq[i] + 1) || 0 });
+      log('debug', 'reading ' + sensor.name + ' ' + body);
+      // QoS 1 by default: queued by the client while offline, in order.
+      client.publish(base + '/sensors/' + sensor.name, body, { qos: cfg.sensorQos }, published);
+    }));
   };
-  /** No qos: an error report, on <base>/errors (QoS 0, also logged). cb: instead of log. */
-  const pub = (payload: string, qos?: number, topic?: string, retain?: number, cb?: () => void) => {
-    if (qos == null) {
-      log('warn', payload);
-      payload = JSON.stringify({ error: payload, ts: now() });
-      qos = 0;
-      topic = '/errors';
-    }
-    client.publish(base + topic, payload, { qos: qos as QoS, retain: !!retain }, cb || log);
+
+  const discovery = WITH_DISCOVERY && cfg.discovery;
+
+  /** Says online, the light state and (with discovery) every Home Assistant config, retained:
+   * on connect, and again when Home Assistant restarts. */
+  const onConnect = () => {
+    client.publish(base + '/status', 'online', RETAINED, published);
+    client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
+    if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
+    if (dropped) report(dropped + ' readings dropped while offline: the offline queue was full (queue, queueBytes)');
+    dropped = 0;
   };
-  // One handler, one function object on the board, for 'message' (topic, payload), 'connect'
-  // (the CONNACK flags, no payload: say online and the light state) and the reading timer
-  // (no arguments: read every sensor and publish).
-  const on = (topic?: unknown, payload?: Uint8Array): unknown => {
-    if (!topic) {
-      timer = platform.setTimeout(on, cfg.interval * 1000);
-      return hw.sensors.forEach((s, i) => s.read((err, value) => {
-        if (stopped) return;
-        if (err || typeof value != 'number' || !isFinite(value)) return pub('sensor ' + s.name + ': ' + (err ? err.message : 'no value'));
-        const body = JSON.stringify({ value: value, unit: s.unit, ts: now(), seq: seq[i] = (seq[i] + 1) || 0 });
-        log('debug', 'reading ' + s.name + ' ' + body);
-        // QoS 1 by default: queued by the client while offline, in order.
-        pub(body, cfg.sensorQos, '/sensors/' + s.name);
-      }));
+
+  const onMessage = (topic: string, payload: Uint8Array) => {
+    if (discovery && topic == cfg.discoveryPrefix + '/status') {
+      // Home Assistant (re)started: the fleet answers spread over a few seconds, not at once.
+      if (utf8Decode(payload) == 'online') {
+        platform.clearTimeout(announceTimer);
+        announceTimer = platform.setTimeout(onConnect, platform.random() * ANNOUNCE_SPREAD_MS);
+      }
+      return;
     }
-    if (!payload) {
-      pub('online', 1, '/status', 1);
-      return pub(led.read() ? 'on' : 'off', 1, '/light/state', 1);
-    }
-    if (!topicMatches(cmd, topic as string)) return;
-    const text = utf8Decode(payload), c = parseCommand(payload, cfg.phrases);
-    const shown = text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > 80 ? text.slice(0, 80) + '...' : text);
-    if (!c) return pub('unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle/1/0/true/false, {"state":"on"} or a phrase)');
-    const v = c == 'toggle' ? led.read() ^ 1 : +(c == 'on');
-    led.write(v as 0 | 1, (err) => {
-      if (err) return pub('LED: ' + err.message);
-      const st = v ? 'on' : 'off';
-      log('info', 'LED ' + st + ' <- ' + topic + ' ' + shown);
-      pub(st, 1, '/light/state', 1);
+    // The device's own output topics never command it, whatever the group filter matches.
+    if (topic != base + '/light/set' && (!cfg.command || !topicMatches(cfg.command, topic) || topic.indexOf(base + '/') == 0)) return;
+    const text = utf8Decode(payload), command = parseCommand(payload, cfg.phrases);
+    const shown = text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > SHOWN_CHARS ? text.slice(0, SHOWN_CHARS) + '...' : text);
+    if (!command) return report('unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle/1/0/true/false, {"state":"on"} or a phrase)');
+    const level = command == 'toggle' ? led.read() ^ 1 : +(command == 'on');
+    led.write(level as 0 | 1, (err) => {
+      if (err) return report('LED: ' + err.message);
+      const state = level ? 'on' : 'off';
+      log('info', 'LED ' + state + ' <- ' + topic + ' ' + shown);
+      client.publish(base + '/light/state', state, RETAINED, published);
     });
   };
 
-  client.on('connect', on);
-  client.on('message', on);
-  client.subscribe(cmd, { qos: cfg.commandQos }, (e) => {
-    if (!e) log('info', 'subscribed to ' + cmd + ' (QoS ' + cfg.commandQos + ')');
-    else if (!stopped) log('warn', 'subscribe ' + cmd + ' failed: ' + e.message);
-  });
-  if (client.connected) on(1);
-  on(); // the first readings now
+  /** An inbound message over the size limit, skipped by the client (topic, size, qos). */
+  const onOversize = (topic: string, size: number) => report('message on ' + topic + ' skipped: ' + size + ' bytes, over the size limit');
+
+  // Its own reports (<base>/errors, and so the rest of <base>/…) under the group filter: a loop
+  // if they were obeyed. They are ignored; say so.
+  if (cfg.command && topicMatches(cfg.command, base + '/errors')) log('warn', 'command filter ' + cfg.command + ' also matches the device\'s own topics (' + base + '/...): messages there are ignored');
+  client.on('connect', onConnect);
+  client.on('message', onMessage);
+  (client as unknown as OversizeEvents).on('oversize', onOversize);
+  subscribeCommands(client, cfg, log, discovery);
+  if (client.connected) onConnect();
+  readSensors(); // the first readings now
 
   return {
-    stop: (cb) => {
-      let called: number | undefined, guard: unknown;
-      const fin = () => { if (!called) { called = 1; platform.clearTimeout(guard); if (cb) cb(); } };
-      if (stopped) return fin();
+    stop: (done) => {
+      let called = 0, guard: unknown;
+      const finish = () => { if (!called) { called = 1; platform.clearTimeout(guard); if (done) done(); } };
+      if (stopped) return finish();
       stopped = 1;
-      platform.clearTimeout(timer);
-      client.off('connect', on);
-      client.off('message', on);
+      platform.clearTimeout(readingTimer);
+      platform.clearTimeout(announceTimer);
+      client.off('connect', onConnect);
+      client.off('message', onMessage);
+      (client as unknown as OversizeEvents).off('oversize', onOversize);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
-      if (!client.connected) return fin();
-      pub('offline', 1, '/status', 1, fin);
-      if (!called) guard = platform.setTimeout(fin, 3000); // no PUBACK: stop anyway
+      if (!client.connected) return finish();
+      client.publish(base + '/status', 'offline', RETAINED, finish);
+      if (!called) guard = platform.setTimeout(finish, STOP_WAIT_MS); // no PUBACK: stop anyway
     },
   };
+}
+
+
+/** The client's 'oversize' event (topic, size, qos): an inbound PUBLISH it skipped unread. */
+interface OversizeEvents {
+  on(event: 'oversize', handler: (topic: string, size: number) => void): void;
+  off(event: 'oversize', handler: (topic: string, size: number) => void): void;
 }

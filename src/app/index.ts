@@ -1,6 +1,7 @@
 // The device application's one entry point, for every target.
 export { startDevice, deviceClientOptions } from './device';
-export type { Device, Hardware } from './device';
-export { validateConfig, configError, deviceSchema, SEED_PHRASES, str, bool, num } from './config';
+export type { Device, Hardware, DevicePlatform } from './device';
+export { validateConfig, configError, renameOldFields, deviceSchema, SEED_PHRASES, LOG_LEVELS, str, bool, num } from './config';
+export { discoveryMessages } from './discovery';
 export type { DeviceConfig, Schema, Check, Checks, ConfigError, Command } from './config';
 export { parseCommand } from './command';

@@ -1,37 +1,29 @@
 // The board's configuration: the object `glowmqConfig` defined at the top of the uploaded
 // file, else the JSON file "glowmq.json" in Storage. Board defaults (LED1, the chip's
 // temperature, the chip serial as id) are filled in, then it is validated by the same
-// schema as on Node, plus the fields only a board has.
+// schema as on Node (the same field names everywhere: an old board name such as "ssid" is
+// refused with the list of known ones), plus the pins only a board has.
 import { validateConfig } from '../../src/app/index';
 import type { DeviceConfig } from '../../src/app/index';
 
-declare const glowmqConfig: { [k: string]: unknown } | undefined;
-declare const global: { require(m: string): any };
+declare const glowmqConfig: { [field: string]: unknown } | undefined;
+declare const global: { require(module: string): any };
 declare function getSerial(): string;
 
 export interface BoardConfig extends DeviceConfig {
-  /** AT module on this serial port ("Serial2"); absent: the board's own `net`. */
-  serial?: string;
-  baud: number;
   /** Pins for the serial port, e.g. "A3" / "A2" on a Pico. */
   rx?: string;
   tx?: string;
-  ssid?: string;
-  wifiPassword?: string;
-  /** Keep in-flight QoS 1/2 and the offline queue in flash (Storage). Off (absent): flash wears. */
-  store?: boolean;
-  debug?: boolean;
 }
+/** The chip serial's last characters make the default id. */
+const SERIAL_ID_CHARS = 24;
 
 export function loadConfig(): BoardConfig {
   const raw = typeof glowmqConfig != 'undefined' ? glowmqConfig : global.require('Storage').readJSON('glowmq.json', true);
   if (!raw) throw new Error('no glowmqConfig or Storage glowmq.json');
-  const c = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
-  if (c.id === undefined) c.id = getSerial().replace(/[^\w.-]/g, '').slice(-24);
+  const config = Object.assign({ led: 'LED1', sensors: ['temperature'] }, raw);
+  if (config.id === undefined) config.id = getSerial().replace(/[^\w.-]/g, '').slice(-SERIAL_ID_CHARS);
   // Names of ports and pins are checked where they are used (global[name]). The checks come
   // from validateConfig, made for this call: standing functions would cost board memory.
-  return validateConfig(c, (k) => ({
-    serial: k.str, baud: [115200, k.num(300, 4000000)], rx: k.str, tx: k.str,
-    ssid: k.str, wifiPassword: k.str, store: k.bool, debug: k.bool, // off when absent
-  })) as BoardConfig;
+  return validateConfig(config, (basic) => ({ rx: basic.str, tx: basic.str })) as BoardConfig;
 }

@@ -15,59 +15,60 @@ import { espruinoLed } from '../../src/hal/espruino-led';
 import { espruinoSensor } from '../../src/hal/espruino-sensors';
 import { espruinoStore } from '../../src/store/espruino-storage';
 import { boardPlatform } from './platform';
+import { WITH_STORE } from '../../src/core/features';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
 
-declare const global: { [name: string]: any; require(m: string): any };
-declare const E: { on(ev: string, fn: () => void): void };
+declare const global: { [name: string]: any; require(module: string): any };
+declare const E: { on(event: string, handler: () => void): void };
 
 /** A port or pin by name ("Serial2", "A3", "LED1"). */
 function need(name: string) {
-  const x = global[name];
-  if (x == null) throw new Error('no "' + name + '" on this board');
-  return x;
+  const found = global[name];
+  if (found == null) throw new Error('no "' + name + '" on this board');
+  return found;
 }
 
 function start() {
-  const cfg = loadConfig(), P = boardPlatform(cfg.debug), log = P.log!, b = parseBroker(cfg.broker);
+  const cfg = loadConfig(), platform = boardPlatform(cfg.logLevel), log = platform.log!, broker = parseBroker(cfg.broker);
   let transport: TransportFactory, port;
   if (cfg.serial) {
     port = need(cfg.serial);
     port.setup(cfg.baud, { rx: cfg.rx && need(cfg.rx), tx: cfg.tx && need(cfg.tx) });
     // The modem's transport() needs no `this`: it is the factory itself.
-    b.ssid = cfg.ssid;
-    b.password = cfg.wifiPassword;
-    transport = createModem(espruinoSerialStream(port), P, b).transport;
+    broker.ssid = cfg.wifiSsid;
+    broker.password = cfg.wifiPassword;
+    transport = createModem(espruinoSerialStream(port), platform, broker).transport;
   } else {
-    if (b.ssl) throw new Error('mqtts needs an AT module (serial)');
-    transport = espruinoNetTransport(global.require('net'), b.host, b.port);
+    if (broker.ssl) throw new Error('mqtts needs an AT module (serial)');
+    transport = espruinoNetTransport(global.require('net'), broker.host, broker.port);
   }
-  const opts = deviceClientOptions(cfg);
-  opts.username = opts.username || b.user; // a configured one is non-empty
-  if (opts.password == null) opts.password = b.pass;
-  const client = new Client(opts, {
-    platform: P, transport: transport, codec: boardCodec,
-    // Off: undefined or false, and the client keeps its store in memory.
-    store: (cfg.store && espruinoStore(global.require('Storage'), 'glowmq.store', P, 0)) as Store | undefined,
+  const options = deviceClientOptions(cfg);
+  options.username = options.username || broker.user; // a configured one is non-empty
+  if (options.password == null) options.password = broker.pass;
+  const client = new Client(options, {
+    platform: platform, transport: transport, codec: boardCodec,
+    // Off: undefined or false, and the client keeps its store in memory. true: "glowmq.store".
+    store: (WITH_STORE && cfg.store && espruinoStore(global.require('Storage'), cfg.store === true ? 'glowmq.store' : cfg.store, platform, 0)) as Store | undefined,
   });
-  client.on('error', (e) => log('warn', e.message));
+  client.on('error', (err) => log('warn', err.message));
   // 'connect' (the CONNACK packet) and 'close' (a reason or none): one function object.
-  const note = (e?: any) => log('info', e && e.cmd ? 'connected to ' + b.host + ':' + b.port + ' as ' + client.clientId : 'connection closed' + (e ? ': ' + e.message : ''));
+  const note = (event?: any) => log('info', event && event.cmd ? 'connected to ' + broker.host + ':' + broker.port + ' as ' + client.clientId : 'connection closed' + (event ? ': ' + event.message : ''));
   client.on('close', note);
   client.on('connect', note);
-  global.glowmq = { client: client, device: startDevice(client, { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) }, cfg, P), config: cfg };
+  global.glowmq = { client: client, device: startDevice(client, { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) }, cfg, platform), config: cfg };
   client.connect();
 }
 
 // Code flashed to .bootcde runs at boot and THEN the board emits 'init': start once.
 function run() {
   if (global.glowmq) return;
-  try { start(); } catch (e) { console.log('glowmq: ' + (e as Error).message); }
+  try { start(); } catch (err) { console.log('glowmq: ' + (err as Error).message); }
 }
 function stop() {
-  const g = global.glowmq;
+  const running = global.glowmq;
   global.glowmq = undefined;
-  if (g) { g.device.stop(); g.client.end(true); }
+  if (running) { running.device.stop(); running.client.end(true); }
 }
 run();
 E.on('kill', stop);

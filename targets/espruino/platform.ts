@@ -1,14 +1,17 @@
 // The Platform on a board: the interpreter's timers and clock. clearTimeout(undefined)
 // THROWS on Espruino (and clearTimeout() clears every timer), so only real ids reach it.
 // The built-ins themselves where they fit (they need no `this`): no function objects made.
-import type { Platform } from '../../src/core/types';
+import { LOG_LEVELS, type DevicePlatform } from '../../src/app/index';
 
-export function boardPlatform(debug?: boolean): Platform {
+/** Logs at `logLevel` (the config's: debug, info, warn, error, silent) and above: the levels'
+ * positions in LOG_LEVELS rank them. */
+export function boardPlatform(logLevel: string): DevicePlatform {
+  const lowest = LOG_LEVELS.indexOf(logLevel);
   return {
     now: Date.now,
-    setTimeout: setTimeout as Platform['setTimeout'],
-    clearTimeout: (t) => { if (t != null) clearTimeout(t as number); },
+    setTimeout: setTimeout as DevicePlatform['setTimeout'],
+    clearTimeout: (timer) => { if (timer != null) clearTimeout(timer as number); },
     random: Math.random,
-    log: (level, m) => { if (debug || level != 'debug') console.log('glowmq ' + level + ': ' + m); },
+    log: (level, text) => { if (LOG_LEVELS.indexOf(level) >= lowest) console.log('glowmq ' + level + ': ' + text); },
   };
 }

@@ -128,7 +128,7 @@ var memT = setInterval(function () { if (glowmq.client.connected) { clearInterva
     await waitForPort(port);
     const { phone, msgs } = await phoneOn(m.url, 'phone-at', 'glowmq/espat/#');
     try {
-      const cfg = { id: 'espat', broker: 'mqtt://admin:password@127.0.0.1:' + m.port, serial: 'ModemUART', ssid: 'lab', wifiPassword: 'pw', led: 'D5', sensors: ['free'], interval: 1, clean: false };
+      const cfg = { id: 'espat', broker: 'mqtt://admin:password@127.0.0.1:' + m.port, serial: 'ModemUART', wifiSsid: 'lab', wifiPassword: 'pw', led: 'D5', sensors: ['free'], interval: 1, clean: false };
       writeFileSync(join(dir, 'cfg.json'), JSON.stringify(cfg));
       await flash(dir, { 'glowmq.js': BUNDLE, 'glowmq.json': join(dir, 'cfg.json') });
       writeFileSync(join(dir, 'boot-at.js'), `var link = require('net').connect({ host: '127.0.0.1', port: ${port} }, function () {

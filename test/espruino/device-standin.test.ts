@@ -7,6 +7,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { discoveryProblems } from '../support/ha-discovery-schema';
 import { startMosquitto, freePort, type Mosquitto } from '../support/mosquitto';
 import { describeWithPeers, peers } from '../support/peers';
 import { StandinBoard, StandinFlash } from './standin';
@@ -93,6 +94,23 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
     expect(first).toMatchObject({ value: 23.25, unit: '°C', seq: 0 });
     expect(readings.map((r) => JSON.parse(r.text).seq).slice(0, 3)).toEqual([0, 1, 2]);
     expect(b.pinWrites.every((w) => w.pin === 'LED1')).toBe(true);
+  });
+
+  it('over net: Home Assistant discovery from the board bundle (valid configs, retained), <base>/light/set switches LED1', async () => {
+    const ha = await peer(m.url, 'homeassistant/+/pico7/#'); clients.push(ha.c); // the other tests' boards announce themselves too
+    const p = await peer(m.url, 'glowmq/pico7/#'); clients.push(p.c);
+    const b = board({ prelude: prelude(config('pico7', { sensors: ['temperature', 'free'] })), temperature: 21 });
+    b.run(bundle);
+    const configs = await waitFor('3 configs', () => { const c = ha.msgs.filter((x) => x.topic.endsWith('/config')); return c.length >= 3 && c; });
+    expect(configs.map((x) => x.topic).sort()).toEqual(['homeassistant/light/pico7/light/config', 'homeassistant/sensor/pico7/free/config', 'homeassistant/sensor/pico7/temperature/config']);
+    for (const x of configs) expect(discoveryProblems('homeassistant', x.topic, x.text), x.topic).toEqual([]);
+    expect(JSON.parse(configs.find((x) => x.topic.includes('/temperature/'))!.text)).toMatchObject({ unit_of_measurement: '°C', device_class: 'temperature', state_topic: 'glowmq/pico7/sensors/temperature' });
+    const light = JSON.parse(configs.find((x) => x.topic.includes('/light/'))!.text);
+    expect(light).toMatchObject({ command_topic: 'glowmq/pico7/light/set', state_topic: 'glowmq/pico7/light/state', availability_topic: 'glowmq/pico7/status' });
+    await waitFor('subscribed', () => b.logs.find((l) => l.includes('subscribed to lightChange, glowmq/pico7/light/set, homeassistant/status')));
+    await p.c.publishAsync(light.command_topic, light.payload_on, { qos: 1 });
+    await waitFor('LED1 on', () => b.level.LED1 === 1);
+    await waitFor('state on', () => p.msgs.find((x) => x.topic === light.state_topic && x.text === 'on'));
   });
 
   it('on a build without Unicode strings (Pico, ESP32): the seed phrases switch the LED, a non-ASCII topic works both ways', async () => {
@@ -193,7 +211,7 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
     try {
       const p = await peer(m.url, 'glowmq/wifi1/#'); clients.push(p.c);
       const b = board({
-        prelude: prelude(config('wifi1', { serial: 'Serial1', baud: 115200, rx: 'D3', tx: 'D2', ssid: 'lab', wifiPassword: 'secret123', led: 'D5' })),
+        prelude: prelude(config('wifi1', { serial: 'Serial1', baud: 115200, rx: 'D3', tx: 'D2', wifiSsid: 'lab', wifiPassword: 'secret123', led: 'D5' })),
         serial1: simStream(sim), temperature: 19.5,
       });
       b.run(bundle);

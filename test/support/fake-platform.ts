@@ -19,7 +19,8 @@ export class FakePlatform implements Platform {
   clearTimeout(id: unknown): void { this.timers = this.timers.filter((x) => x.id !== id); }
   /** Deterministic LCG in [0, 1). */
   random(): number { this.seed = (this.seed * 1103515245 + 12345) % 2147483648; return this.seed / 2147483648; }
-  log(level: string, msg: string): void { this.logs.push(`${level}: ${msg}`); }
+  /** An arrow, as on the board and in nodePlatform: callers may call it without `this`. */
+  log = (level: string, msg: string): void => { this.logs.push(`${level}: ${msg}`); };
   /** Timers still pending. */
   get pending(): number { return this.timers.length; }
   /** Advance the clock by ms, firing due timers in time order (timers set by timers included). */

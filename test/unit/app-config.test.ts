@@ -1,7 +1,7 @@
 // The device configuration schema (portable, used on Node and the board): defaults, and a
 // refused value for every field, each naming the field, the value and what is allowed.
 import { describe, it, expect } from 'vitest';
-import { validateConfig, SEED_PHRASES, type ConfigError } from '../../src/app/config';
+import { validateConfig, renameOldFields, SEED_PHRASES, type ConfigError } from '../../src/app/config';
 
 function refused(raw: { [k: string]: unknown }): ConfigError {
   try { validateConfig(raw); } catch (e) { return e as ConfigError; }
@@ -39,16 +39,22 @@ describe('validateConfig', () => {
     ['broker', 'http://x', /^mqtt\[s\]:\/\/\[user\[:password\]@\]host\[:port\]$/],
     ['broker', 'mqtt://', /mqtt\[s\]:\/\//],
     ['broker', 42, /mqtt\[s\]:\/\//],
-    ['username', '', /non-empty string/],
+    ['username', '', /non-empty string of up to 65535 UTF-8 bytes/],
     ['username', 7, /non-empty string/],
     ['clientId', 5, /a string/],
-    ['clientId', 'x'.repeat(65536), /up to 65535/],
+    ['clientId', 'x'.repeat(65536), /up to 65535 UTF-8 bytes/],
+    ['clientId', '中'.repeat(22000), /^a string of up to 65535 UTF-8 bytes$/], // 22,000 chars, 66,000 bytes
+    ['username', 'é'.repeat(40000), /^a non-empty string of up to 65535 UTF-8 bytes$/],
+    ['queueBytes', 0, /integer from 1/],
+    ['discovery', 'no', /true or false/],
+    ['discoveryPrefix', 'ha/#', /topic name/],
+    ['store', 3, /true, false or a file name/],
+    ['logLevel', 'loud', /^debug, info, warn, error, silent$/],
     ['keepalive', -1, /integer from 0 to 65535/],
     ['keepalive', 1.5, /integer/],
     ['keepalive', '60', /integer/],
     ['clean', 'yes', /true or false/],
     ['command', 'a/#/b', /topic filter \(\+ # as whole levels\)/],
-    ['command', '', /topic filter/],
     ['command', ['a'], /topic filter/],
     ['commandQos', 3, /^an integer from 0 to 2$/],
     ['sensorQos', '1', /integer from 0 to 2/],
@@ -88,7 +94,7 @@ describe('validateConfig', () => {
 
   it('never shows a password, even a malformed one', () => {
     const e = refused({ id: 'd', password: 12345678 });
-    expect(e.message).toBe('bad config "password": (hidden) (allowed: a string of up to 65535 chars)');
+    expect(e.message).toBe('bad config "password": (hidden) (allowed: a string of up to 65535 UTF-8 bytes)');
     expect(e.message).not.toMatch(/12345678/);
   });
 
@@ -96,5 +102,25 @@ describe('validateConfig', () => {
     const extra = { pin: ['LED1', (v: unknown) => v === 'LED1' || v === 'LED2' ? '' : 'LED1 or LED2'] as [unknown, (v: unknown) => string] };
     expect(validateConfig({ id: 'd' }, extra).pin).toBe('LED1');
     expect(() => validateConfig({ id: 'd', pin: 'B3' }, extra)).toThrow('bad config "pin": "B3" (allowed: LED1 or LED2)');
+  });
+
+  it('refuses "constructor", "toString" and "__proto__": only the schema\'s own fields are fields', () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const e = refused(JSON.parse(`{"id": "d", "${key}": 1}`));
+      expect(e.field).toBe(key);
+      expect(e.allowed).toMatch(/^a known field: id, base, /);
+    }
+    const e = refused(JSON.parse('{"id": "d", "__proto__": {"broker": "mqtt://evil:1"}}'));
+    expect(e.field).toBe('__proto__');
+    // Inherited values are never taken: an object whose prototype holds an id has none.
+    expect(refused(Object.create({ id: 'evil' })).field).toBe('id');
+  });
+
+  it('renames the board\'s old field names, with a warning each', () => {
+    const raw: { [field: string]: unknown } = { id: 'd', ssid: 'home', debug: true };
+    expect(renameOldFields(raw)).toEqual(['config "ssid" is now "wifiSsid"', 'config "debug" is now "logLevel"']);
+    expect(validateConfig(raw)).toMatchObject({ wifiSsid: 'home', logLevel: 'debug' });
+    expect(renameOldFields({ id: 'd', debug: false, logLevel: 'warn' })).toEqual(['config "debug" is now "logLevel"']);
+    expect(renameOldFields({ id: 'd' })).toEqual([]);
   });
 });

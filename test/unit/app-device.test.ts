@@ -57,7 +57,7 @@ describe('device app', () => {
     expect(connect.will).toMatchObject({ topic: 'glowmq/dev1/status', qos: 1, retain: true });
     expect(td.decode(connect.will!.payload)).toBe('offline');
     const sub = ps.find((p) => p.cmd === 'subscribe') as SubscribePacket;
-    expect(sub.subscriptions).toEqual([{ topic: 'lightChange', qos: 1 }]);
+    expect(sub.subscriptions).toEqual([{ topic: 'lightChange', qos: 1 }, { topic: 'glowmq/dev1/light/set', qos: 1 }, { topic: 'homeassistant/status', qos: 1 }]);
     const out = pubs(ps).map((p) => [p.topic, text(p), p.qos, p.retain]);
     expect(out).toContainEqual(['glowmq/dev1/status', 'online', 1, true]);
     expect(out).toContainEqual(['glowmq/dev1/light/state', 'off', 1, true]);
@@ -67,7 +67,7 @@ describe('device app', () => {
     const s = setup({ commandQos: 2, command: 'home/+/light' });
     s.up();
     const sub = s.sent().find((p) => p.cmd === 'subscribe') as SubscribePacket;
-    expect(sub.subscriptions).toEqual([{ topic: 'home/+/light', qos: 2 }]);
+    expect(sub.subscriptions).toEqual([{ topic: 'home/+/light', qos: 2 }, { topic: 'glowmq/dev1/light/set', qos: 2 }, { topic: 'homeassistant/status', qos: 2 }]);
     s.command('on', 'home/kitchen/light');
     expect(s.led.read()).toBe(1);
   });
@@ -200,5 +200,93 @@ describe('device app', () => {
     s.device.stop(() => { stopped = true; });
     expect(stopped).toBe(true);
     expect(s.platform.pending).toBe(0);
+  });
+
+  it('obeys <base>/light/set as lightChange; an empty group topic leaves only <base>/light/set', () => {
+    const s = setup();
+    s.up(); s.sent();
+    s.command('on', 'glowmq/dev1/light/set');
+    expect(s.led.read()).toBe(1);
+    s.command('现在天亮了', 'glowmq/dev1/light/set');
+    expect(s.led.read()).toBe(0);
+    s.command('on', 'glowmq/other/light/set'); // another device's topic
+    expect(s.led.history).toEqual([1, 0]);
+    const solo = setup({ command: '', discovery: false });
+    solo.up();
+    const sub = solo.sent().find((p) => p.cmd === 'subscribe') as SubscribePacket;
+    expect(sub.subscriptions).toEqual([{ topic: 'glowmq/dev1/light/set', qos: 1 }]);
+    solo.command('on', 'lightChange');
+    expect(solo.led.history).toEqual([]);
+    solo.command('toggle', 'glowmq/dev1/light/set');
+    expect(solo.led.history).toEqual([1]);
+  });
+
+  it("with --command-topic '#' it ignores its own topics (no loop on /errors), warns at start and subscribes once", () => {
+    const s = setup({ command: '#', discovery: false });
+    expect(s.platform.logs).toContain("warn: command filter # also matches the device's own topics (glowmq/dev1/...): messages there are ignored");
+    s.up();
+    const sub = s.sent().find((p) => p.cmd === 'subscribe') as SubscribePacket;
+    expect(sub.subscriptions).toEqual([{ topic: '#', qos: 1 }]); // covers <base>/light/set: one delivery per command
+    s.command('bogus', 'anything');
+    const errors = pubs(s.sent()).filter((p) => p.topic === 'glowmq/dev1/errors');
+    expect(errors.length).toBe(1);
+    // The broker echoes the report back under '#': ignored, no new report.
+    for (const own of ['glowmq/dev1/errors', 'glowmq/dev1/status', 'glowmq/dev1/light/state', 'glowmq/dev1/sensors/temperature']) s.command(new TextDecoder().decode(errors[0].payload), own);
+    s.command('on', 'glowmq/dev1/light/state');
+    expect(pubs(s.sent())).toEqual([]);
+    expect(s.led.history).toEqual([]);
+    s.command('on', 'glowmq/dev1/light/set');
+    expect(s.led.history).toEqual([1]);
+    expect(setup({ command: 'lightChange' }).platform.logs.filter((l) => l.includes('also matches'))).toEqual([]);
+  });
+
+  it('counts readings the offline queue could not take and reports the count on <base>/errors when back online', () => {
+    let v = 0;
+    const sensor: Sensor = { name: 't', unit: '°C', read: (cb) => cb(undefined, v++) };
+    const s = setup({ queue: 2, discovery: false }, [sensor]); // offline from the start
+    for (let i = 0; i < 4; i++) s.platform.advance(5000); // 5 readings: 2 queued, 3 refused
+    s.up();
+    const ps = pubs(s.sent());
+    expect(ps.filter((p) => p.topic === 'glowmq/dev1/sensors/t').map((p) => JSON.parse(text(p)).seq)).toEqual([0, 1]);
+    const errors = ps.filter((p) => p.topic === 'glowmq/dev1/errors').map((p) => JSON.parse(text(p)).error);
+    expect(errors).toEqual(['3 readings dropped while offline: the offline queue was full (queue, queueBytes)']);
+    expect(s.platform.logs).toContain('warn: 3 readings dropped while offline: the offline queue was full (queue, queueBytes)');
+    // Reported once: the next reconnect says nothing more.
+    s.t().drop(new Error('cut'));
+    s.platform.advance(1000);
+    s.mt.last().accept();
+    s.mt.last().deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
+    expect(pubs(s.sent()).filter((p) => p.topic === 'glowmq/dev1/errors')).toEqual([]);
+  });
+
+  it("reports the client's 'oversize' event (a message skipped for its size) on <base>/errors and in the log", () => {
+    const s = setup({ discovery: false });
+    s.up(); s.sent();
+    (s.client as unknown as { emit(event: string, ...args: unknown[]): void }).emit('oversize', 'lightChange', 2000000, 1);
+    const errors = pubs(s.sent()).filter((p) => p.topic === 'glowmq/dev1/errors').map((p) => JSON.parse(text(p)).error);
+    expect(errors).toEqual(['message on lightChange skipped: 2000000 bytes, over the size limit']);
+    expect(s.platform.logs.at(-1)).toBe('warn: message on lightChange skipped: 2000000 bytes, over the size limit');
+    expect(s.led.history).toEqual([]);
+  });
+
+  it('announces itself to Home Assistant on connect (retained, QoS 1), again 0-3 s after homeassistant/status says online, not at all with discovery off', () => {
+    const s = setup();
+    s.up();
+    const configs = (ps: Packet[]) => pubs(ps).filter((p) => p.topic.endsWith('/config'));
+    const first = configs(s.sent());
+    expect(first.map((p) => [p.topic, p.qos, p.retain])).toEqual([['homeassistant/light/dev1/light/config', 1, true], ['homeassistant/sensor/dev1/temperature/config', 1, true]]);
+    s.command('offline', 'homeassistant/status');
+    s.command('online', 'homeassistant/status');
+    expect(configs(s.sent())).toEqual([]); // not at once: after a random delay
+    s.platform.advance(3000);
+    expect(configs(s.sent()).map((p) => p.topic)).toEqual(first.map((p) => p.topic));
+    expect(s.led.history).toEqual([]); // Home Assistant's status is no command
+    expect(s.platform.logs.filter((l) => l.includes('unknown command'))).toEqual([]);
+    const off = setup({ discovery: false });
+    off.up();
+    expect(configs(off.sent())).toEqual([]);
+    off.command('online', 'homeassistant/status');
+    off.platform.advance(3000);
+    expect(configs(off.sent())).toEqual([]);
   });
 });

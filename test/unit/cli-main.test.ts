@@ -46,7 +46,7 @@ describe('glowmq CLI', () => {
   it('refuses an unknown command', async () => {
     const r = await run(['publish']);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('glowmq: unknown command "publish" (commands: device, pub, sub, demo, modem-sim; see glowmq --help)');
+    expect(r.err).toBe('glowmq: unknown command "publish" (commands: device, service, pub, sub, demo, modem-sim; see glowmq --help)');
   });
 
   const tables: [string, Flag[]][] = [['device', DEVICE_FLAGS], ['pub', PUB_FLAGS], ['sub', SUB_FLAGS], ['demo', DEMO_FLAGS]];

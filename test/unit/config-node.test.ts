@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { loadDeviceConfig, DEVICE_FLAGS, defaultId } from '../../src/node/config';
+import { loadDeviceConfig, DEVICE_FLAGS, defaultId, describeSources, queueLimitNote } from '../../src/node/config';
 import { parseArgs } from '../../src/node/cli/args';
 import { UsageError } from '../../src/node/cli/usage-error';
 
@@ -29,10 +29,11 @@ describe('device configuration on Node', () => {
     expect(c).toMatchObject({ base: 'glowmq/' + defaultId(), broker: 'mqtt://127.0.0.1:1883', led: 'sim', sensors: ['sim'], baud: 115200, logLevel: 'info' });
   });
 
-  it('flags win over the environment, which wins over the file', () => {
+  it('flags win over the file, which wins over the environment (MQTT_URL does not override "broker")', () => {
     const f = file('a.json', JSON.stringify({ id: 'fromfile', broker: 'mqtt://file:1', interval: 3, username: 'fu', sensors: ['thermal'] }));
     const c = load(['--config', f, '--interval', '7', '--sensor', 'sim,ds18b20'], { MQTT_URL: 'mqtt://env:2', MQTT_USERNAME: 'eu', MQTT_PASSWORD: 'ep' });
-    expect(c).toMatchObject({ id: 'fromfile', base: 'glowmq/fromfile', broker: 'mqtt://env:2', interval: 7, username: 'eu', password: 'ep', sensors: ['sim', 'ds18b20'] });
+    expect(c).toMatchObject({ id: 'fromfile', base: 'glowmq/fromfile', broker: 'mqtt://file:1', interval: 7, username: 'fu', password: 'ep', sensors: ['sim', 'ds18b20'] });
+    expect(load([], { MQTT_URL: 'mqtt://env:2' }).broker).toBe('mqtt://env:2'); // the environment still counts without a file
     expect(load(['--config', f, '--broker', 'mqtt://flag:3', '-u', 'x', '-P', 'y'], { MQTT_URL: 'mqtt://env:2' })).toMatchObject({ broker: 'mqtt://flag:3', username: 'x', password: 'y' });
   });
 
@@ -72,7 +73,7 @@ describe('device configuration on Node', () => {
     [['--log-level', 'loud'], /bad value for --log-level: "loud" \(allowed: debug, info, warn, error, silent\)/],
     [['--phrase', 'dark'], /bad value for --phrase: "dark" \(allowed: TEXT=on, TEXT=off or TEXT=toggle\)/],
     [['--phrase', 'dark=dim'], /bad value for --phrase: "dark=dim"/],
-    [['-u', ''], /bad value for -u: "" \(allowed: a non-empty string\)/],
+    [['-u', ''], /bad value for -u: "" \(allowed: a non-empty string of up to 65535 UTF-8 bytes\)/],
     [['--store', ''], /bad value for --store: ""/],
     [['--serial', ''], /bad value for --serial: ""/],
     [['--wifi-ssid', ''], /bad value for --wifi-ssid: ""/],
@@ -110,8 +111,67 @@ describe('device configuration on Node', () => {
       refused(['-P', secret]).message,
       refused(['--interval', 'x'], { MQTT_PASSWORD: secret }).message,
     ];
-    expect(msgs[0]).toMatch(/bad value for "password" in .*: \(hidden\) \(allowed: a string of up to 65535 chars\)/);
+    expect(msgs[0]).toMatch(/bad value for "password" in .*: \(hidden\) \(allowed: a string of up to 65535 UTF-8 bytes\)/);
     expect(msgs[1]).toMatch(/bad value for "wifiPassword" in .*: \(hidden\)/);
     for (const m of msgs) { expect(m).not.toContain(secret); expect(m).not.toContain('12345'); expect(m).not.toContain('9876'); }
+  });
+
+  it('refuses "constructor", "toString" and "__proto__" as fields; {"__proto__": {...}} configures nothing', () => {
+    for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const e = refused(['--config', file(`proto-${key}.json`, `{"${key}": {"id": "evil", "broker": "mqtt://evil:1"}}`)]);
+      expect(e.message).toMatch(new RegExp(`^glowmq device: unknown field "${key}" in .*proto-${key}\\.json; known fields: id, base, broker, `));
+    }
+  });
+
+  it('checks byte lengths: a client id, user name or password over 65,535 UTF-8 bytes is one line, exit 2', () => {
+    expect(refused(['--client-id', '中'.repeat(22000)]).message).toMatch(/^glowmq device: bad value for --client-id: "中+\.\.\. \(allowed: a string of up to 65535 UTF-8 bytes\)$/);
+    expect(refused(['-u', 'x'.repeat(70000)]).message).toMatch(/^glowmq device: bad value for -u: .*\(allowed: a non-empty string of up to 65535 UTF-8 bytes\)$/);
+    const e = refused(['-u', 'admin', '-P', 'é'.repeat(33000)]);
+    expect(e.message).toBe('glowmq device: bad value for -P: (hidden) (allowed: a string of up to 65535 UTF-8 bytes)');
+    expect(load(['--client-id', '中'.repeat(21845)]).clientId.length).toBe(21845); // 65,535 bytes exactly
+  });
+
+  it('takes the board\'s old names with a warning, and store: true everywhere', () => {
+    const f = file('board.json', JSON.stringify({ id: 'pico', ssid: 'home', debug: true, store: true }));
+    const loaded = loadDeviceConfig(parseArgs('device', ['--config', f], DEVICE_FLAGS), {});
+    expect(loaded.config).toMatchObject({ wifiSsid: 'home', logLevel: 'debug', store: 'glowmq.store' });
+    expect(loaded.warnings).toEqual([`${f}: config "ssid" is now "wifiSsid"`, `${f}: config "debug" is now "logLevel"`]);
+    expect(load(['--config', file('nostore.json', '{"store": false}')]).store).toBeUndefined();
+  });
+
+  it('says where each setting came from (logged under -d), secrets hidden', () => {
+    const f = file('src.json', JSON.stringify({ interval: 3, broker: 'mqtt://u:pw1@file:1' }));
+    const loaded = loadDeviceConfig(parseArgs('device', ['--config', f, '-d', '--queue-bytes', '200000', '-u', 'me', '-P', 'pw2'], DEVICE_FLAGS), { MQTT_URL: 'mqtt://env:2', MQTT_PASSWORD: 'pw3' });
+    const lines = describeSources(loaded);
+    expect(lines).toContain(`setting interval = 3 from "interval" in ${f}`);
+    expect(lines).toContain(`setting broker = mqtt://u:***@file:1 from "broker" in ${f}`);
+    expect(lines).toContain('setting queueBytes = 200000 from --queue-bytes');
+    expect(lines).toContain('setting logLevel = "debug" from -d');
+    expect(lines).toContain('setting password = (hidden) from -P');
+    expect(lines.join('\n')).not.toMatch(/pw1|pw2|pw3/);
+  });
+
+  it('--queue-bytes, and the start line says which offline queue bound binds first', () => {
+    expect(load(['--queue-bytes', '1000']).queueBytes).toBe(1000);
+    expect(load([]).queueBytes).toBe(65536);
+    expect(refused(['--queue-bytes', '0']).message).toMatch(/bad value for --queue-bytes: 0 \(allowed: an integer from 1 to 268435455\)/);
+    expect(queueLimitNote(load(['--queue', '5000']), 60)).toBe('offline queue: up to 5000 messages and 65536 payload bytes; the byte bound binds first (about 1092 readings of ~60 B; raise --queue-bytes)');
+    expect(queueLimitNote(load([]), 60)).toBe('offline queue: up to 100 messages and 65536 payload bytes; the message bound binds first (100 readings of ~60 B = ~6000 B)');
+  });
+
+  it('maps the TLS and discovery flags', () => {
+    const [ca, crt, key] = ['ca.crt', 'c.crt', 'c.key'].map((name) => file(name, '-----BEGIN-----\n'));
+    expect(load(['--broker', 'mqtts://h', '--cafile', ca, '--cert', crt, '--key', key, '--insecure', '--no-discovery', '--discovery-prefix', 'ha'])).toMatchObject({ cafile: ca, certfile: crt, keyfile: key, insecure: true, discovery: false, discoveryPrefix: 'ha' });
+    expect(load([])).toMatchObject({ insecure: false, discovery: true, discoveryPrefix: 'homeassistant' });
+    expect(load(['--command-topic', '']).command).toBe('');
+  });
+
+  it('certificate files: unreadable is one line naming the flag or field; with a plain mqtt:// URL refused', () => {
+    expect(refused(['--broker', 'mqtts://h', '--cafile', join(dir, 'none.crt')]).message).toBe(`glowmq device: cannot read --cafile ${join(dir, 'none.crt')}: ENOENT`);
+    const f = file('tls.json', JSON.stringify({ broker: 'mqtts://h', keyfile: join(dir, 'none.key') }));
+    expect(refused(['--config', f]).message).toBe(`glowmq device: cannot read "keyfile" in ${f} ${join(dir, 'none.key')}: ENOENT`);
+    const ca = file('ca.crt', '-----BEGIN CERTIFICATE-----\n');
+    expect(refused(['--broker', 'mqtt://u:secret@h', '--cafile', ca]).message).toBe('glowmq device: --cafile given for a plain mqtt://u:***@h: use mqtts://');
+    expect(load(['--broker', 'mqtts://h', '--cafile', ca]).cafile).toBe(ca);
   });
 });

@@ -40,7 +40,7 @@ export function readPasswordFile(cmd: string, flag: string, file: string): strin
   }
 }
 
-function readPem(cmd: string, flag: string, file: string): Buffer {
+export function readPem(cmd: string, flag: string, file: string): Buffer {
   try { return readFileSync(file); } catch (e) {
     throw new UsageError(`glowmq ${cmd}: cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -3,14 +3,17 @@
 import type { MqttClient } from '../../core/client-options';
 import type { Platform } from '../../core/types';
 import type { DigitalOut, Sensor } from '../../hal/types';
-import { startDevice, deviceClientOptions, type Device } from '../../app/device';
+import { startDevice, deviceClientOptions, type Device, type DevicePlatform } from '../../app/device';
 import { createLed, createSensors } from '../../hal/node-hal';
 import { GpiodOut } from '../../hal/gpiod-out';
 import { createNodeClient } from '../connect';
 import { nodePlatform } from '../platform';
 import { redactUrl, parseBrokerUrl } from '../url';
-import { DEVICE_FLAGS, loadDeviceConfig, nodeSchema, type NodeDeviceConfig } from '../config';
+import { DEVICE_FLAGS, loadDeviceConfig, nodeSchema, describeSources, queueLimitNote, type NodeDeviceConfig } from '../config';
 import { deviceSchema } from '../../app/config';
+import { discoveryMessages } from '../../app/discovery';
+import { readPem } from './broker-flags';
+import type { NodeClientOptions } from '../connect';
 import { FileStore } from '../../store/file-store';
 import { parseArgs, helpText } from './args';
 import { labelledLog, type LogFn } from './log';
@@ -21,15 +24,17 @@ import { serialClient } from './serial-client';
 const FLAGS = [...DEVICE_FLAGS, { names: ['--help'], key: 'help', type: 'bool' as const, help: 'show this help' }];
 
 export const DEVICE_HELP = helpText('glowmq device [--config FILE] [--broker URL] [--id NAME] [options]',
-  `Runs the glowmq device: keeps an LED in step with commands on lightChange (on/off/toggle,
-1/0, true/false, {"state":"on"}, 现在天黑了/现在天亮了), publishes <base>/light/state
-(retained), sensor readings to <base>/sensors/<name> and <base>/status (online; the will
-says offline). <base> is glowmq/<id>. Stop it with Ctrl-C (or SIGTERM).`, FLAGS,
+  `Runs the glowmq device: keeps an LED in step with commands on <base>/light/set and the
+group topic lightChange (on/off/toggle, 1/0, true/false, {"state":"on"}, 现在天黑了/现在天亮了),
+publishes <base>/light/state (retained), sensor readings to <base>/sensors/<name> and
+<base>/status (online; the will says offline), and announces itself to Home Assistant (MQTT
+discovery under homeassistant/). <base> is glowmq/<id>. Stop it with Ctrl-C (or SIGTERM).`, FLAGS,
   `Config file fields (JSON): ${Object.keys({ ...deviceSchema, ...nodeSchema }).join(', ')}
   e.g. {"broker": "mqtt://192.168.1.10", "username": "admin", "led": "gpiod:gpiochip0:17",
         "sensors": ["thermal"], "interval": 30, "phrases": {"lights on": "on"}}
   ("phrases" replaces the built-in seed phrases; --phrase adds to the table)
-Environment: MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, WIFI_PASSWORD (flags win).
+Precedence: flags > config file > environment (MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD,
+WIFI_PASSWORD); -d logs where each setting came from.
 Examples:
   glowmq device --broker mqtt://192.168.1.10 -u admin --password-file ~/.mqtt-pw --gpio gpiod:gpiochip0:17
   glowmq device --config /etc/glowmq.json --sensor thermal,ds18b20
@@ -53,27 +58,41 @@ export interface LaunchOptions {
   sensors?: Sensor[];
 }
 
+/** mqtts: the PEM files' contents for the client (checked readable when the config was loaded). */
+function tlsOptions(cfg: NodeDeviceConfig): NodeClientOptions {
+  const options: NodeClientOptions = {};
+  if (cfg.cafile !== undefined) options.ca = readPem('device', 'cafile', cfg.cafile);
+  if (cfg.certfile !== undefined) options.cert = readPem('device', 'certfile', cfg.certfile);
+  if (cfg.keyfile !== undefined) options.key = readPem('device', 'keyfile', cfg.keyfile);
+  if (cfg.insecure) options.rejectUnauthorized = false;
+  return options;
+}
+
+/** A reading's JSON, about: {"value":21.5,"unit":"°C","ts":1795642691340,"seq":12345}. */
+const READING_BYTES = 60;
+
 /** Builds hardware and client from a validated config and starts the device app. */
-export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Promise<Launched> {
-  const log = o.log;
+export async function launchDevice(cfg: NodeDeviceConfig, launch: LaunchOptions): Promise<Launched> {
+  const log = launch.log;
   let led: DigitalOut, sensors: Sensor[];
   try {
-    led = o.led ?? createLed(cfg.led, { sysRoot: o.sysRoot, gpiosetBin: o.gpioset, onError: (e) => log('error', e.message) });
-    sensors = o.sensors ?? createSensors(cfg.sensors, { sysRoot: o.sysRoot });
-  } catch (e) { throw new RunError(`glowmq device: ${(e as Error).message}`); }
-  const platform: Platform = { ...nodePlatform({ level: 'silent' }), log };
-  const store = cfg.store !== undefined ? new FileStore(cfg.store, { warn: (m) => log('warn', m) }) : undefined;
+    led = launch.led ?? createLed(cfg.led, { sysRoot: launch.sysRoot, gpiosetBin: launch.gpioset, onError: (err) => log('error', err.message) });
+    sensors = launch.sensors ?? createSensors(cfg.sensors, { sysRoot: launch.sysRoot });
+  } catch (err) { throw new RunError(`glowmq device: ${(err as Error).message}`); }
+  const platform: DevicePlatform = { ...nodePlatform({ level: 'silent' }), log };
+  const store = typeof cfg.store === 'string' ? new FileStore(cfg.store, { warn: (text) => log('warn', text) }) : undefined;
   const options = { ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 30000 };
+  if (cfg.insecure) log('warn', '--insecure: the broker\'s certificate is not verified (any CA, any name, expired too): anyone on the path can read and forge the traffic, password included');
   const shownUrl = redactUrl(cfg.broker);
   let client: MqttClient;
   if (cfg.serial !== undefined) {
-    const b = parseBrokerUrl(cfg.broker);
-    client = await serialClient(cfg, b, options, platform, store);
-    log('info', `serial ${cfg.serial} at ${cfg.baud} baud → ${b.host}:${b.port}`);
+    const broker = parseBrokerUrl(cfg.broker);
+    client = await serialClient(cfg, broker, options, platform, store);
+    log('info', `serial ${cfg.serial} at ${cfg.baud} baud → ${broker.host}:${broker.port}`);
   } else {
-    client = createNodeClient(cfg.broker, { ...options, platform, store });
+    client = createNodeClient(cfg.broker, { ...options, ...tlsOptions(cfg), platform, store });
   }
-  client.on('connect', (c) => log('info', `connected to ${shownUrl} as ${client.clientId}${c.sessionPresent ? ' (session resumed)' : ''}`));
+  client.on('connect', (connack) => log('info', `connected to ${shownUrl} as ${client.clientId}${connack.sessionPresent ? ' (session resumed)' : ''}`));
   // One line per failed attempt: a refused CONNACK is reported as the error, not again as the close.
   let linkUp = false, lastError = '';
   client.on('connect', () => { linkUp = true; lastError = ''; });
@@ -84,7 +103,8 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
     linkUp = false;
   });
   client.on('reconnect', (attempt, delay) => log('info', `reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt})`));
-  log('info', `device ${cfg.id} via ${shownUrl}: base topic ${cfg.base}, commands on ${cfg.command}, readings every ${cfg.interval} s from ${sensors.map((s) => s.name).join(', ') || 'no sensors'}, LED ${cfg.led}`);
+  log('info', `device ${cfg.id} via ${shownUrl}: base topic ${cfg.base}, commands on ${cfg.base}/light/set${cfg.command ? ' and ' + cfg.command : ''}, readings every ${cfg.interval} s from ${sensors.map((sensor) => sensor.name).join(', ') || 'no sensors'}, LED ${cfg.led}${cfg.discovery ? ', Home Assistant discovery under ' + cfg.discoveryPrefix + '/' : ''}`);
+  log('info', queueLimitNote(cfg, READING_BYTES));
   const device = startDevice(client, { led, sensors }, cfg, platform);
   return {
     client, device, led, sensors,
@@ -97,13 +117,16 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
   };
 }
 
-export async function runDevice(argv: string[], io: CliIo): Promise<number> {
-  const p = parseArgs('device', argv, FLAGS);
-  if (p.values.help) { io.out(DEVICE_HELP); return 0; }
-  const loaded = loadDeviceConfig(p, io.env);
+export async function runDevice(argv: string[], cliIo: CliIo): Promise<number> {
+  const parsed = parseArgs('device', argv, FLAGS);
+  if (parsed.values.help) { cliIo.out(DEVICE_HELP); return 0; }
+  const loaded = loadDeviceConfig(parsed, cliIo.env);
   const cfg = loaded.config;
-  const log = labelledLog('[device]', cfg.logLevel, io.err, true);
-  const d = await launchDevice(cfg, { log, sysRoot: loaded.sysRoot, gpioset: loaded.gpioset });
+  const log = labelledLog('[device]', cfg.logLevel, cliIo.err, true);
+  for (const warning of loaded.warnings) log('warn', warning);
+  for (const line of describeSources(loaded)) log('debug', line);
+  if (loaded.removeDiscovery) return removeDiscovery(cfg, log);
+  const launched = await launchDevice(cfg, { log, sysRoot: loaded.sysRoot, gpioset: loaded.gpioset });
   return new Promise<number>((resolve) => {
     let stopping = 0;
     const onSignal = (sig: string) => {
@@ -111,9 +134,28 @@ export async function runDevice(argv: string[], io: CliIo): Promise<number> {
       if (stopping) { if (Date.now() - stopping > 1000) { log('warn', `${sig} again: exiting at once`); resolve(130); } return; }
       stopping = Date.now();
       log('info', `${sig}: stopping (publishing offline, disconnecting)`);
-      d.stop().then(() => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); log('info', 'stopped'); resolve(0); });
+      launched.stop().then(() => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); log('info', 'stopped'); resolve(0); });
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+  });
+}
+
+/** --remove-discovery: an empty retained message on every config topic clears it in Home
+ * Assistant and on the broker; then the device exits without running. */
+async function removeDiscovery(cfg: NodeDeviceConfig, log: LogFn): Promise<number> {
+  const sensors = createSensors(cfg.sensors, {});
+  const topics = discoveryMessages(cfg, sensors).map((message) => message[0]);
+  const client = createNodeClient(cfg.broker, { ...deviceClientOptions(cfg), ...tlsOptions(cfg), will: undefined, reconnectMin: 1000, reconnectMax: 5000, platform: { ...nodePlatform({ level: 'silent' }), log } });
+  client.on('error', (err) => log('error', err.message));
+  return new Promise<number>((resolve) => {
+    client.on('connect', () => {
+      let left = topics.length;
+      for (const topic of topics) client.publish(topic, '', { qos: 1, retain: true }, (err) => {
+        if (err) log('error', `clearing ${topic}: ${err.message}`);
+        else log('info', `cleared ${topic}`);
+        if (--left === 0) client.end(false, () => resolve(0));
+      });
+    });
   });
 }

@@ -12,6 +12,7 @@ Usage: glowmq <command> [options]      (glowmq <command> --help lists every opti
 
 Commands:
   device      run the glowmq device: LED on lightChange, sensor readings, status
+  service     a systemd unit that runs the device at boot (--install writes it)
   pub         publish a message, like mosquitto_pub
   sub         subscribe and print messages, like mosquitto_sub
   demo        the seed scenario on an embedded broker (publisher, device, phone)
@@ -33,6 +34,7 @@ type Runner = (argv: string[], io: CliIo) => Promise<number>;
 // Each command is loaded when used, so `glowmq pub` does not pay for the demo.
 const COMMANDS: { [name: string]: () => Promise<Runner> } = {
   device: async () => (await import('./device-command')).runDevice,
+  service: async () => (await import('./service-command')).runService,
   pub: async () => (await import('./pub-command')).runPub,
   sub: async () => (await import('./sub-command')).runSub,
   demo: async () => (await import('../demo')).runDemo,

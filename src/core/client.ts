@@ -1,36 +1,52 @@
 // The MQTT 3.1.1 session: ONE state machine (connecting → connected → reconnecting → closed)
 // driven only by the Platform's clock and timers, a Transport per connection attempt and a
-// Codec. Its state lives in the constructor's closure: on the board, local names minify to a
-// letter while property names do not, and a device runs one client.
+// Codec. Its state lives in the constructor's closure: the minifier shortens local names but
+// not `this.` accesses, and a device runs one client.
 //
-// Outstanding work is one ordered list `q` of entries {p: packet, c: callback, d: sent before}:
-// QoS 1/2 publishes (a PUBREL after PUBREC), SUBSCRIBE/UNSUBSCRIBE, and QoS 0 publishes queued
-// while offline. After every CONNACK the list is (re)sent in order, so in-flight messages
-// (older) go before those queued offline (newer). QoS 1/2 entries are put in the Store before
-// they are written, under 'o' + packet id; inbound QoS 2 ids awaiting PUBREL under 'i' + id.
-// One timer serves every state: connect timeout, keepalive tick and graceful-end deadline,
-// reconnect delay. Packet types are numbers here (N[t] is the cmd, MQTT 3.1.1 §2.2.1):
-// 1 CONNECT, 2 CONNACK, 3 PUBLISH, 4 PUBACK, 5 PUBREC, 6 PUBREL, 7 PUBCOMP, 8 SUBSCRIBE,
-// 9 SUBACK, 10 UNSUBSCRIBE, 11 UNSUBACK, 12 PINGREQ, 13 PINGRESP, 14 DISCONNECT.
+// Outstanding work (inflight.ts) is kept in the order it must be (re)sent: after every
+// CONNACK it is sent again in order, so in-flight messages (older) go before those queued
+// offline (newer). QoS 1/2 publishes are put in the Store before they are written, under
+// 'o' + packet id. One timer serves every state: connect timeout, keepalive tick and
+// graceful-end deadline, reconnect delay.
 import type { Callback, ClientDeps, ClientEvents, ClientOptions, ClientState, MqttClient, PublishOptions, SubscribeCallback, SubscribeOptions } from './client-options';
-import type { Packet, QoS, Timer, Transport } from './types';
+import type { Packet, QoS, SkippedPublish, Timer, Transport } from './types';
 import { Emitter } from './emitter';
-import { toBytes as bytes } from './utf8';
+import { toBytes } from './utf8';
 import { topicFilterError, topicNameError } from './topic';
 import { backoff } from './backoff';
-import { nextId } from './packet-ids';
 import { keepalive } from './keepalive';
 import { refusal } from './connack';
-import { MemoryStore } from './memory-store';
 import { queueError } from './offline-queue';
-import { ackFor } from './inflight';
-import { NAMES as N } from './codec/names';
+import { createOutstanding, ackFor, isOwed, type Entry } from './inflight';
+import { receiveQos2, releaseQos2, forgetQos2, toPubrel, OUTBOUND_PREFIX, INBOUND_PREFIX, type ReceivedIds } from './qos2';
+import { PacketType } from './packet-type';
+import { WITH_QOS2, WITH_STORE } from './features';
+import { NAMES } from './codec/names';
 
-interface Entry { p: any; c?: Function | null; d?: number }
 type Bytes = string | Uint8Array;
 // Repeated strings, once each in the bundle.
-const PUBLISH = N[3], CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting',
+const PUBLISH = NAMES[PacketType.Publish], CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting',
   ENDED = 'client ended', LOST = 'connection closed';
+const DEFAULT_KEEPALIVE_S = 60, DEFAULT_RECONNECT_MIN_MS = 1000, DEFAULT_RECONNECT_MAX_MS = 30000,
+  DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576, DEFAULT_QUEUE_MAX = 100,
+  DEFAULT_QUEUE_BYTES = 65536, DEFAULT_SEND_QUEUE_BYTES = 1048576, DEFAULT_END_TIMEOUT_MS = 5000;
+const MS_PER_S = 1000;
+// A SUBACK return code at or above this refuses the subscription (MQTT 3.1.1 §3.9.3: 0x80).
+const SUBACK_FAILURE = 128;
+// 2^32: added to a random 32-bit number, it gives 9 hex digits whose first (1) is dropped,
+// keeping the leading zeros of the 8 that make the generated client id.
+const TWO_POW_32 = 4294967296;
+
+function connectPacketFor(options: ClientOptions, clientId: string, keepaliveSeconds: number): Packet {
+  return {
+    cmd: NAMES[PacketType.Connect], clientId: clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
+    // The will as given: both codecs read a missing qos/retain as 0/false and take a text payload.
+    username: options.username, password: toBytes(options.password), will: options.will,
+  } as Packet;
+}
+
+const subscribePacket = (filters: string[], qosOf: (filter: string) => number) =>
+  ({ cmd: NAMES[PacketType.Subscribe], subscriptions: filters.map((filter) => ({ topic: filter, qos: qosOf(filter) })) });
 
 export class Client extends Emitter<ClientEvents> implements MqttClient {
   declare state: ClientState;
@@ -42,244 +58,327 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
   declare unsubscribe: (filters: string | string[], cb?: Callback) => void;
   declare end: (force?: boolean, cb?: () => void) => void;
 
-  constructor(o: ClientOptions, deps: ClientDeps) {
+  constructor(options: ClientOptions, deps: ClientDeps) {
     super();
-    const me = this, P = deps.platform, codec = deps.codec, store = deps.store || new MemoryStore();
-    const ka = o.keepalive == null ? 60 : o.keepalive, K = ka * 1000, min = o.reconnectMin || 1000, max = o.reconnectMax || 30000, w = o.will;
-    let tr: Transport | null = null, timer: Timer, out: { p: Packet; c?: any }[] = [], blocked = 0;
-    let st: ClientState, up = false, q: Entry[] = [], resub: Entry | null | undefined, lastId = 0, attempt = 0, base = min, ended = 0, endAt = 0, endCb: Function | null | undefined;
-    let ls = 0, lr = 0, lp = 0; // ms of the last bytes sent, last bytes received, last PINGREQ
-    let madeProgress = false; // this link got an answer or a message after CONNACK
-    const subs: { [filter: string]: QoS } = {}, inQ2: { [id: string]: 1 } = {};
+    const client = this, platform = deps.platform, store = WITH_STORE ? deps.store : undefined;
+    const keepaliveSeconds = options.keepalive == null ? DEFAULT_KEEPALIVE_S : options.keepalive, keepaliveMs = keepaliveSeconds * MS_PER_S;
+    const reconnectMin = options.reconnectMin || DEFAULT_RECONNECT_MIN_MS, reconnectMax = options.reconnectMax || DEFAULT_RECONNECT_MAX_MS;
+    const queueMax = options.queueMax || DEFAULT_QUEUE_MAX, queueBytes = options.queueBytes || DEFAULT_QUEUE_BYTES;
+    const outstanding = createOutstanding(), subscribed: { [filter: string]: QoS } = {}, receivedQos2: ReceivedIds = {};
+    let link: Transport | null = null, timer: Timer, state: ClientState, isConnected = false;
+    // Packets waiting for the transport (back-pressure), with the payload bytes they hold.
+    let unwritten: Entry[] = [], unwrittenBytes = 0, linkFull = false;
+    // Entries that wait for a packet id, when all 65,535 are in use.
+    let awaitingId: Entry[] = [];
+    let resubscription: Entry | null = null, attempt = 0, backoffBase = reconnectMin, madeProgress = false;
+    let ending = false, endDeadline = 0, endCallback: Function | null | undefined;
+    let lastSentAt = 0, lastReceivedAt = 0, lastPingAt = 0; // ms
+    const put = (key: string, record: any) => { if (store) store.put(key, record); };
 
-    const E = (m: string) => new Error(m);
-    const oops = (e: Error) => me.emit('error', e);
-    // State is read from locals (st, up): property names do not minify.
-    const setState = (s: ClientState) => { me.state = st = s; me.connected = up = s == CONNECTED; };
-    const tmr = (ms: number, f?: false | (() => void)) => {
-      if (timer != null) P.clearTimeout(timer);
-      timer = f ? P.setTimeout(f, ms) : null;
+    const newError = (message: string) => new Error(message);
+    const emitError = (error: Error) => client.emit('error', error);
+    const setState = (next: ClientState) => { client.state = state = next; client.connected = isConnected = next == CONNECTED; };
+    const setTimer = (ms: number, onTimeout?: false | (() => void)) => {
+      if (timer != null) platform.clearTimeout(timer);
+      timer = onTimeout ? platform.setTimeout(onTimeout, ms) : null;
     };
-    const newId = () => lastId = nextId(lastId, q);
-    const fail = (cb: Function | undefined, msg: string) => { const e = E(msg); if (cb) cb(e, []); else oops(e); };
-    // QoS 1/2 publishes and PUBRELs: owed to the broker (stored), what a graceful end waits for.
-    const owed = (e: Entry) => e.p.messageId && e.p.cmd[0] == 'p';
+    const fail = (callback: Function | undefined, message: string) => {
+      const error = newError(message);
+      if (callback) callback(error, []); else emitError(error);
+    };
 
-    me.clientId = o.clientId || 'glowmq_' + (P.random() * 4294967296 + 4294967296).toString(16).slice(1, 9);
-    const connectPacket: any = {
-      cmd: N[1], clientId: me.clientId, clean: o.clean !== false, keepalive: ka, username: o.username,
-      // The will as given: both codecs read a missing qos/retain as 0/false and take a text payload.
-      password: bytes(o.password), will: w,
-    };
+    client.clientId = options.clientId || 'glowmq_' + (platform.random() * TWO_POW_32 + TWO_POW_32).toString(16).slice(1, 9);
+    const connectPacket = connectPacketFor(options, client.clientId, keepaliveSeconds);
 
     // Records left by a previous run (power cut): resent after the first CONNACK.
-    const old = store.all();
-    for (const k in old) {
-      const v: any = old[k];
-      if (k[0] == 'i') inQ2[k.slice(1)] = 1;
-      else { q.push({ p: v, d: 1 }); lastId = v.messageId; }
+    if (store) {
+      const records: any = store.all();
+      for (const key in records) {
+        if (key[0] == INBOUND_PREFIX) { if (WITH_QOS2) receivedQos2[key.slice(1) as any] = 1; }
+        else outstanding.add_({ packet_: records[key], sentBefore_: true });
+      }
     }
 
-    // Outbound: packets wait in `out` while the transport reports back-pressure.
+    // --- Outbound: the write queue, and entries of the session ---
     const flush = () => {
-      while (tr && !blocked && out.length) {
-        const x = out.shift()!;
-        ls = P.now();
-        blocked = tr.write(codec.encode(x.p)) ? 0 : 1;
-        if (x.c) x.c(); // a QoS 0 publish completes when written
+      while (link && !linkFull && unwritten.length) {
+        const next = unwritten.shift()!, payload = next.packet_.payload;
+        if (payload) unwrittenBytes -= payload.length;
+        lastSentAt = platform.now();
+        linkFull = !link.write(deps.codec.encode(next.packet_));
+        if (next.callback_) next.callback_(); // a QoS 0 publish completes when written
       }
     };
-    const send = (p: Packet, c?: any) => { out.push({ p: p, c: c }); flush(); };
-    const ack = (t: number, id: number) => send({ cmd: N[t], messageId: id } as Packet);
-    // Send an entry: DUP on every resend of a PUBLISH.
-    const tx = (e: Entry) => {
-      const p = e.p, q0 = p.cmd == PUBLISH;
-      if (q0) { p.dup = !!e.d; e.d = 1; }
-      send(p, q0 && !p.qos && e.c);
+    const write = (packet: any, callback?: Function | null | false) => {
+      unwritten.push({ packet_: packet, callback_: callback || null });
+      if (packet.payload) unwrittenBytes += packet.payload.length;
+      flush();
     };
+    const acknowledge = (type: PacketType, id: number) => write({ cmd: NAMES[type], messageId: id });
+    // DUP on every resend of a PUBLISH.
+    const sendEntry = (entry: Entry) => {
+      const packet = entry.packet_, isPublish = packet.cmd == PUBLISH;
+      if (isPublish) { packet.dup = !!entry.sentBefore_; entry.sentBefore_ = true; }
+      write(packet, isPublish && !packet.qos && entry.callback_);
+    };
+    // A QoS 1/2 publish is stored under its id before it is first written.
+    const storeAndSend = (entry: Entry) => {
+      if (entry.packet_.qos) put(OUTBOUND_PREFIX + entry.packet_.messageId, entry.packet_);
+      if (isConnected) sendEntry(entry);
+    };
+    // Queues an entry that needs a packet id: when none is free (or others wait already) it
+    // waits for one, never spins.
+    const enqueue = (entry: Entry) => {
+      if (!awaitingId.length && outstanding.takeId_(entry.packet_)) {
+        outstanding.add_(entry);
+        storeAndSend(entry);
+      } else awaitingId.push(entry);
+    };
+    // An acknowledgement freed an id: the oldest entry waiting for one takes it.
+    const serveAwaitingId = () => {
+      while (awaitingId.length && outstanding.takeId_(awaitingId[0].packet_)) {
+        const entry = awaitingId.shift()!;
+        outstanding.add_(entry);
+        storeAndSend(entry);
+      }
+    };
+    // After CONNACK: everything outstanding, in order (the resubscription went first); a QoS 0
+    // publish queued offline leaves once written.
+    const resend = () => outstanding.entries_().forEach((entry) => {
+      const packet = entry.packet_;
+      if (packet.cmd == PUBLISH && !packet.qos) outstanding.remove_(entry);
+      if (entry != resubscription) sendEntry(entry);
+    });
 
+    // --- The link: open, lose, end ---
     const open = () => {
-      blocked = 0; out = [];
-      madeProgress = false;
-      const t = tr = deps.transport(), ms = o.connectTimeout || 30000;
+      linkFull = madeProgress = false;
+      unwritten = [];
+      unwrittenBytes = 0;
+      const transport = link = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
+      let opened = false;
       // Events from a transport we already left are ignored.
-      const g = (f: Function) => (x?: any) => { if (tr === t) f(x); };
-      const parser = codec.parser(o.maxPacketSize || 1048576, g(packet), g((e: Error) => violation(e.message)));
-      tmr(ms, () => drop(E('no CONNACK within ' + ms + ' ms')));
+      const current = (handler: Function) => (arg?: any) => { if (link === transport) handler(arg); };
+      // An unreachable broker (ECONNREFUSED, a DNS failure…) is an 'error' too, as in MQTT.js.
+      const failed = (error?: Error) => {
+        link = null;
+        if (error && !opened) emitError(error);
+        linkDown(error || newError(LOST));
+      };
+      const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET, current(onPacket),
+        current((error: Error) => violation(error.message)), current((skipped: SkippedPublish) => onPublish(skipped, skipped.size)));
+      setTimer(timeout, () => drop(newError('no CONNACK within ' + timeout + ' ms')));
       try {
-        t.open({
-          onOpen: g(() => send(connectPacket)),
-          onData: g((b: Uint8Array) => { lr = P.now(); parser.feed(b); }),
-          onDrain: g(() => { blocked = 0; flush(); }),
-          onClose: g((e?: Error) => { tr = null; down(e || E(LOST)); }),
+        transport.open({
+          onOpen: current(() => { opened = true; write(connectPacket); }),
+          onData: current((bytes: Uint8Array) => { lastReceivedAt = platform.now(); parser.feed(bytes); }),
+          onDrain: current(() => { linkFull = false; flush(); }),
+          onClose: current(failed),
         });
-      } catch (e) { if (tr === t) { tr = null; down(e as Error); } } // Espruino's net throws on a refused connect
+      } catch (error) { if (link === transport) failed(error as Error); } // Espruino's net throws on a refused connect
     };
-    // We close the link ourselves.
-    const drop = (err?: Error, bad?: number) => {
-      const t = tr;
-      tr = null;
-      if (t) t.close();
-      down(err, bad);
+    // We close the link ourselves; `broken`: the broker broke the protocol.
+    const drop = (error?: Error, broken?: boolean) => {
+      const transport = link;
+      link = null;
+      if (transport) transport.close();
+      linkDown(error, broken);
     };
-    const violation = (m: string) => { const e = E('protocol violation: ' + m); oops(e); drop(e, 1); };
+    const violation = (message: string) => {
+      const error = newError('protocol violation: ' + message);
+      emitError(error);
+      drop(error, true);
+    };
     // The link is gone: fail unwritten QoS 0, then reconnect after a backoff, or stay closed.
-    const down = (err?: Error, bad?: number) => {
-      const unsent = out, wasEnded = ended, again = !ended && o.reconnect !== false;
-      let d = 0;
+    const linkDown = (error?: Error, broken?: boolean) => {
+      const unsent = unwritten, wasEnding = ending, again = !ending && options.reconnect !== false;
+      let delay = 0;
       // A link that made progress (an ack, a PINGRESP or a message after CONNACK) resets the
       // backoff: the link is flaky, not the broker broken. One that died before any, or that
       // broke the protocol, keeps it climbing, so a broken broker is never hot-looped.
-      if (madeProgress && !bad) { attempt = 0; base = min; }
-      out = [];
-      q = q.filter((e) => e !== resub);
-      tmr(0);
+      if (madeProgress && !broken) { attempt = 0; backoffBase = reconnectMin; }
+      unwritten = [];
+      unwrittenBytes = 0;
+      if (resubscription) outstanding.remove_(resubscription);
+      setTimer(0);
       setState(again ? RECONNECTING : CLOSED);
-      unsent.forEach((x) => { if (x.c) x.c(err || E(LOST)); });
+      unsent.forEach((entry) => { if (entry.callback_) entry.callback_(error || newError(LOST)); });
       if (again) {
-        d = backoff(base, min, max, P.random());
-        base = Math.min(max, base * 2);
-        tmr(d, open);
+        delay = backoff(backoffBase, reconnectMin, reconnectMax, platform.random());
+        backoffBase = Math.min(reconnectMax, backoffBase * 2);
+        setTimer(delay, open);
         attempt++;
       }
-      me.emit('close', err);
+      client.emit('close', error);
       // A 'close' listener may have called end() (which finished already).
-      if (wasEnded) finish();
-      else if (st == RECONNECTING) me.emit('reconnect', attempt, d);
+      if (wasEnding) finish();
+      else if (state == RECONNECTING) client.emit('reconnect', attempt, delay);
     };
-    // Closed for good: fail what waits for an answer (durable publishes stay in q and the store).
+    // Closed for good: fail what waits for an answer (durable publishes stay, and are stored).
     const finish = () => {
-      const waiting = q, e = E(ENDED), c = endCb;
-      tmr(0);
+      const error = newError(ENDED), callback = endCallback;
+      setTimer(0);
       setState(CLOSED);
-      q = q.filter(owed);
-      endCb = null;
-      waiting.forEach((x) => { const f = x.c; x.c = null; if (f) f(e, []); });
-      me.emit('end');
-      if (c) c();
+      endCallback = null;
+      const waiting = awaitingId;
+      awaitingId = [];
+      waiting.concat(outstanding.entries_()).forEach((entry) => {
+        const entryCallback = entry.callback_;
+        entry.callback_ = null;
+        if (!isOwed(entry.packet_)) outstanding.remove_(entry);
+        if (entryCallback) entryCallback(error, []);
+      });
+      client.emit('end');
+      if (callback) callback();
     };
     // DISCONNECT when connected, then close for good.
-    const fin = () => {
-      if (up) send({ cmd: N[14] } as Packet);
-      if (tr) drop(); else finish();
+    const disconnect = () => {
+      if (isConnected) write({ cmd: NAMES[PacketType.Disconnect] });
+      if (link) drop(); else finish();
     };
     // The one per-connection tick: keepalive, and the graceful-end deadline.
     const tick = (): void => {
-      const now = P.now();
-      let wait = K ? keepalive(now, K, ls, lr, lp) : 1 / 0;
-      if (wait < 0) return drop(E('no answer from the broker for ' + Math.round((now - lr) / 100) / 10 + ' s (keepalive ' + ka + ' s)'));
-      // (ls too: a PINGREQ held back by back-pressure must not make the next tick due at once)
-      if (!wait) { lp = ls = now; send({ cmd: N[12] } as Packet); wait = keepalive(now, K, ls, lr, lp); }
-      if (ended) {
-        if (now >= endAt) return fin();
-        wait = Math.min(wait, endAt - now);
+      const now = platform.now();
+      let wait = keepaliveMs ? keepalive(now, keepaliveMs, lastSentAt, lastReceivedAt, lastPingAt) : Infinity;
+      if (wait < 0) return drop(newError('no answer from the broker for ' + Math.round((now - lastReceivedAt) / 100) / 10 + ' s (keepalive ' + keepaliveSeconds + ' s)'));
+      // (lastSentAt too: a PINGREQ held back by back-pressure must not make the next tick due at once)
+      if (!wait) {
+        lastPingAt = lastSentAt = now;
+        write({ cmd: NAMES[PacketType.Pingreq] });
+        wait = keepalive(now, keepaliveMs, lastSentAt, lastReceivedAt, lastPingAt);
       }
-      tmr(wait, wait < 1 / 0 && tick);
+      if (ending) {
+        if (now >= endDeadline) return disconnect();
+        wait = Math.min(wait, endDeadline - now);
+      }
+      setTimer(wait, wait < Infinity && tick);
     };
 
-    const packet = (p: any): void => {
-      const c: string = p.cmd, C = c.toUpperCase(), t = N.indexOf(c), id = p.messageId, qos = p.qos;
-      if (!up) {
-        if (t != 2) return violation(C + ' before CONNACK');
-        if (p.returnCode) { const e = E(refusal(p.returnCode)); oops(e); return drop(e); }
-        lp = 0;
-        setState(CONNECTED);
-        const filters = Object.keys(subs), all = q;
-        resub = null;
-        if (!p.sessionPresent) {
-          // No session on the broker: it will not PUBREL what it sent before, so those ids
-          // are free again; and the subscriptions are restored, first.
-          Object.keys(inQ2).forEach((k) => { delete inQ2[k]; store.del('i' + k); });
-          if (filters.length) all.unshift(resub = { p: { cmd: N[8], messageId: newId(), subscriptions: filters.map((f) => ({ topic: f, qos: subs[f] })) } });
-        }
-        q = all.filter((e) => e.p.qos || e.p.cmd != PUBLISH); // a QoS 0 publish leaves once written
-        all.forEach(tx);
-        tick();
-        me.emit('connect', p); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
-      } else if (t == 3) {
-        madeProgress = true;
-        // QoS 2 is delivered once: its id is remembered (durably) until PUBREL.
-        if (qos < 2 || !inQ2[id]) {
-          if (qos > 1) { inQ2[id] = 1; store.put('i' + id, {}); }
-          me.emit('message', p.topic, p.payload, p);
-        }
-        if (qos) ack(3 + qos, id); // PUBACK / PUBREC
-      } else if (t == 6) {
-        madeProgress = true;
-        delete inQ2[id];
-        store.del('i' + id);
-        ack(7, id);
-      } else if (t == 13) madeProgress = true;
+    // --- Inbound, one handler per packet type ---
+    const onConnack = (connack: any) => {
+      if (connack.returnCode) { const error = newError(refusal(connack.returnCode)); emitError(error); return drop(error); }
+      lastPingAt = 0;
+      resubscription = null;
+      setState(CONNECTED);
+      if (!connack.sessionPresent) {
+        // No session on the broker: it will not PUBREL what it sent before, and the
+        // subscriptions are restored, first.
+        if (WITH_QOS2) forgetQos2(receivedQos2, store);
+        const filters = Object.keys(subscribed);
+        if (filters.length) enqueue(resubscription = { packet_: subscribePacket(filters, (filter) => subscribed[filter]) });
+      }
+      resend();
+      tick();
+      client.emit('connect', connack); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
+    };
+    // A PUBLISH, or (with `oversize`, its size) one over maxPacketSize that the codec read past:
+    // acknowledged all the same (the broker would resend it forever) and reported, never
+    // delivered, and the link kept. A QoS 2 message is delivered (or reported) once.
+    const onPublish = (packet: any, oversize?: number) => {
+      const qos = packet.qos, id = packet.messageId;
+      madeProgress = true;
+      if (!(WITH_QOS2 && qos == 2) || receiveQos2(receivedQos2, store, id)) {
+        if (oversize) client.emit('oversize', packet.topic, oversize, qos);
+        else client.emit('message', packet.topic, packet.payload, packet);
+      }
+      if (qos) acknowledge(qos == 2 ? PacketType.Pubrec : PacketType.Puback, id);
+    };
+    // SUBACK: the granted QoS per filter; refused ones (0x80) are named in one error.
+    const onSuback = (entry: Entry, granted: number[]) => {
+      const refused: string[] = [];
+      const result = entry.packet_.subscriptions.map((subscription: { topic: string }, i: number) => {
+        const qos = granted[i];
+        if (qos >= SUBACK_FAILURE) refused.push(subscription.topic); else subscribed[subscription.topic] = qos as QoS;
+        return { topic: subscription.topic, qos: qos };
+      });
+      const error = refused.length ? newError('subscription refused: ' + refused.join(', ')) : undefined;
+      if (entry.callback_) entry.callback_(error, result); else if (error) emitError(error);
+    };
+    const onAck = (type: PacketType, packet: any) => {
+      const id = packet.messageId, entry = outstanding.find_(id), expected = entry && ackFor(entry.packet_);
+      // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
+      // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
+      const tolerated = WITH_QOS2 && ((type == PacketType.Puback && expected == PacketType.Pubrec) ||
+        (type == PacketType.Pubrec && expected == PacketType.Pubcomp));
+      if (!entry || (type != expected && !tolerated)) return violation('unexpected ' + packet.cmd.toUpperCase() + (id ? ' for packet id ' + id : ''));
+      if (WITH_QOS2 && type == PacketType.Pubrec) {
+        toPubrel(entry, store);
+        return sendEntry(entry);
+      }
+      if (tolerated && platform.log) platform.log('warn', 'QoS 2 PUBLISH completed by PUBACK');
+      outstanding.remove_(entry);
+      if (type == PacketType.Suback) onSuback(entry, packet.granted);
       else {
-        const e = q.find((x) => x.p.messageId === id), a = e && ackFor(e.p);
-        // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
-        // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
-        if (!a || (a != t && !(t == 4 && a == 5) && !(t == 5 && a == 7))) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
-        madeProgress = true;
-        if (t == 4 && a == 5 && P.log) P.log('warn', 'broker took QoS 2 as QoS 1 (PUBACK)');
-        if (t == 5) { // PUBREC: the entry becomes its PUBREL
-          store.put('o' + id, e.p = { cmd: N[6], messageId: id });
-          return tx(e);
-        }
-        q = q.filter((x) => x !== e);
-        if (t == 9) {
-          const refused: string[] = [], g = p.granted;
-          const res = e.p.subscriptions.map((s: { topic: string }, i: number) => {
-            if (g[i] & 128) refused.push(s.topic); else subs[s.topic] = g[i];
-            return { topic: s.topic, qos: g[i] };
-          });
-          const er = refused.length ? E('subscription refused: ' + refused.join(', ')) : undefined;
-          if (e.c) e.c(er, res); else if (er) oops(er);
-        } else {
-          if (t != 11) store.del('o' + id);
-          if (e.c) e.c();
-        }
-        if (ended && !q.some(owed)) fin();
+        if (store && type != PacketType.Unsuback) store.del(OUTBOUND_PREFIX + id);
+        if (entry.callback_) entry.callback_();
       }
+      serveAwaitingId();
+      if (ending && !outstanding.idsInUse_()) disconnect();
+    };
+    const onPacket = (packet: any): void => {
+      const type: PacketType = NAMES.indexOf(packet.cmd);
+      if (!isConnected) return type == PacketType.Connack ? onConnack(packet) : violation(packet.cmd.toUpperCase() + ' before CONNACK');
+      madeProgress = true; // (a protocol violation keeps the backoff climbing all the same)
+      if (type == PacketType.Publish) onPublish(packet);
+      else if (type == PacketType.Pubrel) {
+        if (WITH_QOS2) releaseQos2(receivedQos2, store, packet.messageId);
+        acknowledge(PacketType.Pubcomp, packet.messageId);
+      } else if (type != PacketType.Pingresp) onAck(type, packet);
     };
 
-    me.connect = () => {
-      if (st != CLOSED) return;
-      ended = attempt = 0;
-      base = min;
+    // --- The public API ---
+    client.connect = () => {
+      if (state != CLOSED) return;
+      ending = false;
+      attempt = 0;
+      backoffBase = reconnectMin;
       setState('connecting');
       open();
     };
 
-    me.publish = (topic, payload, opts, cb) => {
-      const qos = (opts && opts.qos) || 0, b = bytes(payload);
-      const err = ended ? ENDED : topicNameError(topic) || (qos > 2 ? 'QoS must be 0, 1 or 2' :
-        up ? '' : qos || o.queueQoS0 ? queueError(q, o.queueMax || 100, o.queueBytes || 65536, b.length) : 'not connected');
-      if (err) return fail(cb, err);
-      const p: any = { cmd: PUBLISH, topic: topic, payload: b, qos: qos, retain: !!(opts && opts.retain), dup: false };
-      const e: Entry = { p: p, c: cb };
-      if (qos) store.put('o' + (p.messageId = newId()), p); // stored BEFORE it is written
-      if (qos || !up) q.push(e);
-      if (up) tx(e);
+    // Why a publish cannot be accepted now ('' when it can).
+    const publishError = (topic: string, qos: number, size: number) => {
+      if (ending) return ENDED;
+      const topicError = topicNameError(topic);
+      if (topicError) return topicError;
+      if (qos > 2) return 'QoS must be 0, 1 or 2';
+      if (!WITH_QOS2 && qos == 2) return 'QoS 2 is not in this build';
+      if (!isConnected) return qos || options.queueQoS0 ? queueError(outstanding.entries_(), queueMax, queueBytes, size, platform) : 'not connected';
+      // Connected: QoS 0 waiting for the link is bounded; QoS 1/2 wait in the session's queue.
+      if (!qos) return unwrittenBytes + size > (options.sendQueueBytes || DEFAULT_SEND_QUEUE_BYTES) ? 'outbound queue full' : '';
+      return awaitingId.length ? queueError(awaitingId, queueMax, queueBytes, size, platform) : '';
+    };
+    client.publish = (topic, payload, opts, callback) => {
+      const qos = (opts && opts.qos) || 0, bytes = toBytes(payload);
+      const error = publishError(topic, qos, bytes.length);
+      if (error) return fail(callback, error);
+      const entry: Entry = { packet_: { cmd: PUBLISH, topic: topic, payload: bytes, qos: qos, retain: !!(opts && opts.retain), dup: false }, callback_: callback };
+      if (qos) enqueue(entry);
+      else if (isConnected) sendEntry(entry); // QoS 0 is never queued while connected
+      else outstanding.add_(entry);
     };
 
     // SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.
-    const request = (f: string | string[], cb: Function | undefined, make: (fs: string[]) => any) => {
-      const fs = typeof f == 'string' ? [f] : f;
-      let err = ended ? ENDED : fs.length ? '' : 'no topic filter';
-      fs.forEach((t) => { err = err || topicFilterError(t); });
-      if (err) return fail(cb, err);
-      const e: Entry = { p: make(fs), c: cb };
-      q.push(e);
-      if (up) tx(e);
+    const request = (filters: string | string[], callback: Function | undefined, makePacket: (list: string[]) => any) => {
+      const list = typeof filters == 'string' ? [filters] : filters;
+      let error = ending ? ENDED : list.length ? '' : 'no topic filter';
+      list.forEach((filter) => { error = error || topicFilterError(filter); });
+      if (error) return fail(callback, error);
+      enqueue({ packet_: makePacket(list), callback_: callback });
     };
-    me.subscribe = (f, opts, cb) => request(f, cb, (fs) =>
-      ({ cmd: N[8], messageId: newId(), subscriptions: fs.map((t) => ({ topic: t, qos: (opts && opts.qos) || 0 })) }));
-    me.unsubscribe = (f, cb) => request(f, cb, (fs) => {
-      fs.forEach((t) => { delete subs[t]; });
-      return { cmd: N[10], messageId: newId(), unsubscriptions: fs };
+    // Without QoS 2 in the build, a QoS 2 subscription asks for QoS 1.
+    client.subscribe = (filters, opts, callback) => request(filters, callback, (list) =>
+      subscribePacket(list, () => { const qos = (opts && opts.qos) || 0; return WITH_QOS2 || qos < 2 ? qos : 1; }));
+    client.unsubscribe = (filters, callback) => request(filters, callback, (list) => {
+      list.forEach((filter) => { delete subscribed[filter]; });
+      return { cmd: NAMES[PacketType.Unsubscribe], unsubscriptions: list };
     });
 
-    me.end = (force, cb) => {
-      ended = 1;
-      if (cb) endCb = cb;
-      if (!force && up && q.some(owed)) { endAt = P.now() + (o.endTimeout || 5000); tick(); }
-      else fin();
+    client.end = (force, callback) => {
+      ending = true;
+      if (callback) endCallback = callback;
+      if (!force && isConnected && outstanding.idsInUse_()) { endDeadline = platform.now() + (options.endTimeout || DEFAULT_END_TIMEOUT_MS); tick(); }
+      else disconnect();
     };
 
     setState(CLOSED);

@@ -88,6 +88,9 @@ export interface Platform {
   clearTimeout(t: Timer): void;
   random(): number; // [0, 1), for client ids and backoff jitter
   log?(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void;
+  /** Whether memory can hold `bytes` more of queued payload (a board: process.memory()). When
+   * false, a publish that would be queued is refused as a full queue refuses it. */
+  roomFor?(bytes: number): boolean;
 }
 
 /**

@@ -84,13 +84,13 @@ export interface MqttClient {
   readonly connected: boolean;
   readonly clientId: string;
   connect(): void;
-  publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions, cb?: Callback): void;
-  subscribe(filters: string | string[], opts?: SubscribeOptions, cb?: SubscribeCallback): void;
-  unsubscribe(filters: string | string[], cb?: Callback): void;
+  publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions, callback?: Callback): void;
+  subscribe(filters: string | string[], opts?: SubscribeOptions, callback?: SubscribeCallback): void;
+  unsubscribe(filters: string | string[], callback?: Callback): void;
   /** Graceful: waits for in-flight QoS 1/2 (up to `timeout` ms, default 5000), then DISCONNECT. force: close at once. */
-  end(force?: boolean, cb?: () => void): void;
-  on<K extends keyof ClientEvents>(ev: K, fn: ClientEvents[K]): void;
-  off<K extends keyof ClientEvents>(ev: K, fn: ClientEvents[K]): void;
+  end(force?: boolean, callback?: () => void): void;
+  on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): void;
+  off<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): void;
 }
 
 export type { Codec, Platform, Store, TransportFactory };

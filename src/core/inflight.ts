@@ -22,7 +22,7 @@ export interface Outstanding {
   add_(entry: Entry): void;
   /** Gives a packet a free id; false when all are in use (its entry waits for one). */
   takeId_(packet: { messageId?: number }): boolean;
-  find_(id: number): Entry | undefined;
+  find_(packetId: number): Entry | undefined;
   remove_(entry: Entry): void;
   /** The entries, in order (a copy: callers may remove entries while they walk it). */
   entries_(): Entry[];
@@ -35,21 +35,21 @@ const ID_KEY = 'p', QUEUED_KEY = 'q';
 export function createOutstanding(): Outstanding {
   const entries: { [key: string]: Entry } = {};
   let queuedCount = 0, idsInUse = 0, lastId = 0;
-  const find = (id: number) => entries[ID_KEY + id];
+  const find = (packetId: number) => entries[ID_KEY + packetId];
 
   return {
     add_: (entry) => {
-      const id = entry.packet_.messageId;
-      entries[entry.key_ = id ? ID_KEY + id : QUEUED_KEY + queuedCount++] = entry;
-      if (id) {
+      const packetId = entry.packet_.messageId;
+      entries[entry.key_ = packetId ? ID_KEY + packetId : QUEUED_KEY + queuedCount++] = entry;
+      if (packetId) {
         idsInUse++;
-        lastId = id; // (ids go on after those of records loaded from a store)
+        lastId = packetId; // (ids go on after those of records loaded from a store)
       }
     },
     takeId_: (packet) => {
-      const id = nextId(lastId, find, idsInUse);
-      if (id) packet.messageId = lastId = id;
-      return !!id;
+      const packetId = nextId(lastId, find, idsInUse);
+      if (packetId) packet.messageId = lastId = packetId;
+      return !!packetId;
     },
     find_: find,
     remove_: (entry) => {

@@ -7,9 +7,9 @@ export const MAX_PACKET_ID = 65535;
  * order the ids were given, so the id after the last one given is almost always free: no
  * walk over the outstanding messages.
  */
-export function nextId(last: number, inUse: (id: number) => unknown, inUseCount: number): number {
+export function nextId(last: number, inUse: (packetId: number) => unknown, inUseCount: number): number {
   if (inUseCount >= MAX_PACKET_ID) return 0;
-  let id = last;
-  do id = id % MAX_PACKET_ID + 1; while (inUse(id));
-  return id;
+  let packetId = last;
+  do packetId = packetId % MAX_PACKET_ID + 1; while (inUse(packetId));
+  return packetId;
 }

@@ -3,63 +3,44 @@
 // One plain object keyed by packet id ('p' + id; 'q' + a count for QoS 0, which has none):
 // an acknowledgement finds its entry and the next free id is found without a walk, and
 // since the keys are not array indexes, walking the object gives insertion order, which is
-// the resend order. (An object, not a Map: the board has none.) The state is in a closure,
-// not `this.` fields: the minifier shortens locals, not property accesses.
+// the resend order. (An object, not a Map: the board has none.)
+import type { Entry, Session } from './session';
 import { PacketType } from './packet-type';
 import { NAMES } from './codec/names';
 import { nextId } from './packet-ids';
 
-export interface Entry {
-  packet_: any;
-  callback_?: Function | null;
-  /** Written on an earlier link: a PUBLISH resent carries DUP. */
-  sentBefore_?: boolean;
-  /** Where it is kept (see above). */
-  key_?: string;
-}
-
-export interface Outstanding {
-  add_(entry: Entry): void;
-  /** Gives a packet a free id; false when all are in use (its entry waits for one). */
-  takeId_(packet: { messageId?: number }): boolean;
-  find_(packetId: number): Entry | undefined;
-  remove_(entry: Entry): void;
-  /** The entries, in order (a copy: callers may remove entries while they walk it). */
-  entries_(): Entry[];
-  /** Entries holding a packet id: what a graceful end waits for. */
-  idsInUse_(): number;
-}
-
 const ID_KEY = 'p', QUEUED_KEY = 'q';
 
-export function createOutstanding(): Outstanding {
-  const entries: { [key: string]: Entry } = {};
-  let queuedCount = 0, idsInUse = 0, lastId = 0;
-  const find = (packetId: number) => entries[ID_KEY + packetId];
+export function addEntry(session: Session, entry: Entry): void {
+  const packetId = entry.packet_.messageId;
+  session.entries_[entry.key_ = packetId ? ID_KEY + packetId : QUEUED_KEY + session.queuedCount_++] = entry;
+  if (packetId) {
+    session.idsInUse_++;
+    session.lastId_ = packetId; // (ids go on after those of records loaded from a store)
+  }
+}
 
-  return {
-    add_: (entry) => {
-      const packetId = entry.packet_.messageId;
-      entries[entry.key_ = packetId ? ID_KEY + packetId : QUEUED_KEY + queuedCount++] = entry;
-      if (packetId) {
-        idsInUse++;
-        lastId = packetId; // (ids go on after those of records loaded from a store)
-      }
-    },
-    takeId_: (packet) => {
-      const packetId = nextId(lastId, find, idsInUse);
-      if (packetId) packet.messageId = lastId = packetId;
-      return !!packetId;
-    },
-    find_: find,
-    remove_: (entry) => {
-      if (entries[entry.key_!] !== entry) return; // removed already
-      delete entries[entry.key_!];
-      if (entry.packet_.messageId) idsInUse--;
-    },
-    entries_: () => Object.keys(entries).map((key) => entries[key]),
-    idsInUse_: () => idsInUse,
-  };
+export function findEntry(session: Session, packetId: number): Entry | undefined {
+  return session.entries_[ID_KEY + packetId];
+}
+
+export function removeEntry(session: Session, entry: Entry): void {
+  if (session.entries_[entry.key_!] !== entry) return; // removed already
+  delete session.entries_[entry.key_!];
+  if (entry.packet_.messageId) session.idsInUse_--;
+}
+
+/** The entries, in order (a copy: callers may remove entries while they walk it). */
+export function allEntries(session: Session): Entry[] {
+  const entries = session.entries_;
+  return Object.keys(entries).map((key) => entries[key]);
+}
+
+/** Gives a packet a free id; false when all are in use (its entry waits for one). */
+export function takeId(session: Session, packet: { messageId?: number }): boolean {
+  const packetId = nextId(session.lastId_, (candidate) => findEntry(session, candidate), session.idsInUse_);
+  if (packetId) packet.messageId = session.lastId_ = packetId;
+  return !!packetId;
 }
 
 /** Owed to the broker (and stored): a QoS 1/2 PUBLISH or a PUBREL, once it has its id. */

@@ -1,72 +1,80 @@
 // The link: one transport per connection attempt, and the packets waiting to be written to it
 // while it reports back-pressure. Events from a transport the client already left are ignored.
-import type { Session } from './session';
-import type { Entry } from './inflight';
-import type { SkippedPublish, Transport } from './types';
+import type { Entry, Session } from './session';
+import type { SkippedPublish } from './types';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
 
-export function installLink(session: Session): void {
-  const options = session.options_, deps = session.deps_, platform = session.platform_;
-  let link: Transport | null = null, unwritten: Entry[] = [], unwrittenBytes = 0, linkFull = false;
+export const newError = (message: string) => new Error(message);
+export function emitError(session: Session, error: Error): void { session.client_.emit('error', error); }
 
-  const flush = () => {
-    while (link && !linkFull && unwritten.length) {
-      const next = unwritten.shift()!, payload = next.packet_.payload;
-      if (payload) unwrittenBytes -= payload.length;
-      session.lastSentAt_ = platform.now();
-      linkFull = !link.write(deps.codec.encode(next.packet_));
-      if (next.callback_) next.callback_(); // a QoS 0 publish completes when written
-    }
-  };
-  // The link is gone: what waited to be written goes with it.
-  const down = (error: Error | undefined, broken?: boolean) => {
-    const unsent = unwritten;
-    unwritten = [];
-    unwrittenBytes = 0;
-    session.linkDown_(error, broken, unsent);
-  };
+export function setTimer(session: Session, delayMs: number, onTimeout?: false | (() => void)): void {
+  const platform = session.platform_;
+  if (session.timer_ != null) platform.clearTimeout(session.timer_);
+  session.timer_ = onTimeout ? platform.setTimeout(onTimeout, delayMs) : null;
+}
 
-  session.write_ = (packet, callback) => {
-    unwritten.push({ packet_: packet, callback_: callback || null });
-    if (packet.payload) unwrittenBytes += packet.payload.length;
-    flush();
+function flush(session: Session): void {
+  const link = session.link_, unwritten = session.unwritten_;
+  while (link && link == session.link_ && !session.linkFull_ && unwritten.length) {
+    const next = unwritten.shift()!, payload = next.packet_.payload;
+    if (payload) session.unwrittenBytes_ -= payload.length;
+    session.lastSentAt_ = session.platform_.now();
+    session.linkFull_ = !link.write(session.deps_.codec.encode(next.packet_));
+    if (next.callback_) next.callback_(); // a QoS 0 publish completes when written
+  }
+}
+
+export function write(session: Session, packet: any, callback?: Function | null | false): void {
+  session.unwritten_.push({ packet_: packet, callback_: callback || null });
+  if (packet.payload) session.unwrittenBytes_ += packet.payload.length;
+  flush(session);
+}
+
+// The link is gone: what waited to be written goes with it.
+function down(session: Session, error: Error | undefined, broken?: boolean): void {
+  const unsent: Entry[] = session.unwritten_;
+  session.link_ = null;
+  session.unwritten_ = [];
+  session.unwrittenBytes_ = 0;
+  session.linkDown_(error, broken, unsent);
+}
+
+/** We close the link ourselves; `broken`: the broker broke the protocol. */
+export function drop(session: Session, error?: Error, broken?: boolean): void {
+  const transport = session.link_;
+  session.link_ = null;
+  if (transport) transport.close();
+  down(session, error, broken);
+}
+
+export function violation(session: Session, message: string): void {
+  const error = newError('protocol violation: ' + message);
+  emitError(session, error);
+  drop(session, error, true);
+}
+
+export function open(session: Session): void {
+  const options = session.options_, deps = session.deps_;
+  const transport = session.link_ = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
+  let opened = false;
+  session.linkFull_ = session.madeProgress_ = false;
+  const current = (handler: Function) => (arg?: any) => { if (session.link_ === transport) handler(arg); };
+  // An unreachable broker (ECONNREFUSED, a DNS failure…) is an 'error' too, as in MQTT.js.
+  const failed = (error?: Error) => {
+    if (error && !opened) emitError(session, error);
+    down(session, error || newError(LOST));
   };
-  session.hasLink_ = () => !!link;
-  session.unwrittenBytes_ = () => unwrittenBytes;
-  session.drop_ = (error, broken) => {
-    const transport = link;
-    link = null;
-    if (transport) transport.close();
-    down(error, broken);
-  };
-  session.violation_ = (message) => {
-    const error = session.newError_('protocol violation: ' + message);
-    session.emitError_(error);
-    session.drop_(error, true);
-  };
-  session.open_ = () => {
-    linkFull = session.madeProgress_ = false;
-    const transport = link = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
-    let opened = false;
-    const current = (handler: Function) => (arg?: any) => { if (link === transport) handler(arg); };
-    // An unreachable broker (ECONNREFUSED, a DNS failure…) is an 'error' too, as in MQTT.js.
-    const failed = (error?: Error) => {
-      link = null;
-      if (error && !opened) session.emitError_(error);
-      down(error || session.newError_(LOST));
-    };
-    const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET, current(session.onPacket_),
-      current((error: Error) => session.violation_(error.message)), current((skipped: SkippedPublish) => session.onSkipped_(skipped)));
-    session.setTimer_(timeout, () => session.drop_(session.newError_('no CONNACK within ' + timeout + ' ms')));
-    try {
-      transport.open({
-        onOpen: current(() => { opened = true; session.write_(session.connectPacket_); }),
-        onData: current((bytes: Uint8Array) => { session.lastReceivedAt_ = platform.now(); parser.feed(bytes); }),
-        onDrain: current(() => { linkFull = false; flush(); }),
-        onClose: current(failed),
-      });
-    } catch (error) { if (link === transport) failed(error as Error); } // Espruino's net throws on a refused connect
-  };
+  const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET, current(session.onPacket_),
+    current((error: Error) => violation(session, error.message)), current((skipped: SkippedPublish) => session.onSkipped_(skipped)));
+  setTimer(session, timeout, () => drop(session, newError('no CONNACK within ' + timeout + ' ms')));
+  try {
+    transport.open({
+      onOpen: current(() => { opened = true; write(session, session.connectPacket_); }),
+      onData: current((bytes: Uint8Array) => { session.lastReceivedAt_ = session.platform_.now(); parser.feed(bytes); }),
+      onDrain: current(() => { session.linkFull_ = false; flush(session); }),
+      onClose: current(failed),
+    });
+  } catch (error) { if (session.link_ === transport) failed(error as Error); } // Espruino's net throws on a refused connect
 }

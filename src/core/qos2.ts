@@ -6,7 +6,7 @@
 // Outbound: at PUBREC the outstanding PUBLISH becomes its PUBREL (stored in its place), which
 // PUBCOMP completes.
 import type { Store } from './types';
-import type { Entry } from './inflight';
+import type { Entry } from './session';
 import { NAMES } from './codec/names';
 import { PacketType } from './packet-type';
 

@@ -27,22 +27,22 @@ const DEFAULT_KEEPALIVE_S = 60;
 // keeping the leading zeros of the 8 that make the generated client id.
 const TWO_POW_32 = 4294967296;
 
-function connectPacketFor(options: ClientOptions, clientId: string, keepaliveSeconds: number): Packet {
+const connectPacketFor = (options: ClientOptions, clientId: string, keepaliveSeconds: number): Packet => {
   return {
     cmd: NAMES[PacketType.Connect], clientId: clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
     // The will as given: both codecs read a missing qos/retain as 0/false and take a text payload.
     username: options.username, password: toBytes(options.password), will: options.will,
   } as Packet;
-}
+};
 
 // Records left by a previous run (power cut): resent after the first CONNACK.
-function loadRecords(session: Session): void {
+const loadRecords = (session: Session): void => {
   const records: any = session.store_!.all();
   for (const key in records) {
     if (key[0] == INBOUND_PREFIX) { if (WITH_QOS2) session.receivedQos2_[key.slice(1) as any] = 1; }
     else addEntry(session, { packet_: records[key], sentBefore_: true });
   }
-}
+};
 
 export class Client extends Emitter<ClientEvents> implements MqttClient {
   declare state: ClientState;

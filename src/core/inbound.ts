@@ -16,7 +16,7 @@ const SUBACK_FAILURE = 128;
 
 const acknowledge = (session: Session, type: PacketType, packetId: number) => write(session, { cmd: NAMES[type], messageId: packetId });
 
-function onConnack(session: Session, connack: any): void {
+const onConnack = (session: Session, connack: any): void => {
   if (connack.returnCode) {
     const error = newError(refusal(connack.returnCode));
     emitError(session, error);
@@ -36,12 +36,12 @@ function onConnack(session: Session, connack: any): void {
   resend(session);
   tick(session);
   session.client_.emit('connect', connack); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
-}
+};
 
 // A PUBLISH, or (with `oversize`, its size) one over maxPacketSize that the codec read past:
 // acknowledged all the same (the broker would resend it forever) and reported, never
 // delivered, and the link kept. A QoS 2 message is delivered (or reported) once.
-function onPublish(session: Session, packet: any, oversize?: number): void {
+const onPublish = (session: Session, packet: any, oversize?: number): void => {
   const qos = packet.qos, packetId = packet.messageId, client = session.client_;
   session.madeProgress_ = true;
   if (!(WITH_QOS2 && qos == 2) || receiveQos2(session.receivedQos2_, session.store_, packetId)) {
@@ -49,14 +49,14 @@ function onPublish(session: Session, packet: any, oversize?: number): void {
     else client.emit('message', packet.topic, packet.payload, packet);
   }
   if (qos) acknowledge(session, qos == 2 ? PacketType.Pubrec : PacketType.Puback, packetId);
-}
+};
 
-export function onSkipped(session: Session, skipped: SkippedPublish): void {
+export const onSkipped = (session: Session, skipped: SkippedPublish): void => {
   onPublish(session, skipped, skipped.size);
-}
+};
 
 // SUBACK: the granted QoS per filter; refused ones (0x80) are named in one error.
-function onSuback(session: Session, entry: Entry, granted: number[]): void {
+const onSuback = (session: Session, entry: Entry, granted: number[]): void => {
   const refused: string[] = [];
   const result = entry.packet_.subscriptions.map((subscription: { topic: string }, i: number) => {
     const qos = granted[i];
@@ -65,10 +65,10 @@ function onSuback(session: Session, entry: Entry, granted: number[]): void {
   });
   const error = refused.length ? newError('subscription refused: ' + refused.join(', ')) : undefined;
   if (entry.callback_) entry.callback_(error, result); else if (error) emitError(session, error);
-}
+};
 
 // PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK: the answer to an outstanding entry.
-function onAck(session: Session, type: PacketType, packet: any): void {
+const onAck = (session: Session, type: PacketType, packet: any): void => {
   const packetId = packet.messageId, entry = findEntry(session, packetId), expected = entry && ackFor(entry.packet_), store = session.store_;
   // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
   // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
@@ -88,9 +88,9 @@ function onAck(session: Session, type: PacketType, packet: any): void {
   }
   serveAwaitingId(session);
   if (session.ending_ && !session.idsInUse_) disconnect(session);
-}
+};
 
-export function onPacket(session: Session, packet: any): void {
+export const onPacket = (session: Session, packet: any): void => {
   const type: PacketType = NAMES.indexOf(packet.cmd);
   if (!session.connected_) return type == PacketType.Connack ? onConnack(session, packet) : violation(session, packet.cmd.toUpperCase() + ' before CONNACK');
   session.madeProgress_ = true; // (a protocol violation keeps the backoff climbing all the same)
@@ -99,4 +99,4 @@ export function onPacket(session: Session, packet: any): void {
     if (WITH_QOS2) releaseQos2(session.receivedQos2_, session.store_, packet.messageId);
     acknowledge(session, PacketType.Pubcomp, packet.messageId);
   } else if (type != PacketType.Pingresp) onAck(session, type, packet);
-}
+};

@@ -11,46 +11,46 @@ import { nextId } from './packet-ids';
 
 const ID_KEY = 'p', QUEUED_KEY = 'q';
 
-export function addEntry(session: Session, entry: Entry): void {
+export const addEntry = (session: Session, entry: Entry): void => {
   const packetId = entry.packet_.messageId;
   session.entries_[entry.key_ = packetId ? ID_KEY + packetId : QUEUED_KEY + session.queuedCount_++] = entry;
   if (packetId) {
     session.idsInUse_++;
     session.lastId_ = packetId; // (ids go on after those of records loaded from a store)
   }
-}
+};
 
-export function findEntry(session: Session, packetId: number): Entry | undefined {
+export const findEntry = (session: Session, packetId: number): Entry | undefined => {
   return session.entries_[ID_KEY + packetId];
-}
+};
 
-export function removeEntry(session: Session, entry: Entry): void {
+export const removeEntry = (session: Session, entry: Entry): void => {
   if (session.entries_[entry.key_!] !== entry) return; // removed already
   delete session.entries_[entry.key_!];
   if (entry.packet_.messageId) session.idsInUse_--;
-}
+};
 
 /** The entries, in order (a copy: callers may remove entries while they walk it). */
-export function allEntries(session: Session): Entry[] {
+export const allEntries = (session: Session): Entry[] => {
   const entries = session.entries_;
   return Object.keys(entries).map((key) => entries[key]);
-}
+};
 
 /** Gives a packet a free id; false when all are in use (its entry waits for one). */
-export function takeId(session: Session, packet: { messageId?: number }): boolean {
+export const takeId = (session: Session, packet: { messageId?: number }): boolean => {
   const packetId = nextId(session.lastId_, (candidate) => findEntry(session, candidate), session.idsInUse_);
   if (packetId) packet.messageId = session.lastId_ = packetId;
   return !!packetId;
-}
+};
 
 /** Owed to the broker (and stored): a QoS 1/2 PUBLISH or a PUBREL, once it has its id. */
-export function isOwed(packet: { cmd: string; messageId?: number }): boolean {
+export const isOwed = (packet: { cmd: string; messageId?: number }): boolean => {
   return !!packet.messageId && (packet.cmd == NAMES[PacketType.Publish] || packet.cmd == NAMES[PacketType.Pubrel]);
-}
+};
 
 /** Which acknowledgement completes (or advances) an outstanding packet. */
-export function ackFor(packet: { cmd: string; qos?: number }): PacketType {
+export const ackFor = (packet: { cmd: string; qos?: number }): PacketType => {
   const type: PacketType = NAMES.indexOf(packet.cmd);
   if (type != PacketType.Publish) return type + 1; // PUBREL → PUBCOMP, SUBSCRIBE → SUBACK, UNSUBSCRIBE → UNSUBACK
   return packet.qos == 2 ? PacketType.Pubrec : PacketType.Puback;
-}
+};

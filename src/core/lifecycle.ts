@@ -16,23 +16,23 @@ const MS_PER_S = 1000, TENTHS_PER_S = 10;
 
 export const reconnectMin = (session: Session) => session.options_.reconnectMin || DEFAULT_RECONNECT_MIN_MS;
 
-export function setState(session: Session, state: ClientState): void {
+export const setState = (session: Session, state: ClientState): void => {
   const client = session.client_;
   client.state = session.state_ = state;
   client.connected = session.connected_ = state == CONNECTED;
-}
+};
 
-export function connect(session: Session): void {
+export const connect = (session: Session): void => {
   if (session.state_ != CLOSED) return;
   session.ending_ = false;
   session.attempt_ = 0;
   session.backoffBase_ = reconnectMin(session);
   setState(session, 'connecting');
   open(session);
-}
+};
 
 // The link is gone: fail unwritten QoS 0, then reconnect after a backoff, or stay closed.
-export function linkDown(session: Session, error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void {
+export const linkDown = (session: Session, error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void => {
   const options = session.options_, client = session.client_, wasEnding = session.ending_;
   const again = !wasEnding && options.reconnect !== false, min = reconnectMin(session), max = options.reconnectMax || DEFAULT_RECONNECT_MAX_MS;
   let delay = 0;
@@ -54,10 +54,10 @@ export function linkDown(session: Session, error: Error | undefined, broken: boo
   // A 'close' listener may have called end() (which finished already).
   if (wasEnding) finish(session);
   else if (session.state_ == RECONNECTING) client.emit('reconnect', session.attempt_, delay);
-}
+};
 
 // Closed for good: fail what waits for an answer (durable publishes stay, and are stored).
-function finish(session: Session): void {
+const finish = (session: Session): void => {
   const error = newError(ENDED), callback = session.endCallback_, waiting = session.awaitingId_;
   setTimer(session, 0);
   setState(session, CLOSED);
@@ -71,16 +71,16 @@ function finish(session: Session): void {
   });
   session.client_.emit('end');
   if (callback) callback();
-}
+};
 
 // DISCONNECT when connected, then close for good.
-export function disconnect(session: Session): void {
+export const disconnect = (session: Session): void => {
   if (session.connected_) write(session, { cmd: NAMES[PacketType.Disconnect] });
   if (session.link_) drop(session); else finish(session);
-}
+};
 
 // The one per-connection tick: keepalive, and the graceful-end deadline.
-export function tick(session: Session): void {
+export const tick = (session: Session): void => {
   const now = session.platform_.now(), periodMs = session.keepaliveSeconds_ * MS_PER_S;
   const due = () => keepalive(now, periodMs, session.lastSentAt_, session.lastReceivedAt_, session.lastPingAt_);
   let wait = periodMs ? due() : Infinity;
@@ -99,13 +99,13 @@ export function tick(session: Session): void {
     wait = Math.min(wait, session.endDeadline_ - now);
   }
   setTimer(session, wait, wait < Infinity && (() => tick(session)));
-}
+};
 
-export function end(session: Session, force?: boolean, callback?: () => void): void {
+export const end = (session: Session, force?: boolean, callback?: () => void): void => {
   session.ending_ = true;
   if (callback) session.endCallback_ = callback;
   if (!force && session.connected_ && session.idsInUse_) {
     session.endDeadline_ = session.platform_.now() + (session.options_.endTimeout || DEFAULT_END_TIMEOUT_MS);
     tick(session);
   } else disconnect(session);
-}
+};

@@ -7,15 +7,15 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
 
 export const newError = (message: string) => new Error(message);
-export function emitError(session: Session, error: Error): void { session.client_.emit('error', error); }
+export const emitError = (session: Session, error: Error): void => { session.client_.emit('error', error); };
 
-export function setTimer(session: Session, delayMs: number, onTimeout?: false | (() => void)): void {
+export const setTimer = (session: Session, delayMs: number, onTimeout?: false | (() => void)): void => {
   const platform = session.platform_;
   if (session.timer_ != null) platform.clearTimeout(session.timer_);
   session.timer_ = onTimeout ? platform.setTimeout(onTimeout, delayMs) : null;
-}
+};
 
-function flush(session: Session): void {
+const flush = (session: Session): void => {
   const link = session.link_, unwritten = session.unwritten_;
   while (link && link == session.link_ && !session.linkFull_ && unwritten.length) {
     const next = unwritten.shift()!, payload = next.packet_.payload;
@@ -24,38 +24,38 @@ function flush(session: Session): void {
     session.linkFull_ = !link.write(session.deps_.codec.encode(next.packet_));
     if (next.callback_) next.callback_(); // a QoS 0 publish completes when written
   }
-}
+};
 
-export function write(session: Session, packet: any, callback?: Function | null | false): void {
+export const write = (session: Session, packet: any, callback?: Function | null | false): void => {
   session.unwritten_.push({ packet_: packet, callback_: callback || null });
   if (packet.payload) session.unwrittenBytes_ += packet.payload.length;
   flush(session);
-}
+};
 
 // The link is gone: what waited to be written goes with it.
-function down(session: Session, error: Error | undefined, broken?: boolean): void {
+const down = (session: Session, error: Error | undefined, broken?: boolean): void => {
   const unsent: Entry[] = session.unwritten_;
   session.link_ = null;
   session.unwritten_ = [];
   session.unwrittenBytes_ = 0;
   session.linkDown_(error, broken, unsent);
-}
+};
 
 /** We close the link ourselves; `broken`: the broker broke the protocol. */
-export function drop(session: Session, error?: Error, broken?: boolean): void {
+export const drop = (session: Session, error?: Error, broken?: boolean): void => {
   const transport = session.link_;
   session.link_ = null;
   if (transport) transport.close();
   down(session, error, broken);
-}
+};
 
-export function violation(session: Session, message: string): void {
+export const violation = (session: Session, message: string): void => {
   const error = newError('protocol violation: ' + message);
   emitError(session, error);
   drop(session, error, true);
-}
+};
 
-export function open(session: Session): void {
+export const open = (session: Session): void => {
   const options = session.options_, deps = session.deps_;
   const transport = session.link_ = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
   let opened = false;
@@ -77,4 +77,4 @@ export function open(session: Session): void {
       onClose: current(failed),
     });
   } catch (error) { if (session.link_ === transport) failed(error as Error); } // Espruino's net throws on a refused connect
-}
+};

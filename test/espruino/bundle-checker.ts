@@ -45,8 +45,9 @@ export function regexProblem(pattern: string): string {
   return '';
 }
 
-/** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs). */
-const INTERNAL_FIELD = /_$/;
+/** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs).
+ *  A name the build made (one or two characters, which may be `_` or end in it) is not one. */
+const INTERNAL_FIELD = /^[\w$]{3,}_$/;
 
 const isFn = (n: N) => n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
 

@@ -68,7 +68,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       linkDown_: (error: any, broken: any, unsent: any) => linkDown(session, error, broken, unsent),
     } as unknown as Session;
     session.backoffBase_ = reconnectMin(session);
-    if (session.store_) loadRecords(session);
+    if (WITH_STORE && session.store_) loadRecords(session);
 
     client.connect = () => connect(session);
     client.publish = (topic, payload, publishOptions, callback) => publish(session, topic, payload, publishOptions, callback);

@@ -9,7 +9,7 @@ import { disconnect, setState, tick, CONNECTED } from './lifecycle';
 import { enqueue, resend, sendEntry, serveAwaitingId, subscribePacket } from './outbound';
 import { PacketType } from './packet-type';
 import { NAMES } from './codec/names';
-import { WITH_QOS2 } from './features';
+import { WITH_QOS2, WITH_STORE } from './features';
 
 // A SUBACK return code at or above this refuses the subscription (MQTT 3.1.1 §3.9.3: 0x80).
 const SUBACK_FAILURE = 128;
@@ -83,7 +83,7 @@ const onAck = (session: Session, type: PacketType, packet: any): void => {
   removeEntry(session, entry);
   if (type == PacketType.Suback) onSuback(session, entry, packet.granted);
   else {
-    if (store && type != PacketType.Unsuback) store.del(OUTBOUND_PREFIX + packetId);
+    if (WITH_STORE && store && type != PacketType.Unsuback) store.del(OUTBOUND_PREFIX + packetId);
     if (entry.callback_) entry.callback_();
   }
   serveAwaitingId(session);

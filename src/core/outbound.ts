@@ -12,7 +12,7 @@ import { OUTBOUND_PREFIX } from './qos2';
 import { addEntry, allEntries, removeEntry, takeId } from './inflight';
 import { emitError, newError, write } from './link';
 import { ENDED } from './lifecycle';
-import { WITH_QOS2 } from './features';
+import { WITH_QOS2, WITH_STORE } from './features';
 
 export const PUBLISH = NAMES[PacketType.Publish];
 const DEFAULT_QUEUE_MAX = 100, DEFAULT_QUEUE_BYTES = 65536, DEFAULT_SEND_QUEUE_BYTES = 1048576;
@@ -34,7 +34,7 @@ export const sendEntry = (session: Session, entry: Entry): void => {
 
 const storeAndSend = (session: Session, entry: Entry): void => {
   addEntry(session, entry);
-  if (session.store_ && entry.packet_.qos) session.store_.put(OUTBOUND_PREFIX + entry.packet_.messageId, entry.packet_);
+  if (WITH_STORE && session.store_ && entry.packet_.qos) session.store_.put(OUTBOUND_PREFIX + entry.packet_.messageId, entry.packet_);
   if (session.connected_) sendEntry(session, entry);
 };
 

@@ -9,6 +9,7 @@ import type { Store } from './types';
 import type { Entry } from './session';
 import { NAMES } from './codec/names';
 import { PacketType } from './packet-type';
+import { WITH_STORE } from './features';
 
 export type ReceivedIds = { [packetId: number]: 1 };
 export const INBOUND_PREFIX = 'i', OUTBOUND_PREFIX = 'o';
@@ -17,14 +18,14 @@ export const INBOUND_PREFIX = 'i', OUTBOUND_PREFIX = 'o';
 export const receiveQos2 = (received: ReceivedIds, store: Store | undefined, packetId: number): boolean => {
   if (received[packetId]) return false;
   received[packetId] = 1;
-  if (store) store.put(INBOUND_PREFIX + packetId, {});
+  if (WITH_STORE && store) store.put(INBOUND_PREFIX + packetId, {});
   return true;
 };
 
 /** PUBREL: the broker has forgotten the message; its packetId may carry a new one. */
 export const releaseQos2 = (received: ReceivedIds, store: Store | undefined, packetId: number): void => {
   delete received[packetId];
-  if (store) store.del(INBOUND_PREFIX + packetId);
+  if (WITH_STORE && store) store.del(INBOUND_PREFIX + packetId);
 };
 
 /** A clean session on the broker: it will not PUBREL what it sent before. */
@@ -36,5 +37,5 @@ export const forgetQos2 = (received: ReceivedIds, store: Store | undefined): voi
 export const toPubrel = (entry: Entry, store: Store | undefined): void => {
   const packetId = entry.packet_.messageId;
   entry.packet_ = { cmd: NAMES[PacketType.Pubrel], messageId: packetId };
-  if (store) store.put(OUTBOUND_PREFIX + packetId, entry.packet_);
+  if (WITH_STORE && store) store.put(OUTBOUND_PREFIX + packetId, entry.packet_);
 };

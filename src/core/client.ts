@@ -48,11 +48,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
   declare state: ClientState;
   declare connected: boolean;
   declare clientId: string;
-  declare connect: () => void;
-  declare publish: (topic: string, payload: Bytes, opts?: PublishOptions, callback?: Callback) => void;
-  declare subscribe: (filters: string | string[], opts?: SubscribeOptions, callback?: SubscribeCallback) => void;
-  declare unsubscribe: (filters: string | string[], callback?: Callback) => void;
-  declare end: (force?: boolean, callback?: () => void) => void;
+  declare session_: Session;
 
   constructor(options: ClientOptions, deps: ClientDeps) {
     super();
@@ -70,11 +66,14 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     session.backoffBase_ = reconnectMin(session);
     if (WITH_STORE && session.store_) loadRecords(session);
 
-    client.connect = () => connect(session);
-    client.publish = (topic, payload, publishOptions, callback) => publish(session, topic, payload, publishOptions, callback);
-    client.subscribe = (filters, subscribeOptions, callback) => subscribe(session, filters, subscribeOptions, callback);
-    client.unsubscribe = (filters, callback) => unsubscribe(session, filters, callback);
-    client.end = (force, callback) => end(session, force, callback);
+    client.session_ = session;
     setState(session, CLOSED);
   }
+
+  // Methods on the prototype, not closures per client: on the board each closure costs variables.
+  connect(): void { connect(this.session_); }
+  publish(topic: string, payload: Bytes, options?: PublishOptions, callback?: Callback): void { publish(this.session_, topic, payload, options, callback); }
+  subscribe(filters: string | string[], options?: SubscribeOptions, callback?: SubscribeCallback): void { subscribe(this.session_, filters, options, callback); }
+  unsubscribe(filters: string | string[], callback?: Callback): void { unsubscribe(this.session_, filters, callback); }
+  end(force?: boolean, callback?: () => void): void { end(this.session_, force, callback); }
 }

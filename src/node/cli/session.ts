@@ -34,7 +34,10 @@ export function openSession(cmd: string, target: BrokerTarget, extra: NodeClient
     };
     client.on('connect', (c) => { up = true; debug?.(`glowmq ${cmd}: connected to ${target.url} as ${client.clientId}${c.sessionPresent ? ' (session resumed)' : ''}`); resolve(); });
     client.on('close', (reason) => { if (up && client.state !== 'closed') debug?.(`glowmq ${cmd}: connection lost${reason ? ': ' + reason.message : ''}`); });
-    client.on('error', (err) => { if (!up || /refused|not authori[sz]ed|bad user name/i.test(err.message)) bail(`${target.url}: ${err.message}`); });
+    // Before CONNACK a link that could not open (also an 'error' now, as in MQTT.js) is left to
+    // the 'close' below; a refusal or a protocol violation is reported here.
+    const fatal = (message: string) => (up ? /refused|not authori[sz]ed|bad user name/i : /^(connection refused|protocol violation)/).test(message);
+    client.on('error', (err) => { if (fatal(err.message)) bail(`${target.url}: ${err.message}`); });
     client.on('close', (reason) => { if (!up) bail(reason ? reason.message : `${target.url} closed the connection`); });
   });
   connected.catch(() => {});

@@ -58,6 +58,8 @@ export interface IClientOptions {
   /** Bounds of the offline queue: a full queue fails the publish with an error, never drops silently. Defaults 100 messages, 65536 payload bytes. */
   offlineQueueMax?: number | undefined;
   offlineQueueBytes?: number | undefined;
+  /** QoS 0 payload bytes that may wait for a slow or stalled link while connected; over it a QoS 0 publish fails (QoS 1/2 wait in the session). Default 1 MiB. */
+  sendQueueBytes?: number | undefined;
   /** Where in-flight QoS 1/2 and queued messages live. Default memory; a FileStore survives a restart. */
   store?: Store | undefined;
   /** Largest packet accepted from the broker (remaining length, bytes). Default 1 MiB. */
@@ -144,6 +146,7 @@ const KNOWN: { [name: string]: Setter } = {
   reconnectPeriodMax: count('reconnectPeriodMax', 'reconnectMax'),
   offlineQueueMax: count('offlineQueueMax', 'queueMax'),
   offlineQueueBytes: count('offlineQueueBytes', 'queueBytes'),
+  sendQueueBytes: count('sendQueueBytes', 'sendQueueBytes'),
   maxPacketSize: count('maxPacketSize', 'maxPacketSize'),
   endTimeout: count('endTimeout', 'endTimeout'),
   store: node('store'), logLevel: node('logLevel'), codec: node('codec'), platform: node('platform'), transport: node('transport'),

@@ -16,5 +16,5 @@ export const enum PacketType {
   Disconnect = 14,
 }
 
-/** Is `type` in `typeSet`, a set of packet types with one bit per type number (`1 << PacketType.X | …`)? */
-export function isOneOf(typeSet: number, type: number): boolean { return (typeSet >> type & 1) > 0; }
+/** Is `type` in `typeSet`, a set of packet types with one bit per type number (`1 << PacketType.X | …`)? 1 or 0. */
+export function isOneOf(typeSet: number, type: number): number { return typeSet >> type & 1; }

@@ -75,7 +75,7 @@ export function utf8Decode(bytes: Uint8Array): string | null {
     const lead = bytes[index++];
     const count = lead < ASCII_END ? 0 : lead < FIRST_LEAD || lead > LAST_LEAD ? NOT_A_LEAD :
       lead < THREE_BYTE_LEAD ? 1 : lead < FOUR_BYTE_LEAD ? 2 : 3;
-    if (count == NOT_A_LEAD || index + count > bytes.length) return null;
+    if (count < 0 || index + count > bytes.length) return null; // NOT_A_LEAD, or cut short
     let codePoint = lead - LEAD_TAG[count]; // the lead's payload bits, below its tag
     for (let remaining = count; remaining; remaining--) {
       const byte = bytes[index++];

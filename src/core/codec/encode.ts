@@ -64,14 +64,6 @@ function appendConnect(packet: any): void {
   levelAndFlags[1] = flags;
 }
 
-/** Returns the header flags: DUP, QoS, RETAIN (§3.3.1). */
-function appendPublish(packet: any): number {
-  appendField(packet.topic);
-  if (packet.qos) appendUint16(packet.messageId);
-  append(toBytes(packet.payload) || []);
-  return (packet.dup ? PublishFlag.Dup : 0) | packet.qos << QOS_SHIFT | (packet.retain ? PublishFlag.Retain : 0);
-}
-
 /** The packets that carry a packet id and nothing else but (un)subscriptions; returns the header flags. */
 function appendWithPacketId(type: number, packet: any): number {
   appendUint16(packet.messageId);
@@ -91,7 +83,12 @@ export function encode(packet: any): Uint8Array {
   parts = [[]]; // parts[0]: the fixed header, once the size is known
   size = 0;
   if (type == PacketType.Connect) appendConnect(packet);
-  else if (type == PacketType.Publish) flags = appendPublish(packet);
+  else if (type == PacketType.Publish) {
+    appendField(packet.topic);
+    if (packet.qos) appendUint16(packet.messageId);
+    append(toBytes(packet.payload) || []);
+    flags = (packet.dup ? PublishFlag.Dup : 0) | packet.qos << QOS_SHIFT | (packet.retain ? PublishFlag.Retain : 0); // §3.3.1
+  }
   else if (isOneOf(WITH_PACKET_ID, type)) flags = appendWithPacketId(type, packet);
   else if (type != PacketType.Pingreq && type != PacketType.Disconnect) fail('cannot encode ' + packet.cmd);
   if (size > MAX_REMAINING_LENGTH) fail('packet over ' + MAX_REMAINING_LENGTH + ' bytes');

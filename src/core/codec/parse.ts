@@ -6,7 +6,7 @@
 // error naming the packet and the rule; after the first error the parser is dead.
 // Rule violations are thrown as strings inside and reported through onError; anything
 // else (a throwing onPacket) propagates to the caller and also leaves the parser dead.
-import type { Packet, PacketParser } from '../types';
+import type { Packet, PacketParser, SkippedPublish } from '../types';
 import { PacketType, isOneOf } from '../packet-type';
 import { utf8Decode } from '../utf8';
 import { topicNameError } from '../topic';
@@ -42,37 +42,19 @@ const LENGTH_BITS = 127, MORE_LENGTH_BYTES = 128, MAX_LENGTH_BYTES = 4, BITS_PER
 function packetName(type: number): string { return NAMES[type].toUpperCase(); }
 function malformed(rule: string): string { return 'malformed ' + packetName(headerByte >> TYPE_SHIFT) + ' packet: ' + rule; }
 // Where "broken", the rule's message: what, the value it has and what it must be.
-function check(broken: boolean, what: string, value: number, allowed: string | number): void {
+function check(broken: unknown, what: string, value: number, allowed: string | number): void {
   if (broken) throw malformed(what + ' ' + value + ', must be ' + allowed);
 }
 // A length field (or the packet id) must fit in what is left of the remaining length.
 function checkFits(size: number, what: string): void {
   if (position + size > body.length) throw malformed(what + ' does not fit in ' + REMAINING_LENGTH + ' ' + body.length);
 }
-function readUint16(what: string): number {
+// A 2-byte number, most significant byte first; a packet id (isPacketId set) is not 0.
+function readUint16(what: string, isPacketId?: boolean): number {
   checkFits(2, what);
-  return body[position++] << 8 | body[position++]; // most significant byte first
-}
-function readPacketId(): number {
-  const packetId = readUint16(PACKET_ID);
-  check(!packetId, PACKET_ID, packetId, '1..65535');
-  return packetId;
-}
-
-function decodePublish(packet: any): void {
-  const topicLength = readUint16(TOPIC_LENGTH);
-  checkFits(topicLength, TOPIC_LENGTH + ' ' + topicLength);
-  const topic = utf8Decode(body.subarray(position, position + topicLength));
-  position += topicLength;
-  const topicError = topic == null ? 'topic is not valid UTF-8' : topicNameError(topic);
-  if (topicError) throw malformed(topicError);
-  const qos = (headerByte & PublishFlag.QosMask) >> QOS_SHIFT;
-  packet.topic = topic;
-  packet.qos = qos;
-  packet.retain = (headerByte & PublishFlag.Retain) > 0;
-  packet.dup = (headerByte & PublishFlag.Dup) > 0;
-  if (qos) packet.messageId = readPacketId();
-  packet.payload = body.subarray(position);
+  const value = body[position++] << 8 | body[position++];
+  check(isPacketId && !value, what, value, '1..65535');
+  return value;
 }
 
 function decode(packetBody: Uint8Array): Packet {
@@ -85,9 +67,22 @@ function decode(packetBody: Uint8Array): Packet {
     check(body[1] > MAX_CONNACK_RETURN_CODE, RETURN_CODE, body[1], '0..' + MAX_CONNACK_RETURN_CODE);
     packet.sessionPresent = body[0] == 1;
     packet.returnCode = body[1];
-  } else if (type == PacketType.Publish) decodePublish(packet);
-  else if (type != PacketType.Pingresp) {
-    packet.messageId = readPacketId();
+  } else if (type == PacketType.Publish) {
+    const topicLength = readUint16(TOPIC_LENGTH);
+    checkFits(topicLength, TOPIC_LENGTH + ' ' + topicLength);
+    const topic = utf8Decode(body.subarray(position, position + topicLength));
+    position += topicLength;
+    const topicError = topic == null ? 'topic is not valid UTF-8' : topicNameError(topic);
+    if (topicError) throw malformed(topicError);
+    const qos = (headerByte & PublishFlag.QosMask) >> QOS_SHIFT;
+    packet.topic = topic;
+    packet.qos = qos;
+    packet.retain = (headerByte & PublishFlag.Retain) > 0;
+    packet.dup = (headerByte & PublishFlag.Dup) > 0;
+    if (qos) packet.messageId = readUint16(PACKET_ID, true);
+    packet.payload = body.subarray(position);
+  } else if (type != PacketType.Pingresp) {
+    packet.messageId = readUint16(PACKET_ID, true);
     if (type == PacketType.Suback) {
       // One return code per subscription: a granted QoS or the failure code.
       if (position == body.length) throw malformed('no return codes');
@@ -102,12 +97,40 @@ function decode(packetBody: Uint8Array): Packet {
   return packet;
 }
 
-export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void, onError: (error: Error) => void): PacketParser {
+// An oversized PUBLISH (onSkip given): its head (topic length, topic, packet id) is read into a
+// buffer of its own size, which must be within the maximum; the rest is read past.
+const TOPIC_LENGTH_BYTES = 2, PACKET_ID_BYTES = 2;
+
+export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void, onError: (error: Error) => void,
+  onSkip?: (skipped: SkippedPublish) => void): PacketParser {
   // Where the parser is in the stream: the fixed header of the packet at hand (its type byte
   // and type, how many header bytes are read (0: the next byte is a type byte), the remaining
-  // length so far), or a body that did not fit in one chunk (bodyBuffer, `received` bytes of it).
+  // length so far), or a body (or skipped PUBLISH's head) that did not fit in one chunk
+  // (bodyBuffer, `received` bytes of it).
   // Each is set before it is read: no initial values.
   let dead: any, typeByte: any, type: any, headerBytesRead: any, remainingLength: any, bodyBuffer: any, received: any;
+  // An oversized PUBLISH being read past: how much of it is still to come (0: none is), and
+  // what onSkip is told once all of it has passed.
+  let skipLeft: any, skipped: any;
+
+  function tooLarge(): string { return 'packet too large: ' + REMAINING_LENGTH + ' ' + remainingLength + ', maximum ' + maxPacketSize; }
+
+  // The head of an oversized PUBLISH is in: at first only the topic length, which sizes the whole
+  // head (topic and packet id; within the maximum, so within the packet too), then all of it.
+  function readHead(head: Uint8Array): void {
+    const headSize = TOPIC_LENGTH_BYTES + (head[0] << 8 | head[1]) + (typeByte & PublishFlag.QosMask ? PACKET_ID_BYTES : 0);
+    if (head.length < headSize) {
+      if (headSize > maxPacketSize) throw tooLarge();
+      bodyBuffer = new Uint8Array(headSize);
+      bodyBuffer.set(head);
+      return;
+    }
+    // Its topic and packet id are checked as any PUBLISH's are.
+    const packet: any = decode(head);
+    skipped = { topic: packet.topic, size: remainingLength, qos: packet.qos, messageId: packet.messageId };
+    skipLeft = remainingLength - headSize;
+  }
+
   return {
     feed(chunk: Uint8Array): void {
       let index = 0, flags, required;
@@ -116,15 +139,21 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
         while (index < chunk.length && !dead) {
           if (bodyBuffer) {
             // The board's subarray does not clamp its end: take no more than the chunk holds.
-            const count = Math.min(chunk.length - index, remainingLength - received);
+            const count = Math.min(chunk.length - index, bodyBuffer.length - received);
             bodyBuffer.set(chunk.subarray(index, index + count), received);
             index += count;
             received += count;
-            if (received == remainingLength) {
+            if (received == bodyBuffer.length) {
               const complete = bodyBuffer;
               bodyBuffer = 0;
-              onPacket(decode(complete));
+              if (skipLeft) readHead(complete);
+              else onPacket(decode(complete));
             }
+          } else if (skipLeft) {
+            const count = Math.min(chunk.length - index, skipLeft);
+            index += count;
+            skipLeft -= count;
+            if (!skipLeft) onSkip!(skipped);
           } else if (!headerBytesRead) {
             // The type byte: a type a broker may send, with that type's flags.
             headerByte = typeByte = chunk[index++];
@@ -147,7 +176,14 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
             }
             // The whole remaining length: the size check; PINGRESP and the acks have fixed sizes.
             headerBytesRead = 0;
-            if (remainingLength > maxPacketSize) throw 'packet too large: ' + REMAINING_LENGTH + ' ' + remainingLength + ', maximum ' + maxPacketSize;
+            if (remainingLength > maxPacketSize) {
+              if (!onSkip || type != PacketType.Publish || maxPacketSize < TOPIC_LENGTH_BYTES) throw tooLarge();
+              // Read past it: first its topic length, into a buffer of that size.
+              skipLeft = remainingLength;
+              bodyBuffer = new Uint8Array(TOPIC_LENGTH_BYTES);
+              received = 0;
+              continue;
+            }
             required = isOneOf(VARIABLE_LENGTH, type) ? remainingLength : type == PacketType.Pingresp ? 0 : ACK_LENGTH;
             check(remainingLength != required, REMAINING_LENGTH, remainingLength, required);
             if (chunk.length - index < remainingLength) {

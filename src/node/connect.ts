@@ -9,6 +9,7 @@ import type { Codec, Platform, Store, TransportFactory } from '../core/types';
 import { nodeTcpTransport } from '../transport/node-tcp';
 import { checkTlsOptions } from '../transport/node-tls-check';
 import { boardCodec } from '../core/codec/index';
+import { refuseTextAnswers } from '../core/codec/text-answer';
 import { nodePlatform, type LogLevel } from './platform';
 import { parseBrokerUrl } from './url';
 
@@ -58,7 +59,8 @@ export function createNodeClient(url: string, opts: NodeClientOptions = {}): Cli
   const client = new Client(options, {
     platform: opts.platform ?? nodePlatform({ level: opts.logLevel }),
     transport,
-    codec: opts.codec ?? boardCodec,
+    // A server of another protocol on that port is named as such ("not an MQTT broker").
+    codec: refuseTextAnswers(opts.codec ?? boardCodec),
     store: opts.store,
   });
   if (opts.autoConnect !== false) client.connect();

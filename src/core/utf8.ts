@@ -7,6 +7,8 @@
 // JSON.parse — is its UTF-8 bytes already: encoding passes them through, and decoding
 // returns them as a byte string, so a received topic equals the same topic from the config.
 
+import { WITH_UTF8 } from './features';
+
 // eslint-disable-next-line id-length -- Espruino's own global
 declare const E: { asUTF8(text: string): string; toString(bytes: Uint8Array): string; toUint8Array(text: string): Uint8Array };
 
@@ -68,8 +70,35 @@ const fromCharCode = String.fromCharCode;
 const FIRST_LEAD = 0xc2, THREE_BYTE_LEAD = 0xe0, FOUR_BYTE_LEAD = 0xf0, LAST_LEAD = 0xf4;
 const NOT_A_LEAD = -1;
 
+/**
+ * The lighter check of board profiles built without WITH_UTF8: the lead/continuation structure
+ * only (every lead byte followed by as many continuation bytes as it announces, none astray).
+ * Overlong forms, surrogates and code points past U+10FFFF pass; a topic with one would not
+ * match a subscription made of valid text anyway, and U+0000 is still refused by the topic rules.
+ */
+export function utf8WellFormed(bytes: Uint8Array): boolean {
+  let expected = 0; // continuation bytes the last lead announced and that are still to come
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if ((byte & CONTINUATION_TAG_MASK) == CONTINUATION) {
+      if (!expected) return false;
+      expected--;
+    } else {
+      if (expected) return false;
+      expected = byte < ASCII_END ? 0 : byte < THREE_BYTE_LEAD ? 1 : byte < FOUR_BYTE_LEAD ? 2 : 3;
+    }
+  }
+  return !expected;
+}
+
 /** Decodes UTF-8; returns null for malformed input (overlong, surrogates, truncated, > U+10FFFF). */
 export function utf8Decode(bytes: Uint8Array): string | null {
+  if (!WITH_UTF8) {
+    // A board profile: the lighter check, and the board's own strings make the text (see the
+    // end of this function). Never built for Node, where WITH_UTF8 is always on.
+    if (!utf8WellFormed(bytes)) return null;
+    return currentStringKind() == StringKind.Unicode ? E.asUTF8(E.toString(bytes)) : E.toString(bytes);
+  }
   let text = '', beyondLatin1 = false, index = 0;
   while (index < bytes.length) {
     const lead = bytes[index++];

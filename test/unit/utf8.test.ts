@@ -2,7 +2,7 @@
 // the same bytes for every string, the same verdict (text or null) for every byte sequence.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { utf8Decode, utf8Encode } from '../../src/core/utf8';
+import { utf8Decode, utf8Encode, utf8WellFormed } from '../../src/core/utf8';
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function nodeDecode(bytes: Uint8Array): string | null {
@@ -29,6 +29,28 @@ describe('utf8Encode / utf8Decode', () => {
     for (const bad of [[0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x9f, 0xbf], [0xf0, 0x8f, 0xbf, 0xbf], [0xed, 0xa0, 0x80],
       [0xed, 0xbf, 0xbf], [0xe4, 0xb8], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0x80], [0xff]]) {
       expect(utf8Decode(new Uint8Array(bad)), bad.join(',')).toBeNull();
+    }
+  });
+});
+
+describe('utf8WellFormed, the lighter check of board profiles without WITH_UTF8', () => {
+  it('accepts everything the full check accepts', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
+      expect(utf8WellFormed(utf8Encode(text))).toBe(true);
+    }), { numRuns: 1000 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 12 }), (bytes) => {
+      if (nodeDecode(bytes) !== null) expect(utf8WellFormed(bytes)).toBe(true);
+    }), { numRuns: 3000 });
+  });
+  it('refuses broken structure: a stray continuation byte, a lead cut short or interrupted', () => {
+    for (const bad of [[0x80], [0x61, 0xbf], [0xe4, 0xb8], [0xe4, 0x61, 0xad], [0xc3], [0xf0, 0x9f, 0x98], [0xc3, 0xa9, 0xa9]]) {
+      expect(utf8WellFormed(new Uint8Array(bad)), bad.join(',')).toBe(false);
+    }
+  });
+  it('lets through what only the full check refuses (overlong, surrogates, past U+10FFFF)', () => {
+    for (const lax of [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {
+      expect(utf8WellFormed(new Uint8Array(lax)), lax.join(',')).toBe(true);
+      expect(utf8Decode(new Uint8Array(lax))).toBeNull();
     }
   });
 });

@@ -2,6 +2,9 @@
 //   node esbuild.config.mjs            all targets
 //   node esbuild.config.mjs --only node   targets whose name starts with "node"
 //   --quiet                            print only failures
+//   --profile lite|full                board bundles of a profile (lite: core-lite.js, glowmq-lite.js)
+//   --with at,qos2,store,discovery,utf8  board bundles with exactly those modules
+// A profile run also prints what each module costs in each bundle.
 import * as esbuild from 'esbuild';
 import { existsSync, statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -66,31 +69,69 @@ function applyEdits(code, edits) {
 // Internal object fields are named with a trailing underscore; board bundles shorten them.
 export const INTERNAL_FIELD = /_$/;
 
+// Board profiles: the modules a board build may leave out, each a flag of src/core/features.ts.
+export const MODULES = { qos2: 'WITH_QOS2', store: 'WITH_STORE', at: 'WITH_AT', discovery: 'WITH_DISCOVERY', utf8: 'WITH_UTF8' };
+export const PROFILES = { full: Object.keys(MODULES), lite: [] };
+
+/** An esbuild plugin that gives src/core/features.ts the profile's values (other flags keep theirs). */
+export function featuresPlugin(modules) {
+  const on = new Set(modules.map((name) => MODULES[name]));
+  return {
+    name: 'glowmq-features',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]core[\\/]features\.ts$/ }, (file) => ({
+        loader: 'ts',
+        contents: readFileSync(file.path, 'utf8').replace(/export const (WITH_\w+) = (true|false)/g,
+          (line, flag) => (Object.values(MODULES).includes(flag) ? `export const ${flag} = ${on.has(flag)}` : line)),
+      }));
+    },
+  };
+}
+
+/** The file-name suffix of a module set: '' for the full set, '-lite' for none, else '-at-qos2…'. */
+function profileSuffix(modules) {
+  if (modules.length === PROFILES.full.length) return '';
+  return modules.length ? '-' + [...modules].sort().join('-') : '-lite';
+}
+
+// The device bundle is a closed program (only `glowmq.client`, `.device`, `.config` reach
+// the console), so the names of its internal interfaces — transport handlers, codec and
+// client wiring, Platform timers, packet fields — are shortened. None is a property of a
+// board object (the timers are the globals, not properties). The packet id, type and DUP flag
+// are also in the records the Storage store keeps, so their short names are pinned ($i, $c,
+// $d): a later build reads what an earlier one wrote. core.js keeps these names (it is the
+// library other programs call) and shortens only the internal fields ending in an underscore,
+// as the device bundle also does.
+const DEVICE_INTERNAL = new RegExp(INTERNAL_FIELD.source + '|^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$');
+const PINNED_STORAGE_NAMES = { messageId: '$i', cmd: '$c', dup: '$d' };
+
+/** The two board bundles (the core alone, the device) built with a set of modules. */
+export function boardTargets(modules) {
+  const suffix = profileSuffix(modules);
+  const profile = suffix ? (modules.length ? 'modules ' + modules.join(', ') : 'lite profile') : '';
+  const plugins = suffix ? [featuresPlugin(modules)] : [];
+  return [
+    // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
+    // `for (let k of …)` loop, and on the board every getter would see the last k. The entry
+    // sets the global `glowmq` itself, to a plain object (no getters at all: fewer bytes).
+    { name: 'espruino-core' + suffix, entry: 'targets/espruino/core-only.ts', out: `dist/espruino/core${suffix}.js`,
+      // Internal fields end in an underscore (`payloadRemaining_`): the build shortens them in
+      // every board bundle. The public API (what other programs call) never ends in one.
+      opts: { ...board, mangleProps: INTERNAL_FIELD, plugins },
+      goal: 6000, limit: 10400, modules,
+      what: 'codec + client + router, alone' + (profile && ', ' + profile) },
+    { name: 'espruino' + suffix, entry: 'targets/espruino/main.ts', out: `dist/espruino/glowmq${suffix}.js`,
+      opts: { ...board, mangleProps: DEVICE_INTERNAL, mangleCache: { ...PINNED_STORAGE_NAMES }, plugins },
+      goal: 14000, limit: 24000, modules,
+      what: (suffix ? 'device' : 'full device with the AT driver') + (profile && ', ' + profile) },
+  ];
+}
+
 export const targets = [
-  // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
-  // `for (let k of …)` loop, and on the board every getter would see the last k. The entry
-  // sets the global `glowmq` itself, to a plain object (no getters at all: fewer bytes).
-  { name: 'espruino-core', entry: 'targets/espruino/core-only.ts', out: 'dist/espruino/core.js',
-    // The full core (QoS 2, persistent sessions, offline queue, UTF-8 validation); a board
-    // profile without them is `core-lite.js` (`npm run build:board -- --profile lite`).
-    // Internal fields end in an underscore (`payloadRemaining_`): the build shortens them in
-    // every board bundle. The public API (what other programs call) never ends in one.
-    opts: { ...board, mangleProps: INTERNAL_FIELD },
-    goal: 6000, limit: 10400,
-    what: 'codec + client + router, alone' },
-  { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
-    // The device bundle is a closed program (only `glowmq.client`, `.device`, `.config` reach
-    // the console), so the names of its internal interfaces — transport handlers, codec and
-    // client wiring, Platform timers, packet fields — are shortened. None is a property of a
-    // board object (the timers are the globals, not properties). The
-    // packet id, type and DUP flag are also in the records the Storage store keeps, so their
-    // short names are pinned ($i, $c, $d): a later build reads what an earlier one wrote.
-    // core.js keeps these names (it is the library other programs call) and shortens only
-    // the internal fields ending in an underscore, as this bundle also does.
-    opts: { ...board, mangleProps: new RegExp(INTERNAL_FIELD.source + '|^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$'),
-      mangleCache: { messageId: '$i', cmd: '$c', dup: '$d' } },
-    goal: 14000, limit: 24000,
-    what: 'full device with the AT driver' },
+  // The full core and device (QoS 2, persistent sessions, the AT driver, UTF-8 validation…),
+  // then the same with none of those modules (`npm run build:board -- --profile lite`).
+  ...boardTargets(PROFILES.full),
+  ...boardTargets(PROFILES.lite),
   { name: 'node', entry: 'targets/node/cli.ts', out: 'dist/node/glowmq.cjs',
     opts: { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,
       // Native (serialport) and demo-only (aedes) packages stay outside the one file;
@@ -119,11 +160,57 @@ async function withoutMessages(code) {
   return (await terser(applyEdits(code, edits), { ...boardCompress, format: { ascii_only: true } })).code.length;
 }
 
+// Each board's Storage, where the bundle is written (.bootcde): shared/docs/espruino.md.
+export const BOARD_STORAGE = [['Espruino Pico', 48 * 1024], ['ESP8266 (512 KB flash)', 16 * 1024], ['ESP8266 (4 MB flash)', 192 * 1024],
+  ['Espruino WiFi', 64 * 1024], ['Puck.js', 40 * 1024]];
+
+/** The modules asked for with --profile or --with, or null for the default targets. Exits 2 on a bad value. */
+function requestedModules() {
+  const usage = (message) => { console.error(message); process.exit(2); };
+  const value = (flag) => {
+    const at = args.indexOf(flag);
+    if (at < 0) return null;
+    if (at + 1 >= args.length || args[at + 1].startsWith('--')) usage(`${flag} needs a value`);
+    return args[at + 1];
+  };
+  const profile = value('--profile'), modules = value('--with');
+  if (profile !== null && modules !== null) usage('give --profile or --with, not both');
+  if (profile !== null) {
+    if (!Object.hasOwn(PROFILES, profile)) usage(`unknown profile "${profile}" for --profile: allowed ${Object.keys(PROFILES).join(', ')}`);
+    return PROFILES[profile];
+  }
+  if (modules === null) return null;
+  const names = modules.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!Object.hasOwn(MODULES, name)) usage(`unknown module "${name}" for --with: allowed ${Object.keys(MODULES).join(', ')}`);
+  }
+  return Object.keys(MODULES).filter((name) => names.includes(name)); // in the usual order, once each
+}
+
+/** A board bundle as the build makes it (esbuild, terser, ASCII names): its text. */
+async function boardCode(entry, opts) {
+  const result = await esbuild.build({ entryPoints: [entry], outfile: 'board.js', write: false, logLevel: 'error', ...opts });
+  return asciiIdentifiers((await terser(result.outputFiles[0].text, boardCompress)).code);
+}
+
+/** What each module costs in a board target: its bytes in this bundle, or what it would add. */
+async function moduleCosts(target, size) {
+  const parts = [];
+  for (const name of Object.keys(MODULES)) {
+    const has = target.modules.includes(name);
+    const other = has ? target.modules.filter((x) => x !== name) : [...target.modules, name];
+    const otherSize = (await boardCode(target.entry, { ...target.opts, plugins: [featuresPlugin(other)] })).length;
+    parts.push(has ? `${name} ${size - otherSize} B` : `${name} would add ${otherSize - size} B`);
+  }
+  return `      modules: ${parts.join(', ')}`;
+}
+
 // Build only when run as a script: tests import `targets` for the budgets.
 async function main() {
   let failed = false;
   const rows = [];
-  for (const t of targets) {
+  const modules = requestedModules();
+  for (const t of modules ? boardTargets(modules) : targets) {
     if (only && !t.name.startsWith(only)) continue;
     if (!existsSync(t.entry)) { rows.push(`  ${t.name.padEnd(14)} (no ${t.entry} yet)`); continue; }
     let result;
@@ -148,11 +235,16 @@ async function main() {
       const bare = await withoutMessages(readFileSync(t.out, 'utf8'));
       rows.push(`      ${String(bare).padStart(6)} B       with every message text blanked: the code alone is ${bare > t.limit ? 'over' : 'within'} the ${t.limit} B limit`);
     }
+    if (t.modules && modules) rows.push(await moduleCosts(t, size));
+    const misfits = t.modules ? BOARD_STORAGE.filter((entry) => size > entry[1]) : [];
+    if (misfits.length) rows.push(`      warning: ${t.out} (${size} B) does not fit the Storage of ${misfits.map((entry) => `${entry[0]} (${entry[1]} B)`).join(', ')}`);
   }
   if (!quiet || failed) {
     console.log('glowmq build:');
     for (const r of rows) console.log(r);
   }
+  // Warnings stay visible under --quiet too.
+  else for (const r of rows) if (r.includes('warning:')) console.log(r);
   if (failed) process.exit(1);
 }
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -6,48 +6,13 @@
 //    no type information is loaded, so the whole repo lints in seconds).
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
-import { PORTABLE_FOLDERS, MISSING_GLOBALS, MISSING_MEMBERS, regexProblem } from './espruino-subset.mjs';
+import { PORTABLE_FOLDERS, MISSING_GLOBALS, MISSING_MEMBERS, SYNTAX_RULES, regexProblem } from './espruino-subset.mjs';
 
 // Portable by folder (espruino-subset.mjs lists them): every file under one of them.
 export const PORTABLE = PORTABLE_FOLDERS.map((folder) => folder + '/**');
 
 const E = 'Espruino: ';
-const syntax = [
-  ['AssignmentPattern', 'default values (default parameters, destructuring defaults) are not supported'],
-  ['ObjectPattern', 'destructuring is not supported'],
-  ['ArrayPattern', 'destructuring is not supported'],
-  ['RestElement', 'rest parameters/elements (...) are not supported'],
-  ['SpreadElement', 'spread (...) is not supported'],
-  [':function[async=true]', 'async functions are not supported'],
-  ['AwaitExpression', 'await is not supported'],
-  ['ForOfStatement[await=true]', 'for await is not supported'],
-  [':function[generator=true]', 'generators are not supported'],
-  ['YieldExpression', 'generators (yield) are not supported'],
-  ['LabeledStatement', 'labels are not supported'],
-  ["BinaryExpression[operator='**']", 'the ** operator is not supported; use Math.pow'],
-  ["AssignmentExpression[operator='**=']", 'the **= operator is not supported; use Math.pow'],
-  ["AssignmentExpression[operator='??=']", '??= is not supported'],
-  ["AssignmentExpression[operator='||=']", '||= is not supported'],
-  ["AssignmentExpression[operator='&&=']", '&&= is not supported'],
-  ['Property[computed=true]', 'computed keys {[k]: v} are not supported'],
-  ['MethodDefinition[computed=true]', 'computed method names are not supported'],
-  ['TaggedTemplateExpression', 'tagged templates are not supported'],
-  ['PrivateIdentifier', '#private members are not supported'],
-  ['PropertyDefinition:not([declare=true])', 'class fields are not supported; assign in the constructor (`declare x: T` for the type)'],
-  ['AccessorProperty', 'class accessor fields are not supported'],
-  ['StaticBlock', 'static blocks are not supported'],
-  ['ClassDeclaration[superClass.name=/Error$/]', '`class X extends Error` is not supported; create an Error and set fields on it'],
-  ['ClassExpression[superClass.name=/Error$/]', '`class X extends Error` is not supported; create an Error and set fields on it'],
-  ["BinaryExpression[operator='instanceof'][right.name=/Error$/]", '`instanceof Error` is unreliable (false for a TypeError); test a field you set'],
-  ["AssignmentExpression > MemberExpression.left[property.name='length']", 'setting .length throws'],
-  ['ImportExpression', 'dynamic import() is not supported'],
-  ['MetaProperty', 'import.meta / new.target are not supported'],
-  ['Literal[bigint]', 'BigInt is not supported'],
-  // Built-in prototypes hold no methods on the board (only Object.prototype does).
-  ["MemberExpression[object.type='MemberExpression'][object.property.name='prototype'][object.object.name!='Object']",
-    'X.prototype.method is undefined for built-ins (Array, String, Uint8Array, Function…); use [].slice.call, "".charAt.call…'],
-  ['Literal[regex.flags=/[suyd]/]', 'regular-expression flags s/u/y/d are not supported'],
-].map(([selector, message]) => ({ selector, message: E + message }));
+const syntax = SYNTAX_RULES.map(([selector, message]) => ({ selector, message: E + message }));
 
 const globals = MISSING_GLOBALS.map((name) => ({ name, message: E + name + ' is not available' }));
 

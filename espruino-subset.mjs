@@ -12,6 +12,47 @@ export const PORTABLE_FOLDERS = [
   'test/espruino/board', // scripts that run on the interpreter itself
 ];
 
+/**
+ * [ESTree selector (esquery, as ESLint's no-restricted-syntax takes it), why]: syntax the board
+ * does not run. The lint config reports them in the source, the bundle checker in the bundle.
+ */
+export const SYNTAX_RULES = [
+  ['AssignmentPattern', 'default values (default parameters, destructuring defaults) are not supported'],
+  ['ObjectPattern', 'destructuring is not supported'],
+  ['ArrayPattern', 'destructuring is not supported'],
+  ['RestElement', 'rest parameters/elements (...) are not supported'],
+  ['SpreadElement', 'spread (...) is not supported'],
+  [':function[async=true]', 'async functions are not supported'],
+  ['AwaitExpression', 'await is not supported'],
+  ['ForOfStatement[await=true]', 'for await is not supported'],
+  [':function[generator=true]', 'generators are not supported'],
+  ['YieldExpression', 'generators (yield) are not supported'],
+  ['LabeledStatement', 'labels are not supported'],
+  ["BinaryExpression[operator='**']", 'the ** operator is not supported; use Math.pow'],
+  ["AssignmentExpression[operator='**=']", 'the **= operator is not supported; use Math.pow'],
+  ["AssignmentExpression[operator='??=']", '??= is not supported'],
+  ["AssignmentExpression[operator='||=']", '||= is not supported'],
+  ["AssignmentExpression[operator='&&=']", '&&= is not supported'],
+  ['Property[computed=true]', 'computed keys {[k]: v} are not supported'],
+  ['MethodDefinition[computed=true]', 'computed method names are not supported'],
+  ['TaggedTemplateExpression', 'tagged templates are not supported'],
+  ['PrivateIdentifier', '#private members are not supported'],
+  ['PropertyDefinition:not([declare=true])', 'class fields are not supported; assign in the constructor (`declare x: T` for the type)'],
+  ['AccessorProperty', 'class accessor fields are not supported'],
+  ['StaticBlock', 'static blocks are not supported'],
+  ['ClassDeclaration[superClass.name=/Error$/]', '`class X extends Error` is not supported; create an Error and set fields on it'],
+  ['ClassExpression[superClass.name=/Error$/]', '`class X extends Error` is not supported; create an Error and set fields on it'],
+  ["BinaryExpression[operator='instanceof'][right.name=/Error$/]", '`instanceof Error` is unreliable (false for a TypeError); test a field you set'],
+  ["AssignmentExpression > MemberExpression.left[property.name='length']", 'setting .length throws'],
+  ['ImportExpression', 'dynamic import() is not supported'],
+  ['MetaProperty', 'import.meta / new.target are not supported'],
+  ['Literal[bigint]', 'BigInt is not supported'],
+  // Built-in prototypes hold no methods on the board (only Object.prototype does).
+  ["MemberExpression[object.type='MemberExpression'][object.property.name='prototype'][object.object.name!='Object']",
+    'X.prototype.method is undefined for built-ins (Array, String, Uint8Array, Function…); use [].slice.call, "".charAt.call…'],
+  ['Literal[regex.flags=/[suyd]/]', 'regular-expression flags s/u/y/d are not supported'],
+];
+
 /** Globals the board does not have. */
 export const MISSING_GLOBALS = ['Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'Symbol', 'Proxy', 'Reflect', 'BigInt',
   'TextEncoder', 'TextDecoder', 'Buffer', 'queueMicrotask', 'structuredClone', 'SharedArrayBuffer', 'Atomics'];

@@ -5,13 +5,18 @@
 // as the board will see it.
 // What the board lacks is listed once, in espruino-subset.mjs, shared with the lint config.
 import { parse, type Node } from 'acorn';
-import { MISSING_GLOBALS, MISSING_MEMBERS, regexProblem } from '../../espruino-subset.mjs';
+import esquery from 'esquery';
+import { MISSING_GLOBALS, MISSING_MEMBERS, SYNTAX_RULES, regexProblem } from '../../espruino-subset.mjs';
 
 export { regexProblem };
 
 export interface Finding { what: string; line: number; col: number; snippet: string }
 
 type N = Node & { [k: string]: any }; // acorn's ESTree nodes, read loosely
+
+const SYNTAX = SYNTAX_RULES.map(([selector, why]) => [esquery.parse(selector), why] as const);
+// acorn's tree has node types esquery's traversal does not list (class fields, chains): walk every key.
+const ESQUERY_OPTIONS = { fallback: (node: N) => Object.keys(node).filter((key) => key !== 'loc' && node[key] && typeof node[key] === 'object') };
 
 /** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs). */
 const INTERNAL_FIELD = /_$/;
@@ -81,43 +86,16 @@ export function checkBundle(src: string): Finding[] {
 
   visit(ast, false, (n, parent) => {
     switch (n.type) {
-      case 'AssignmentPattern': add('default parameter / default value', n); break;
-      case 'ObjectPattern': case 'ArrayPattern': add('destructuring', n); break;
-      case 'RestElement': add('rest parameter/element (...)', n); break;
-      case 'SpreadElement': add('spread (...)', n); break;
-      case 'AwaitExpression': add('await', n); break;
-      case 'YieldExpression': add('yield (generator)', n); break;
-      case 'LabeledStatement': add('label statement', n); break;
-      case 'TaggedTemplateExpression': add('tagged template', n); break;
-      case 'PrivateIdentifier': add('#private member', n); break;
-      case 'PropertyDefinition': add('class field', n); break;
-      case 'StaticBlock': add('class static block', n); break;
-      case 'ImportExpression': add('dynamic import()', n); break;
       case 'ImportDeclaration': case 'ExportNamedDeclaration': case 'ExportDefaultDeclaration': case 'ExportAllDeclaration': add('ES module syntax', n); break;
-      case 'MetaProperty': add('import.meta / new.target', n); break;
       case 'ChainExpression': add('optional chaining ?. (not lowered)', n); break;
-      case 'BinaryExpression':
-        if (n.operator === '**') add('** operator', n);
-        if (n.operator === 'instanceof' && n.right.type === 'Identifier' && /Error$/.test(n.right.name)) add('instanceof ' + n.right.name + ' (false for built-in errors on the board)', n);
-        break;
-      case 'AssignmentExpression':
-        if (['**=', '??=', '||=', '&&='].includes(n.operator)) add(n.operator + ' operator', n);
-        if (n.left.type === 'MemberExpression' && propName(n.left) === 'length') add('assignment to .length (throws)', n);
-        break;
       case 'Property':
-        if (n.computed) add('computed key {[k]: v}', n);
-        else if (n.key.type === 'Identifier' && INTERNAL_FIELD.test(n.key.name)) add('internal field ' + n.key.name + ' not shortened (the build\'s mangleProps misses it)', n);
+        if (!n.computed && n.key.type === 'Identifier' && INTERNAL_FIELD.test(n.key.name)) add('internal field ' + n.key.name + ' not shortened (the build\'s mangleProps misses it)', n);
         break;
-      case 'MethodDefinition': if (n.computed) add('computed method name', n); break;
       case 'Literal':
-        if (n.bigint !== undefined) add('BigInt literal', n);
-        if (n.regex && /[suyd]/.test(n.regex.flags)) add('regular-expression flag /' + n.regex.flags, n);
         if (n.regex && regexProblem(n.regex.pattern)) add('regular expression ' + n.raw + ': ' + regexProblem(n.regex.pattern), n);
         break;
-      case 'ForOfStatement': if (n.await) add('for await', n); break;
-      case 'ClassDeclaration': case 'ClassExpression':
-        if (n.superClass && n.superClass.type === 'Identifier' && /Error$/.test(n.superClass.name)) add('class extends ' + n.superClass.name, n);
-        if (n.type === 'ClassExpression' && n.id) {
+      case 'ClassExpression':
+        if (n.id) {
           let selfRef = false;
           visit(n.body, false, (m) => { if (m.type === 'Identifier' && m.name === n.id.name) selfRef = true; });
           if (selfRef) add('named class expression referring to itself (class ' + n.id.name + ')', n);
@@ -132,20 +110,15 @@ export function checkBundle(src: string): Finding[] {
         if (!p) break;
         if (INTERNAL_FIELD.test(p)) add('internal field .' + p + ' not shortened (the build\'s mangleProps misses it)', n);
         const o = n.object;
-        // Built-in prototypes hold no methods on the board (Object.prototype is the exception).
-        if (o.type === 'MemberExpression' && propName(o) === 'prototype' && o.object.type === 'Identifier' && o.object.name !== 'Object' && /^[A-Z]/.test(o.object.name) && !declared.has(o.object.name)) {
-          add(o.object.name + '.prototype.' + p + ' (built-in prototypes have no methods on the board; use [].x.call)', n);
-        }
         const obj = o.type === 'Identifier' && !declared.has(o.name) ? o.name : '';
         for (const m of MISSING_MEMBERS) if (m[1] === p && (m[0] === '*' || m[0] === obj)) { add(m[2], n); break; }
         break;
       }
     }
-    if (isFn(n)) {
-      if (n.async) add('async function', n);
-      if (n.generator) add('generator function', n);
-    }
   });
+
+  // The syntax rules the lint config also applies to the source, matched here on the bundle.
+  for (const [selector, why] of SYNTAX) for (const node of esquery.match(ast as any, selector, ESQUERY_OPTIONS)) add(why, node as N);
 
   checkLoopClosures(ast, add);
   checkCallsBeforeDeclaration(ast, add);

@@ -45,15 +45,15 @@ const boardCompress = {
 // with charset ascii: {\u73B0…:"on"}). Quote those: {"\u73B0…":"on"}, o["\u73B0…"].
 function asciiIdentifiers(code) {
   const edits = [];
-  const wide = (id) => id && id.type === 'Identifier' && /[^\x00-\x7f]/.test(id.name);
-  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (n) => {
-    if ((n.type === 'Property' || n.type === 'MethodDefinition') && !n.computed && wide(n.key)) {
-      edits.push([n.key.start, n.key.end, JSON.stringify(code.slice(n.key.start, n.key.end)).replace(/\\\\u/g, '\\u')]);
-      if (n.shorthand) edits.push([n.key.end, n.key.end, ':' + code.slice(n.value.start, n.value.end)]);
+  const wide = (identifier) => identifier && identifier.type === 'Identifier' && /[^\x00-\x7f]/.test(identifier.name);
+  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (node) => {
+    if ((node.type === 'Property' || node.type === 'MethodDefinition') && !node.computed && wide(node.key)) {
+      edits.push([node.key.start, node.key.end, JSON.stringify(code.slice(node.key.start, node.key.end)).replace(/\\\\u/g, '\\u')]);
+      if (node.shorthand) edits.push([node.key.end, node.key.end, ':' + code.slice(node.value.start, node.value.end)]);
     }
-    if (n.type === 'MemberExpression' && !n.computed && wide(n.property)) {
-      const dot = code.lastIndexOf('.', n.property.start);
-      edits.push([dot, n.property.end, '["' + code.slice(n.property.start, n.property.end) + '"]']);
+    if (node.type === 'MemberExpression' && !node.computed && wide(node.property)) {
+      const dot = code.lastIndexOf('.', node.property.start);
+      edits.push([dot, node.property.end, '["' + code.slice(node.property.start, node.property.end) + '"]']);
     }
   });
   return applyEdits(code, edits);
@@ -61,8 +61,8 @@ function asciiIdentifiers(code) {
 
 /** Replaces [start, end, text] spans of code, last first so earlier offsets stay valid. */
 function applyEdits(code, edits) {
-  edits.sort((a, b) => b[0] - a[0]);
-  for (const [a, b, text] of edits) code = code.slice(0, a) + text + code.slice(b);
+  edits.sort((first, second) => second[0] - first[0]);
+  for (const [start, end, text] of edits) code = code.slice(0, start) + text + code.slice(end);
   return code;
 }
 
@@ -75,14 +75,14 @@ export const PROFILES = { full: Object.keys(MODULES), lite: [] };
 
 /** An esbuild plugin that gives src/core/features.ts the profile's values (other flags keep theirs). */
 export function featuresPlugin(modules) {
-  const on = new Set(modules.map((name) => MODULES[name]));
+  const enabled = new Set(modules.map((name) => MODULES[name]));
   return {
     name: 'glowmq-features',
     setup(build) {
       build.onLoad({ filter: /[\\/]src[\\/]core[\\/]features\.ts$/ }, (file) => ({
         loader: 'ts',
         contents: readFileSync(file.path, 'utf8').replace(/export const (WITH_\w+) = (true|false)/g,
-          (line, flag) => (Object.values(MODULES).includes(flag) ? `export const ${flag} = ${on.has(flag)}` : line)),
+          (line, flag) => (Object.values(MODULES).includes(flag) ? `export const ${flag} = ${enabled.has(flag)}` : line)),
       }));
     },
   };
@@ -141,10 +141,10 @@ export const targets = [
 ];
 
 function whereBytesGo(meta, out) {
-  const inputs = Object.entries(meta.outputs[out].inputs).map(([f, x]) => [f, x.bytesInOutput]).filter((x) => x[1] > 0);
-  inputs.sort((a, b) => b[1] - a[1]);
-  const total = inputs.reduce((n, x) => n + x[1], 0);
-  return inputs.map(([f, n]) => `      ${String(n).padStart(6)} B ${String(Math.round((n * 100) / total)).padStart(3)}%  ${f}`);
+  const inputs = Object.entries(meta.outputs[out].inputs).map(([file, input]) => [file, input.bytesInOutput]).filter((entry) => entry[1] > 0);
+  inputs.sort((first, second) => second[1] - first[1]);
+  const total = inputs.reduce((sum, entry) => sum + entry[1], 0);
+  return inputs.map(([file, bytes]) => `      ${String(bytes).padStart(6)} B ${String(Math.round((bytes * 100) / total)).padStart(3)}%  ${file}`);
 }
 
 // The size the bundle would have with every message text blanked: how much of it is code.
@@ -154,8 +154,8 @@ const NOT_MESSAGES = new Set(['string', 'undefined', 'MQTT', 'glowmq_', 'error',
   'reconnect', 'connected', 'closed', 'reconnecting', 'connecting', 'warn', 'p', 'i', 'o', '$', '/', '+', '#', '']);
 async function withoutMessages(code) {
   const edits = [];
-  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (n) => {
-    if (n.type === 'Literal' && typeof n.value === 'string' && !NOT_MESSAGES.has(n.value) && !n.value.startsWith('reserved connect')) edits.push([n.start, n.end, '""']);
+  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (node) => {
+    if (node.type === 'Literal' && typeof node.value === 'string' && !NOT_MESSAGES.has(node.value) && !node.value.startsWith('reserved connect')) edits.push([node.start, node.end, '""']);
   });
   return (await terser(applyEdits(code, edits), { ...boardCompress, format: { ascii_only: true } })).code.length;
 }
@@ -168,10 +168,10 @@ export const BOARD_STORAGE = [['Espruino Pico', 48 * 1024], ['ESP8266 (512 KB fl
 function requestedModules() {
   const usage = (message) => { console.error(message); process.exit(2); };
   const value = (flag) => {
-    const at = args.indexOf(flag);
-    if (at < 0) return null;
-    if (at + 1 >= args.length || args[at + 1].startsWith('--')) usage(`${flag} needs a value`);
-    return args[at + 1];
+    const position = args.indexOf(flag);
+    if (position < 0) return null;
+    if (position + 1 >= args.length || args[position + 1].startsWith('--')) usage(`${flag} needs a value`);
+    return args[position + 1];
   };
   const profile = value('--profile'), modules = value('--with');
   if (profile !== null && modules !== null) usage('give --profile or --with, not both');
@@ -198,7 +198,7 @@ async function moduleCosts(target, size) {
   const parts = [];
   for (const name of Object.keys(MODULES)) {
     const has = target.modules.includes(name);
-    const other = has ? target.modules.filter((x) => x !== name) : [...target.modules, name];
+    const other = has ? target.modules.filter((other) => other !== name) : [...target.modules, name];
     const otherSize = (await boardCode(target.entry, { ...target.opts, plugins: [featuresPlugin(other)] })).length;
     parts.push(has ? `${name} ${size - otherSize} B` : `${name} would add ${otherSize - size} B`);
   }
@@ -210,41 +210,41 @@ async function main() {
   let failed = false;
   const rows = [];
   const modules = requestedModules();
-  for (const t of modules ? boardTargets(modules) : targets) {
-    if (only && !t.name.startsWith(only)) continue;
-    if (!existsSync(t.entry)) { rows.push(`  ${t.name.padEnd(14)} (no ${t.entry} yet)`); continue; }
+  for (const target of modules ? boardTargets(modules) : targets) {
+    if (only && !target.name.startsWith(only)) continue;
+    if (!existsSync(target.entry)) { rows.push(`  ${target.name.padEnd(14)} (no ${target.entry} yet)`); continue; }
     let result;
     try {
-      result = await esbuild.build({ entryPoints: t.opts.stdin ? undefined : [t.entry], outfile: t.out, logLevel: 'error', metafile: !!t.limit, ...t.opts });
-    } catch (e) {
-      failed = true; rows.push(`  ${t.name.padEnd(14)} BUILD FAILED: ${e.message}`); continue;
+      result = await esbuild.build({ entryPoints: target.opts.stdin ? undefined : [target.entry], outfile: target.out, logLevel: 'error', metafile: !!target.limit, ...target.opts });
+    } catch (error) {
+      failed = true; rows.push(`  ${target.name.padEnd(14)} BUILD FAILED: ${error.message}`); continue;
     }
-    if (t.limit) writeFileSync(t.out, asciiIdentifiers((await terser(readFileSync(t.out, 'utf8'), boardCompress)).code));
-    const size = statSync(t.out).size;
-    const gz = gzipSync(readFileSync(t.out)).length;
+    if (target.limit) writeFileSync(target.out, asciiIdentifiers((await terser(readFileSync(target.out, 'utf8'), boardCompress)).code));
+    const size = statSync(target.out).size;
+    const gzipped = gzipSync(readFileSync(target.out)).length;
     let verdict = '';
-    if (t.limit) {
-      const hard = t.ratchet ?? t.limit;
-      verdict = size > hard ? `OVER LIMIT ${hard}` : size > t.limit ? `OVER the ${t.limit} B limit (goal ${t.goal}); fails above ${hard}` : size > t.goal ? `over goal ${t.goal} (limit ${t.limit})` : `within goal ${t.goal}`;
+    if (target.limit) {
+      const hard = target.ratchet ?? target.limit;
+      verdict = size > hard ? `OVER LIMIT ${hard}` : size > target.limit ? `OVER the ${target.limit} B limit (goal ${target.goal}); fails above ${hard}` : size > target.goal ? `over goal ${target.goal} (limit ${target.limit})` : `within goal ${target.goal}`;
       if (size > hard && enforceLimits) failed = true;
     }
-    rows.push(`  ${t.name.padEnd(14)} ${String(size).padStart(8)} B  ${String(gz).padStart(7)} B gz  ${t.out}  ${verdict}  — ${t.what}`);
+    rows.push(`  ${target.name.padEnd(14)} ${String(size).padStart(8)} B  ${String(gzipped).padStart(7)} B gz  ${target.out}  ${verdict}  — ${target.what}`);
     // Over goal: say where the bytes go (minified bytes each source file contributes).
-    if (t.limit && size > t.goal) rows.push(...whereBytesGo(result.metafile, t.out));
-    if (t.ratchet && size > t.limit) {
-      const bare = await withoutMessages(readFileSync(t.out, 'utf8'));
-      rows.push(`      ${String(bare).padStart(6)} B       with every message text blanked: the code alone is ${bare > t.limit ? 'over' : 'within'} the ${t.limit} B limit`);
+    if (target.limit && size > target.goal) rows.push(...whereBytesGo(result.metafile, target.out));
+    if (target.ratchet && size > target.limit) {
+      const bare = await withoutMessages(readFileSync(target.out, 'utf8'));
+      rows.push(`      ${String(bare).padStart(6)} B       with every message text blanked: the code alone is ${bare > target.limit ? 'over' : 'within'} the ${target.limit} B limit`);
     }
-    if (t.modules && modules) rows.push(await moduleCosts(t, size));
-    const misfits = t.modules ? BOARD_STORAGE.filter((entry) => size > entry[1]) : [];
-    if (misfits.length) rows.push(`      warning: ${t.out} (${size} B) does not fit the Storage of ${misfits.map((entry) => `${entry[0]} (${entry[1]} B)`).join(', ')}`);
+    if (target.modules && modules) rows.push(await moduleCosts(target, size));
+    const misfits = target.modules ? BOARD_STORAGE.filter((entry) => size > entry[1]) : [];
+    if (misfits.length) rows.push(`      warning: ${target.out} (${size} B) does not fit the Storage of ${misfits.map((entry) => `${entry[0]} (${entry[1]} B)`).join(', ')}`);
   }
   if (!quiet || failed) {
     console.log('glowmq build:');
-    for (const r of rows) console.log(r);
+    for (const row of rows) console.log(row);
   }
   // Warnings stay visible under --quiet too.
-  else for (const r of rows) if (r.includes('warning:')) console.log(r);
+  else for (const row of rows) if (row.includes('warning:')) console.log(row);
   if (failed) process.exit(1);
 }
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -11,16 +11,16 @@ import { PORTABLE_FOLDERS, MISSING_GLOBALS, MISSING_MEMBERS, SYNTAX_RULES, regex
 // Portable by folder (espruino-subset.mjs lists them): every file under one of them.
 export const PORTABLE = PORTABLE_FOLDERS.map((folder) => folder + '/**');
 
-const E = 'Espruino: ';
-const syntax = SYNTAX_RULES.map(([selector, message]) => ({ selector, message: E + message }));
+const PREFIX = 'Espruino: '; // every message of these rules starts with it
+const syntax = SYNTAX_RULES.map(([selector, message]) => ({ selector, message: PREFIX + message }));
 
-const globals = MISSING_GLOBALS.map((name) => ({ name, message: E + name + ' is not available' }));
+const globals = MISSING_GLOBALS.map((name) => ({ name, message: PREFIX + name + ' is not available' }));
 
 // A prototype method ('*') is restricted on any object.
 const props = MISSING_MEMBERS.map(([object, property, what]) =>
-  (object === '*' ? { property, message: E + what + ' is not available' } : { object, property, message: E + what + ' is not available' }));
+  (object === '*' ? { property, message: PREFIX + what + ' is not available' } : { object, property, message: PREFIX + what + ' is not available' }));
 
-const nodeModules = builtinModules.filter((m) => !m.startsWith('_'));
+const nodeModules = builtinModules.filter((name) => !name.startsWith('_'));
 
 // Rules that need scope analysis or a look inside literals, so no selector can express them.
 const espruinoPlugin = {
@@ -29,9 +29,9 @@ const espruinoPlugin = {
       meta: { type: 'problem', schema: [] },
       create(context) {
         return {
-          Literal(n) {
-            const why = n.regex ? regexProblem(n.regex.pattern) : '';
-            if (why) context.report({ node: n, message: E + 'regular expression ' + n.raw + ': ' + why });
+          Literal(literal) {
+            const why = literal.regex ? regexProblem(literal.regex.pattern) : '';
+            if (why) context.report({ node: literal, message: PREFIX + 'regular expression ' + literal.raw + ': ' + why });
           },
         };
       },
@@ -40,27 +40,27 @@ const espruinoPlugin = {
     'no-loop-closure': {
       meta: { type: 'problem', schema: [] },
       create(context) {
-        const sc = context.sourceCode;
+        const source = context.sourceCode;
         function check(loop, decl) {
           if (!decl || decl.type !== 'VariableDeclaration' || decl.kind === 'var') return;
-          for (const v of sc.getDeclaredVariables(decl)) {
-            for (const ref of v.references) {
-              let s = ref.from;
-              // Walk out from the reference's scope; a function scope inside the loop = closure.
-              while (s && s !== v.scope) {
-                if (s.type === 'function' && s.block.range[0] > loop.range[0] && s.block.range[1] <= loop.range[1]) {
-                  context.report({ node: ref.identifier, message: E + 'a closure capturing loop variable "' + v.name + '" sees only its last value; copy it into a function parameter' });
+          for (const variable of source.getDeclaredVariables(decl)) {
+            for (const ref of variable.references) {
+              let scope = ref.from;
+              // Walk out from the reference'scope scope; a function scope inside the loop = closure.
+              while (scope && scope !== variable.scope) {
+                if (scope.type === 'function' && scope.block.range[0] > loop.range[0] && scope.block.range[1] <= loop.range[1]) {
+                  context.report({ node: ref.identifier, message: PREFIX + 'a closure capturing loop variable "' + variable.name + '" sees only its last value; copy it into a function parameter' });
                   return;
                 }
-                s = s.upper;
+                scope = scope.upper;
               }
             }
           }
         }
         return {
-          ForStatement(n) { check(n, n.init); },
-          ForOfStatement(n) { check(n, n.left); },
-          ForInStatement(n) { check(n, n.left); },
+          ForStatement(node) { check(node, node.init); },
+          ForOfStatement(node) { check(node, node.left); },
+          ForInStatement(node) { check(node, node.left); },
         };
       },
     },
@@ -72,17 +72,17 @@ const espruinoPlugin = {
       create(context) {
         return {
           'Program:exit'() {
-            for (const s of context.sourceCode.scopeManager.scopes) {
-              for (const v of s.variables) {
-                const def = v.defs[0];
+            for (const scope of context.sourceCode.scopeManager.scopes) {
+              for (const variable of scope.variables) {
+                const def = variable.defs[0];
                 if (!def || def.type !== 'FunctionName') continue;
-                for (const ref of v.references) {
-                  const id = ref.identifier;
-                  let f = ref.from; // climb out of blocks: they run as part of their function
-                  while (f !== s && f.upper && f.type !== 'function' && f.type !== 'class-field-initializer') f = f.upper;
-                  if (f === s && id.range[0] < def.node.range[0] &&
-                      id.parent.type === 'CallExpression' && id.parent.callee === id) {
-                    context.report({ node: id, message: E + 'function "' + v.name + '" is called above its declaration (the interpreter does not hoist)' });
+                for (const use of variable.references) {
+                  const identifier = use.identifier;
+                  let caller = use.from; // climb out of blocks: they run as part of their function
+                  while (caller !== scope && caller.upper && caller.type !== 'function' && caller.type !== 'class-field-initializer') caller = caller.upper;
+                  if (caller === scope && identifier.range[0] < def.node.range[0] &&
+                      identifier.parent.type === 'CallExpression' && identifier.parent.callee === identifier) {
+                    context.report({ node: identifier, message: PREFIX + 'function "' + variable.name + '" is called above its declaration (the interpreter does not hoist)' });
                   }
                 }
               }
@@ -95,7 +95,7 @@ const espruinoPlugin = {
 };
 
 // Golfed names do not come back: a declared name has 3 characters or more, except loop
-// counters and an unused `_`. Object keys are free (protocol fields such as `id` are named by
+// counters and an unused `_`. Object keys are free (protocol fields such as `identifier` are named by
 // others). An error in src/core, a warning in the rest of src/ while it is being renamed.
 const NAME_LENGTH = ['error', { min: 3, exceptions: ['i', 'j', 'k', '_'], properties: 'never' }];
 const NAME_LENGTH_WARNING = ['warn', NAME_LENGTH[1]];
@@ -131,8 +131,8 @@ export default [
       'no-restricted-globals': ['error'].concat(globals),
       'no-restricted-properties': ['error'].concat(props),
       'no-restricted-imports': ['error', {
-        paths: nodeModules.map((name) => ({ name, message: E + 'Node module "' + name + '" does not exist on the board' })),
-        patterns: [{ group: ['node:*'], message: E + 'Node modules do not exist on the board' }],
+        paths: nodeModules.map((name) => ({ name, message: PREFIX + 'Node module "' + name + '" does not exist on the board' })),
+        patterns: [{ group: ['node:*'], message: PREFIX + 'Node modules do not exist on the board' }],
       }],
       'espruino/regex': 'error',
       'espruino/no-loop-closure': 'error',

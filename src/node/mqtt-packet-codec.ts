@@ -1,6 +1,9 @@
 // The Node codec: mqtt-packet itself behind glowmq's Codec interface. mqtt-packet does not
 // bound packet sizes, so the fixed header of each packet is read here first and an
-// oversized remaining length is refused before mqtt-packet buffers a byte of it.
+// oversized remaining length is refused before mqtt-packet buffers a byte of it; or, for a
+// PUBLISH when onSkip is given, its topic and packet id are read here and the rest is read
+// past, so mqtt-packet never sees it (a fixed header cut by a chunk's end is held back until
+// it is whole, to know that in time).
 // mqtt-packet also lets through packets MQTT 3.1.1 forbids whichever side sends them
 // (reserved types 0 and 15, acks of the wrong size, packet id 0, PUBLISH topics with
 // wildcards, empty or with U+0000, CONNACK return codes above 5): those are refused here

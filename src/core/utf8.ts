@@ -54,7 +54,7 @@ export function utf8Encode(text: string): Uint8Array {
       i++;
     }
     let continuationBytes = codePoint < ASCII_END ? 0 : codePoint < TWO_BYTE_END ? 1 : codePoint < BMP_END ? 2 : 3;
-    out.push(LEAD_TAG[continuationBytes] | codePoint >> CONTINUATION_BITS * continuationBytes);
+    out.push(LEAD_TAG[continuationBytes]! | codePoint >> CONTINUATION_BITS * continuationBytes);
     while (continuationBytes--) out.push(CONTINUATION | codePoint >> CONTINUATION_BITS * continuationBytes & CONTINUATION_PAYLOAD);
   }
   return new Uint8Array(out);
@@ -79,7 +79,7 @@ const NOT_A_LEAD = -1;
 export function utf8WellFormed(bytes: Uint8Array): boolean {
   let expected = 0; // continuation bytes the last lead announced and that are still to come
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
+    const byte = bytes[i]!;
     if ((byte & CONTINUATION_TAG_MASK) == CONTINUATION) {
       if (!expected) return false;
       expected--;
@@ -101,17 +101,17 @@ export function utf8Decode(bytes: Uint8Array): string | null {
   }
   let text = '', beyondLatin1 = false, index = 0;
   while (index < bytes.length) {
-    const lead = bytes[index++];
+    const lead = bytes[index++]!;
     const count = lead < ASCII_END ? 0 : lead < FIRST_LEAD || lead > LAST_LEAD ? NOT_A_LEAD :
       lead < THREE_BYTE_LEAD ? 1 : lead < FOUR_BYTE_LEAD ? 2 : 3;
     if (count < 0 || index + count > bytes.length) return null; // NOT_A_LEAD, or cut short
-    let codePoint = lead - LEAD_TAG[count]; // the lead's payload bits, below its tag
+    let codePoint = lead - LEAD_TAG[count]!; // the lead's payload bits, below its tag
     for (let remaining = count; remaining; remaining--) {
-      const byte = bytes[index++];
+      const byte = bytes[index++]!;
       if ((byte & CONTINUATION_TAG_MASK) != CONTINUATION) return null;
       codePoint = codePoint << CONTINUATION_BITS | byte & CONTINUATION_PAYLOAD;
     }
-    if (codePoint < SMALLEST_CODE_POINT[count] || codePoint > MAX_CODE_POINT || codePoint >> SURROGATE_BITS + 1 == ANY_SURROGATE_TOP) return null;
+    if (codePoint < SMALLEST_CODE_POINT[count]! || codePoint > MAX_CODE_POINT || codePoint >> SURROGATE_BITS + 1 == ANY_SURROGATE_TOP) return null;
     if (codePoint > 255) beyondLatin1 = true;
     if (codePoint >= BMP_END) {
       // A surrogate pair: the high one carries the top 10 bits of (code point - 0x10000).

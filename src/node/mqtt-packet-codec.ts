@@ -87,7 +87,7 @@ export const mqttPacketCodec: Codec = {
       const malformed = (rule: string) => `malformed PUBLISH packet: ${rule}`;
       if (head.length === TOPIC_LENGTH_BYTES && !headSize) {
         // Within the maximum, so within the packet too.
-        headSize = TOPIC_LENGTH_BYTES + (head[0] << 8 | head[1]) + (type & QOS_FLAGS ? PACKET_ID_BYTES : 0);
+        headSize = TOPIC_LENGTH_BYTES + (head[0]! << 8 | head[1]!) + (type & QOS_FLAGS ? PACKET_ID_BYTES : 0);
         if (headSize > maxPacketSize) return tooLarge();
       }
       if (!headSize || head.length < headSize) return '';
@@ -97,7 +97,7 @@ export const mqttPacketCodec: Codec = {
       const qos = ((type & QOS_FLAGS) >> 1) as QoS;
       skipped = { topic: topic!, size: length, qos };
       if (qos) {
-        skipped.messageId = head[headSize - 2] << 8 | head[headSize - 1];
+        skipped.messageId = head[headSize - 2]! << 8 | head[headSize - 1]!;
         if (!skipped.messageId) return malformed('packet id 0, must be 1..65535');
       }
       return '';
@@ -121,7 +121,7 @@ export const mqttPacketCodec: Codec = {
             let count = Math.min(skipLeft, bytes.length - i);
             if (head.length < (headSize || TOPIC_LENGTH_BYTES)) {
               count = Math.min(count, (headSize || TOPIC_LENGTH_BYTES) - head.length);
-              for (let j = 0; j < count; j++) head.push(bytes[i + j]);
+              for (let j = 0; j < count; j++) head.push(bytes[i + j]!);
               const error = readHead();
               if (error) return fail(error);
             }
@@ -132,7 +132,7 @@ export const mqttPacketCodec: Codec = {
             continue;
           }
           if (bodyLeft > 0) { const count = Math.min(bodyLeft, bytes.length - i); bodyLeft -= count; i += count; continue; }
-          const byte = bytes[i++];
+          const byte = bytes[i++]!;
           if (headerRead === 0) {
             headerRead = 1; length = 0; multiplier = 1; start = i - 1; type = byte;
             if (byte >> 4 === 0 || byte >> 4 === 15) return refuse(bytes, passFrom, start, `unexpected RESERVED packet (type ${byte >> 4})`);

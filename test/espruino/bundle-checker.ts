@@ -18,8 +18,9 @@ const SYNTAX = SYNTAX_RULES.map(([selector, why]) => [esquery.parse(selector), w
 // acorn's tree has node types esquery's traversal does not list (class fields, chains): walk every key.
 const ESQUERY_OPTIONS = { fallback: (node: N) => Object.keys(node).filter((key) => key !== 'loc' && node[key] && typeof node[key] === 'object') };
 
-/** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs). */
-const INTERNAL_FIELD = /_$/;
+/** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs).
+ *  A name the build made (one or two characters, which may be `_` or end in it) is not one. */
+const INTERNAL_FIELD = /^[\w$]{3,}_$/;
 
 const isFn = (node: N) => node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 

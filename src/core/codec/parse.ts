@@ -39,7 +39,7 @@ const MAX_GRANTED_QOS = 2;
 // The remaining length: 7 bits a byte, least significant first, in at most 4 bytes (§2.2.3).
 const LENGTH_BITS = 127, MORE_LENGTH_BYTES = 128, MAX_LENGTH_BYTES = 4, BITS_PER_LENGTH_BYTE = 7;
 
-function packetName(type: number): string { return NAMES[type].toUpperCase(); }
+function packetName(type: number): string { return NAMES[type]!.toUpperCase(); }
 function malformed(rule: string): string { return 'malformed ' + packetName(headerByte >> TYPE_SHIFT) + ' packet: ' + rule; }
 // Where "broken", the rule's message: what, the value it has and what it must be.
 function check(broken: unknown, what: string, value: number, allowed: string | number): void {
@@ -52,21 +52,21 @@ function checkFits(size: number, what: string): void {
 // A 2-byte number, most significant byte first; a packet id (isPacketId set) is not 0.
 function readUint16(what: string, isPacketId?: boolean): number {
   checkFits(2, what);
-  const value = body[position++] << 8 | body[position++];
+  const value = body[position++]! << 8 | body[position++]!;
   check(isPacketId && !value, what, value, '1..65535');
   return value;
 }
 
 function decode(packetBody: Uint8Array): Packet {
   // One object, its fields added by type (mqtt-packet's shape).
-  const type = headerByte >> TYPE_SHIFT, packet: any = { cmd: NAMES[type] };
+  const type = headerByte >> TYPE_SHIFT, packet: any = { cmd: NAMES[type]! };
   body = packetBody;
   position = 0;
   if (type == PacketType.Connack) {
-    check(body[0] > 1, 'ack flags', body[0], '0 or 1');
-    check(body[1] > MAX_CONNACK_RETURN_CODE, RETURN_CODE, body[1], '0..' + MAX_CONNACK_RETURN_CODE);
-    packet.sessionPresent = body[0] == 1;
-    packet.returnCode = body[1];
+    check(body[0]! > 1, 'ack flags', body[0]!, '0 or 1');
+    check(body[1]! > MAX_CONNACK_RETURN_CODE, RETURN_CODE, body[1]!, '0..' + MAX_CONNACK_RETURN_CODE);
+    packet.sessionPresent = body[0]! == 1;
+    packet.returnCode = body[1]!;
   } else if (type == PacketType.Publish) {
     const topicLength = readUint16(TOPIC_LENGTH);
     checkFits(topicLength, TOPIC_LENGTH + ' ' + topicLength);
@@ -88,7 +88,7 @@ function decode(packetBody: Uint8Array): Packet {
       if (position == body.length) throw malformed('no return codes');
       const granted: number[] = packet.granted = [];
       while (position < body.length) {
-        const returnCode = body[position++];
+        const returnCode = body[position++]!;
         check(returnCode > MAX_GRANTED_QOS && returnCode != SUBACK_FAILURE, RETURN_CODE, returnCode, '0..2 or 128');
         granted.push(returnCode);
       }
@@ -118,7 +118,7 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
   // The head of an oversized PUBLISH is in: at first only the topic length, which sizes the whole
   // head (topic and packet id; within the maximum, so within the packet too), then all of it.
   function readHead(head: Uint8Array): void {
-    const headSize = TOPIC_LENGTH_BYTES + (head[0] << 8 | head[1]) + (typeByte & PublishFlag.QosMask ? PACKET_ID_BYTES : 0);
+    const headSize = TOPIC_LENGTH_BYTES + (head[0]! << 8 | head[1]!) + (typeByte & PublishFlag.QosMask ? PACKET_ID_BYTES : 0);
     if (head.length < headSize) {
       if (headSize > maxPacketSize) throw tooLarge();
       bodyBuffer = new Uint8Array(headSize);
@@ -156,7 +156,7 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
             if (!skipLeft) onSkip!(skipped);
           } else if (!headerBytesRead) {
             // The type byte: a type a broker may send, with that type's flags.
-            headerByte = typeByte = chunk[index++];
+            headerByte = typeByte = chunk[index++]!;
             type = typeByte >> TYPE_SHIFT;
             flags = typeByte & FLAGS_MASK;
             headerBytesRead = 1;
@@ -168,7 +168,7 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
               check(flags != required, 'header flags', flags, required);
             }
           } else {
-            const byte = chunk[index++];
+            const byte = chunk[index++]!;
             remainingLength += (byte & LENGTH_BITS) << BITS_PER_LENGTH_BYTE * (headerBytesRead - 1);
             if (byte & MORE_LENGTH_BYTES) {
               if (++headerBytesRead > MAX_LENGTH_BYTES) throw malformed(REMAINING_LENGTH + ' over 4 bytes');

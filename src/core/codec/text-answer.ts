@@ -29,7 +29,7 @@ export function refuseTextAnswers(codec: Codec): Codec {
           if (refused) return;
           if (!held) return inner.feed(chunk);
           let index = 0;
-          while (index < chunk.length && isPrintable(chunk[index]) && held.length < MAX_ANSWER) held.push(chunk[index++]);
+          while (index < chunk.length && isPrintable(chunk[index]!) && held.length < MAX_ANSWER) held.push(chunk[index++]!);
           if (index == chunk.length && held.length < MAX_ANSWER) return; // still undecided
           const start = held;
           held = null;

@@ -2,6 +2,9 @@
 //   node esbuild.config.mjs            all targets
 //   node esbuild.config.mjs --only node   targets whose name starts with "node"
 //   --quiet                            print only failures
+//   --profile lite|full                board bundles of a profile (lite: core-lite.js, glowmq-lite.js)
+//   --with at,qos2,store,discovery,utf8  board bundles with exactly those modules
+// A profile run also prints what each module costs in each bundle.
 import * as esbuild from 'esbuild';
 import { existsSync, statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -42,15 +45,15 @@ const boardCompress = {
 // with charset ascii: {\u73B0…:"on"}). Quote those: {"\u73B0…":"on"}, o["\u73B0…"].
 function asciiIdentifiers(code) {
   const edits = [];
-  const wide = (id) => id && id.type === 'Identifier' && /[^\x00-\x7f]/.test(id.name);
-  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (n) => {
-    if ((n.type === 'Property' || n.type === 'MethodDefinition') && !n.computed && wide(n.key)) {
-      edits.push([n.key.start, n.key.end, JSON.stringify(code.slice(n.key.start, n.key.end)).replace(/\\\\u/g, '\\u')]);
-      if (n.shorthand) edits.push([n.key.end, n.key.end, ':' + code.slice(n.value.start, n.value.end)]);
+  const wide = (identifier) => identifier && identifier.type === 'Identifier' && /[^\x00-\x7f]/.test(identifier.name);
+  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (node) => {
+    if ((node.type === 'Property' || node.type === 'MethodDefinition') && !node.computed && wide(node.key)) {
+      edits.push([node.key.start, node.key.end, JSON.stringify(code.slice(node.key.start, node.key.end)).replace(/\\\\u/g, '\\u')]);
+      if (node.shorthand) edits.push([node.key.end, node.key.end, ':' + code.slice(node.value.start, node.value.end)]);
     }
-    if (n.type === 'MemberExpression' && !n.computed && wide(n.property)) {
-      const dot = code.lastIndexOf('.', n.property.start);
-      edits.push([dot, n.property.end, '["' + code.slice(n.property.start, n.property.end) + '"]']);
+    if (node.type === 'MemberExpression' && !node.computed && wide(node.property)) {
+      const dot = code.lastIndexOf('.', node.property.start);
+      edits.push([dot, node.property.end, '["' + code.slice(node.property.start, node.property.end) + '"]']);
     }
   });
   return applyEdits(code, edits);
@@ -58,39 +61,77 @@ function asciiIdentifiers(code) {
 
 /** Replaces [start, end, text] spans of code, last first so earlier offsets stay valid. */
 function applyEdits(code, edits) {
-  edits.sort((a, b) => b[0] - a[0]);
-  for (const [a, b, text] of edits) code = code.slice(0, a) + text + code.slice(b);
+  edits.sort((first, second) => second[0] - first[0]);
+  for (const [start, end, text] of edits) code = code.slice(0, start) + text + code.slice(end);
   return code;
 }
 
 // Internal object fields are named with a trailing underscore; board bundles shorten them.
 export const INTERNAL_FIELD = /_$/;
 
+// Board profiles: the modules a board build may leave out, each a flag of src/core/features.ts.
+export const MODULES = { qos2: 'WITH_QOS2', store: 'WITH_STORE', at: 'WITH_AT', discovery: 'WITH_DISCOVERY', utf8: 'WITH_UTF8' };
+export const PROFILES = { full: Object.keys(MODULES), lite: [] };
+
+/** An esbuild plugin that gives src/core/features.ts the profile's values (other flags keep theirs). */
+export function featuresPlugin(modules) {
+  const enabled = new Set(modules.map((name) => MODULES[name]));
+  return {
+    name: 'glowmq-features',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]core[\\/]features\.ts$/ }, (file) => ({
+        loader: 'ts',
+        contents: readFileSync(file.path, 'utf8').replace(/export const (WITH_\w+) = (true|false)/g,
+          (line, flag) => (Object.values(MODULES).includes(flag) ? `export const ${flag} = ${enabled.has(flag)}` : line)),
+      }));
+    },
+  };
+}
+
+/** The file-name suffix of a module set: '' for the full set, '-lite' for none, else '-at-qos2…'. */
+function profileSuffix(modules) {
+  if (modules.length === PROFILES.full.length) return '';
+  return modules.length ? '-' + [...modules].sort().join('-') : '-lite';
+}
+
+// The device bundle is a closed program (only `glowmq.client`, `.device`, `.config` reach
+// the console), so the names of its internal interfaces — transport handlers, codec and
+// client wiring, Platform timers, packet fields — are shortened. None is a property of a
+// board object (the timers are the globals, not properties). The packet id, type and DUP flag
+// are also in the records the Storage store keeps, so their short names are pinned ($i, $c,
+// $d): a later build reads what an earlier one wrote. core.js keeps these names (it is the
+// library other programs call) and shortens only the internal fields ending in an underscore,
+// as the device bundle also does.
+const DEVICE_INTERNAL = new RegExp(INTERNAL_FIELD.source + '|^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$');
+const PINNED_STORAGE_NAMES = { messageId: '$i', cmd: '$c', dup: '$d' };
+
+/** The two board bundles (the core alone, the device) built with a set of modules. */
+export function boardTargets(modules) {
+  const suffix = profileSuffix(modules);
+  const profile = suffix ? (modules.length ? 'modules ' + modules.join(', ') : 'lite profile') : '';
+  const plugins = suffix ? [featuresPlugin(modules)] : [];
+  return [
+    // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
+    // `for (let k of …)` loop, and on the board every getter would see the last k. The entry
+    // sets the global `glowmq` itself, to a plain object (no getters at all: fewer bytes).
+    { name: 'espruino-core' + suffix, entry: 'targets/espruino/core-only.ts', out: `dist/espruino/core${suffix}.js`,
+      // Internal fields end in an underscore (`payloadRemaining_`): the build shortens them in
+      // every board bundle. The public API (what other programs call) never ends in one.
+      opts: { ...board, mangleProps: INTERNAL_FIELD, plugins },
+      goal: 6000, limit: 10400, modules,
+      what: 'codec + client + router, alone' + (profile && ', ' + profile) },
+    { name: 'espruino' + suffix, entry: 'targets/espruino/main.ts', out: `dist/espruino/glowmq${suffix}.js`,
+      opts: { ...board, mangleProps: DEVICE_INTERNAL, mangleCache: { ...PINNED_STORAGE_NAMES }, plugins },
+      goal: 14000, limit: 24000, modules,
+      what: (suffix ? 'device' : 'full device with the AT driver') + (profile && ', ' + profile) },
+  ];
+}
+
 export const targets = [
-  // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
-  // `for (let k of …)` loop, and on the board every getter would see the last k. The entry
-  // sets the global `glowmq` itself, to a plain object (no getters at all: fewer bytes).
-  { name: 'espruino-core', entry: 'targets/espruino/core-only.ts', out: 'dist/espruino/core.js',
-    // The full core (QoS 2, persistent sessions, offline queue, UTF-8 validation); a board
-    // profile without them is `core-lite.js` (`npm run build:board -- --profile lite`).
-    // Internal fields end in an underscore (`payloadRemaining_`): the build shortens them in
-    // every board bundle. The public API (what other programs call) never ends in one.
-    opts: { ...board, mangleProps: INTERNAL_FIELD },
-    goal: 6000, limit: 10400,
-    what: 'codec + client + router, alone' },
-  { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
-    // The device bundle is a closed program (only `glowmq.client`, `.device`, `.config` reach
-    // the console), so the names of its internal interfaces — transport handlers, codec and
-    // client wiring, Platform timers, packet fields — are shortened. None is a property of a
-    // board object (the timers are the globals, not properties). The
-    // packet id, type and DUP flag are also in the records the Storage store keeps, so their
-    // short names are pinned ($i, $c, $d): a later build reads what an earlier one wrote.
-    // core.js keeps these names (it is the library other programs call) and shortens only
-    // the internal fields ending in an underscore, as this bundle also does.
-    opts: { ...board, mangleProps: new RegExp(INTERNAL_FIELD.source + '|^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$'),
-      mangleCache: { messageId: '$i', cmd: '$c', dup: '$d' } },
-    goal: 14000, limit: 24000,
-    what: 'full device with the AT driver' },
+  // The full core and device (QoS 2, persistent sessions, the AT driver, UTF-8 validation…),
+  // then the same with none of those modules (`npm run build:board -- --profile lite`).
+  ...boardTargets(PROFILES.full),
+  ...boardTargets(PROFILES.lite),
   { name: 'node', entry: 'targets/node/cli.ts', out: 'dist/node/glowmq.cjs',
     opts: { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,
       // Native (serialport) and demo-only (aedes) packages stay outside the one file;
@@ -112,10 +153,10 @@ targets.push(
 );
 
 function whereBytesGo(meta, out) {
-  const inputs = Object.entries(meta.outputs[out].inputs).map(([f, x]) => [f, x.bytesInOutput]).filter((x) => x[1] > 0);
-  inputs.sort((a, b) => b[1] - a[1]);
-  const total = inputs.reduce((n, x) => n + x[1], 0);
-  return inputs.map(([f, n]) => `      ${String(n).padStart(6)} B ${String(Math.round((n * 100) / total)).padStart(3)}%  ${f}`);
+  const inputs = Object.entries(meta.outputs[out].inputs).map(([file, input]) => [file, input.bytesInOutput]).filter((entry) => entry[1] > 0);
+  inputs.sort((first, second) => second[1] - first[1]);
+  const total = inputs.reduce((sum, entry) => sum + entry[1], 0);
+  return inputs.map(([file, bytes]) => `      ${String(bytes).padStart(6)} B ${String(Math.round((bytes * 100) / total)).padStart(3)}%  ${file}`);
 }
 
 // The size the bundle would have with every message text blanked: how much of it is code.
@@ -125,46 +166,97 @@ const NOT_MESSAGES = new Set(['string', 'undefined', 'MQTT', 'glowmq_', 'error',
   'reconnect', 'connected', 'closed', 'reconnecting', 'connecting', 'warn', 'p', 'i', 'o', '$', '/', '+', '#', '']);
 async function withoutMessages(code) {
   const edits = [];
-  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (n) => {
-    if (n.type === 'Literal' && typeof n.value === 'string' && !NOT_MESSAGES.has(n.value) && !n.value.startsWith('reserved connect')) edits.push([n.start, n.end, '""']);
+  walkAll(parseJs(code, { ecmaVersion: 'latest' }), (node) => {
+    if (node.type === 'Literal' && typeof node.value === 'string' && !NOT_MESSAGES.has(node.value) && !node.value.startsWith('reserved connect')) edits.push([node.start, node.end, '""']);
   });
   return (await terser(applyEdits(code, edits), { ...boardCompress, format: { ascii_only: true } })).code.length;
+}
+
+// Each board's Storage, where the bundle is written (.bootcde): shared/docs/espruino.md.
+export const BOARD_STORAGE = [['Espruino Pico', 48 * 1024], ['ESP8266 (512 KB flash)', 16 * 1024], ['ESP8266 (4 MB flash)', 192 * 1024],
+  ['Espruino WiFi', 64 * 1024], ['Puck.js', 40 * 1024]];
+
+/** The modules asked for with --profile or --with, or null for the default targets. Exits 2 on a bad value. */
+function requestedModules() {
+  const usage = (message) => { console.error(message); process.exit(2); };
+  const value = (flag) => {
+    const position = args.indexOf(flag);
+    if (position < 0) return null;
+    if (position + 1 >= args.length || args[position + 1].startsWith('--')) usage(`${flag} needs a value`);
+    return args[position + 1];
+  };
+  const profile = value('--profile'), modules = value('--with');
+  if (profile !== null && modules !== null) usage('give --profile or --with, not both');
+  if (profile !== null) {
+    if (!Object.hasOwn(PROFILES, profile)) usage(`unknown profile "${profile}" for --profile: allowed ${Object.keys(PROFILES).join(', ')}`);
+    return PROFILES[profile];
+  }
+  if (modules === null) return null;
+  const names = modules.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!Object.hasOwn(MODULES, name)) usage(`unknown module "${name}" for --with: allowed ${Object.keys(MODULES).join(', ')}`);
+  }
+  return Object.keys(MODULES).filter((name) => names.includes(name)); // in the usual order, once each
+}
+
+/** A board bundle as the build makes it (esbuild, terser, ASCII names): its text. */
+async function boardCode(entry, opts) {
+  const result = await esbuild.build({ entryPoints: [entry], outfile: 'board.js', write: false, logLevel: 'error', ...opts });
+  return asciiIdentifiers((await terser(result.outputFiles[0].text, boardCompress)).code);
+}
+
+/** What each module costs in a board target: its bytes in this bundle, or what it would add. */
+async function moduleCosts(target, size) {
+  const parts = [];
+  for (const name of Object.keys(MODULES)) {
+    const has = target.modules.includes(name);
+    const other = has ? target.modules.filter((other) => other !== name) : [...target.modules, name];
+    const otherSize = (await boardCode(target.entry, { ...target.opts, plugins: [featuresPlugin(other)] })).length;
+    parts.push(has ? `${name} ${size - otherSize} B` : `${name} would add ${otherSize - size} B`);
+  }
+  return `      modules: ${parts.join(', ')}`;
 }
 
 // Build only when run as a script: tests import `targets` for the budgets.
 async function main() {
   let failed = false;
   const rows = [];
-  for (const t of targets) {
-    if (only && !t.name.startsWith(only)) continue;
-    if (!existsSync(t.entry)) { rows.push(`  ${t.name.padEnd(14)} (no ${t.entry} yet)`); continue; }
+  const modules = requestedModules();
+  for (const target of modules ? boardTargets(modules) : targets) {
+    if (only && !target.name.startsWith(only)) continue;
+    if (!existsSync(target.entry)) { rows.push(`  ${target.name.padEnd(14)} (no ${target.entry} yet)`); continue; }
     let result;
     try {
-      result = await esbuild.build({ entryPoints: t.opts.stdin ? undefined : [t.entry], outfile: t.out, logLevel: 'error', metafile: !!t.limit, ...t.opts });
-    } catch (e) {
-      failed = true; rows.push(`  ${t.name.padEnd(14)} BUILD FAILED: ${e.message}`); continue;
+      result = await esbuild.build({ entryPoints: target.opts.stdin ? undefined : [target.entry], outfile: target.out, logLevel: 'error', metafile: !!target.limit, ...target.opts });
+    } catch (error) {
+      failed = true; rows.push(`  ${target.name.padEnd(14)} BUILD FAILED: ${error.message}`); continue;
     }
-    if (t.limit) writeFileSync(t.out, asciiIdentifiers((await terser(readFileSync(t.out, 'utf8'), boardCompress)).code));
-    const size = statSync(t.out).size;
-    const gz = gzipSync(readFileSync(t.out)).length;
+    if (target.limit) writeFileSync(target.out, asciiIdentifiers((await terser(readFileSync(target.out, 'utf8'), boardCompress)).code));
+    const size = statSync(target.out).size;
+    const gzipped = gzipSync(readFileSync(target.out)).length;
     let verdict = '';
-    if (t.limit) {
-      const hard = t.ratchet ?? t.limit;
-      verdict = size > hard ? `OVER LIMIT ${hard}` : size > t.limit ? `OVER the ${t.limit} B limit (goal ${t.goal}); fails above ${hard}` : size > t.goal ? `over goal ${t.goal} (limit ${t.limit})` : `within goal ${t.goal}`;
+    if (target.limit) {
+      const hard = target.ratchet ?? target.limit;
+      verdict = size > hard ? `OVER LIMIT ${hard}` : size > target.limit ? `OVER the ${target.limit} B limit (goal ${target.goal}); fails above ${hard}` : size > target.goal ? `over goal ${target.goal} (limit ${target.limit})` : `within goal ${target.goal}`;
       if (size > hard && enforceLimits) failed = true;
     }
-    rows.push(`  ${t.name.padEnd(14)} ${String(size).padStart(8)} B  ${String(gz).padStart(7)} B gz  ${t.out}  ${verdict}  — ${t.what}`);
+    rows.push(`  ${target.name.padEnd(14)} ${String(size).padStart(8)} B  ${String(gzipped).padStart(7)} B gz  ${target.out}  ${verdict}  — ${target.what}`);
     // Over goal: say where the bytes go (minified bytes each source file contributes).
-    if (t.limit && size > t.goal) rows.push(...whereBytesGo(result.metafile, t.out));
-    if (t.ratchet && size > t.limit) {
-      const bare = await withoutMessages(readFileSync(t.out, 'utf8'));
-      rows.push(`      ${String(bare).padStart(6)} B       with every message text blanked: the code alone is ${bare > t.limit ? 'over' : 'within'} the ${t.limit} B limit`);
+    if (target.limit && size > target.goal) rows.push(...whereBytesGo(result.metafile, target.out));
+    if (target.ratchet && size > target.limit) {
+      const bare = await withoutMessages(readFileSync(target.out, 'utf8'));
+      rows.push(`      ${String(bare).padStart(6)} B       with every message text blanked: the code alone is ${bare > target.limit ? 'over' : 'within'} the ${target.limit} B limit`);
     }
+    if (target.modules && modules) rows.push(await moduleCosts(target, size));
+    const misfits = target.modules ? BOARD_STORAGE.filter((entry) => size > entry[1]) : [];
+    if (misfits.length) rows.push(`      warning: ${target.out} (${size} B) does not fit the Storage of ${misfits.map((entry) => `${entry[0]} (${entry[1]} B)`).join(', ')}`);
   }
   if (!quiet || failed) {
     console.log('glowmq build:');
-    for (const r of rows) console.log(r);
+    for (const row of rows) console.log(row);
   }
+  // Warnings stay visible under --quiet too.
+  else for (const row of rows) if (row.includes('warning:')) console.log(row);
   if (failed) process.exit(1);
 }
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -15,3 +15,6 @@ export const enum PacketType {
   Pingresp = 13,
   Disconnect = 14,
 }
+
+/** Is `type` in `typeSet`, a set of packet types with one bit per type number (`1 << PacketType.X | …`)? 1 or 0. */
+export function isOneOf(typeSet: number, type: number): number { return typeSet >> type & 1; }

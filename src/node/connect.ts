@@ -9,6 +9,7 @@ import type { Codec, Platform, Store, TransportFactory } from '../core/types';
 import { nodeTcpTransport } from '../transport/node-tcp';
 import { checkTlsOptions } from '../transport/node-tls-check';
 import { boardCodec } from '../core/codec/index';
+import { refuseTextAnswers } from '../core/codec/text-answer';
 import { nodePlatform, type LogLevel } from './platform';
 import { parseBrokerUrl, type BrokerUrl } from './url';
 
@@ -67,7 +68,8 @@ export function createNodeClient(url: string, opts: NodeClientOptions = {}): Cli
   const client = new Client(options, {
     platform: opts.platform ?? nodePlatform(opts.logLevel === undefined ? {} : { level: opts.logLevel }),
     transport,
-    codec: opts.codec ?? boardCodec,
+    // A server of another protocol on that port is named as such ("not an MQTT broker").
+    codec: refuseTextAnswers(opts.codec ?? boardCodec),
     ...(opts.store ? { store: opts.store } : {}),
   });
   if (opts.autoConnect !== false) client.connect();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { validateConfig, num, str, SEED_PHRASES, type DeviceConfig, type Schema, type ConfigError, type Command } from '../app/config';
 import { ledSpecError, sensorsSpecError } from '../hal/node-hal';
-import { parseBrokerUrl } from './url';
+import { parseBrokerUrl, redactUrl } from './url';
 import type { Flag, Parsed } from './cli/args';
 import { readPasswordFile } from './cli/broker-flags';
 import { UsageError } from './cli/usage-error';
@@ -117,7 +117,7 @@ export function loadDeviceConfig(p: Parsed, env: NodeJS.ProcessEnv): LoadedDevic
     const where = from[ce.field] ?? `"${ce.field}"`;
     throw new UsageError(ce.allowed.startsWith('a known field')
       ? `glowmq device: unknown field ${where}; ${ce.allowed.replace('a known field: ', 'known fields: ')}`
-      : `glowmq device: bad value for ${where}: ${ce.value} (allowed: ${ce.allowed})`);
+      : `glowmq device: bad value for ${where}: ${ce.field === 'broker' ? redactUrl(ce.value) : ce.value} (allowed: ${ce.allowed})`);
   }
   try { parseBrokerUrl(config.broker); } catch (e) { throw new UsageError(`glowmq device: bad value for ${from.broker ?? 'broker'}: ${(e as Error).message}`); }
   if (config.password !== undefined && config.username === undefined && !/@/.test(config.broker)) {

@@ -7,6 +7,7 @@ import { Client } from '../core/client';
 import type { ClientOptions } from '../core/client-options';
 import type { Codec, Platform, Store, TransportFactory } from '../core/types';
 import { nodeTcpTransport } from '../transport/node-tcp';
+import { nodeWsTransport } from '../transport/node-ws';
 import { checkTlsOptions } from '../transport/node-tls-check';
 import { boardCodec } from '../core/codec/index';
 import { nodePlatform, type LogLevel } from './platform';
@@ -35,7 +36,7 @@ export interface NodeClientOptions extends ClientOptions {
   logLevel?: LogLevel;
   /** Default true: connect() is called before returning. */
   autoConnect?: boolean;
-  /** Replaces the TCP/TLS transport (tests, proxies). */
+  /** Replaces the TCP/TLS/WebSocket transport (tests, proxies). */
   transport?: TransportFactory;
 }
 
@@ -49,12 +50,13 @@ export function createNodeClient(url: string, opts: NodeClientOptions = {}): Cli
   // Credentials given as options win over the URL's.
   if (options.username === undefined && u.username !== undefined) options.username = u.username;
   if (options.password === undefined && u.password !== undefined) options.password = u.password;
-  if (!u.tls && (opts.ca || opts.cert || opts.key)) throw new Error('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
+  if (!u.tls && (opts.ca || opts.cert || opts.key)) throw new Error(`TLS options (ca/cert/key) given for a plain ${u.ws ? 'ws:// URL: use wss://' : 'mqtt:// URL: use mqtts://'}`);
   if (u.tls) checkTlsOptions(opts);
-  const transport = opts.transport ?? nodeTcpTransport({
+  const link = {
     host: u.host, port: u.port, tls: u.tls, ca: opts.ca, cert: opts.cert, key: opts.key,
     rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername,
-  });
+  };
+  const transport = opts.transport ?? (u.ws ? nodeWsTransport({ ...link, path: u.path }) : nodeTcpTransport(link));
   const client = new Client(options, {
     platform: opts.platform ?? nodePlatform({ level: opts.logLevel }),
     transport,

@@ -14,7 +14,8 @@ Commands:
   device      run the glowmq device: LED on lightChange, sensor readings, status
   pub         publish a message, like mosquitto_pub
   sub         subscribe and print messages, like mosquitto_sub
-  demo        the seed scenario on an embedded broker (publisher, device, phone)
+  demo        the seed scenario on an embedded broker (publisher, device, phone), and the phone page
+  web         the phone page in a browser, for a real broker (--broker mqtt://…)
   modem-sim   an ESP8266/ESP32 AT-firmware module in software (--stdio for socat)
 
 Options:
@@ -36,6 +37,7 @@ const COMMANDS: { [name: string]: () => Promise<Runner> } = {
   pub: async () => (await import('./pub-command')).runPub,
   sub: async () => (await import('./sub-command')).runSub,
   demo: async () => (await import('../demo')).runDemo,
+  web: async () => (await import('./web-command')).runWeb,
   'modem-sim': async () => (await import('./modem-sim')).runModemSimCommand,
 };
 

@@ -48,7 +48,8 @@ input { font: inherit; padding: .5rem; border-radius: 8px; border: 1px solid #88
 #chart .axes line { stroke: #8888; } #chart .axes .grid { stroke: #8882; }
 #chart text { fill: var(--muted); stroke: none; } #chart .unit { font-weight: 700; }
 #chart polyline { stroke-width: 2; }
-#latest { margin: .4rem 0 0; color: var(--muted); font-size: .9rem; }
+#latest, #topics { margin: .4rem 0 0; color: var(--muted); font-size: .9rem; overflow-wrap: anywhere; }
+#topics { margin-top: 1rem; font-size: .8rem; }
 #log { list-style: none; margin: 0; padding: 0; font: 13px/1.5 ui-monospace, "Noto Sans Mono", monospace; max-height: 16rem; overflow: auto; }
 #log li { border-bottom: 1px solid #8881; padding: .1rem 0; overflow-wrap: anywhere; }
 #log .command { color: var(--accent); } #log .ack { color: var(--ok); } #log .error, #log .warn { color: var(--bad); }
@@ -61,6 +62,7 @@ const BODY = `
 <div class="state">status <span id="status" class="badge" data-state="offline">offline</span></div>
 <div class="state">light <span id="light" class="badge" data-state="unknown">off</span></div>
 <button id="toggle" type="button" disabled>Toggle the light</button>
+<p id="topics"></p>
 <form id="login" hidden autocomplete="on">
 <label>device id <input id="device" list="devices" autocomplete="off" placeholder="found on the broker"></label><datalist id="devices"></datalist>
 <label>user name <input id="user" autocomplete="username"></label>

@@ -49,7 +49,9 @@ export class BrowserWsTransport implements Transport {
       if (typeof event.data === 'string') { this.fail(new Error(`${this.options.url} sent a text frame (MQTT over WebSocket uses binary frames only)`)); return; }
       this.handlers!.onData(new Uint8Array(event.data as ArrayBuffer));
     };
-    // The browser tells a page nothing about why a WebSocket failed (on purpose): the close event says it all.
+    // The browser tells a page nothing about why a WebSocket failed (on purpose): an error is
+    // always followed by the close event, which reports it.
+    socket.onerror = () => {};
     socket.onclose = (event: CloseEvent) => this.closed(event.code, event.reason);
   }
 

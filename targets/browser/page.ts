@@ -23,7 +23,7 @@ const byId = <T extends HTMLElement>(id: string): T => document.getElementById(i
 const ui = {
   connection: byId('connection'), status: byId('status'), light: byId('light'), device: byId('device-name'),
   toggle: byId<HTMLButtonElement>('toggle'), chart: document.getElementById('chart') as unknown as SVGSVGElement,
-  latest: byId('latest'), log: byId('log'), login: byId<HTMLFormElement>('login'), loginError: byId('login-error'),
+  latest: byId('latest'), topics: byId('topics'), log: byId('log'), login: byId<HTMLFormElement>('login'), loginError: byId('login-error'),
   userField: byId<HTMLInputElement>('user'), passwordField: byId<HTMLInputElement>('password'),
   deviceField: byId<HTMLInputElement>('device'), devices: byId('devices'), logout: byId<HTMLButtonElement>('logout'),
 };
@@ -103,13 +103,14 @@ function onMessage(topic: string, payload: Uint8Array): void {
   }
   if (!base || topic.indexOf(base + '/') !== 0) return;
   const rest = topic.slice(base.length + 1);
+  // Logged on change only: the discovery filter delivers <base>/status a second time.
   if (rest === 'status') {
+    if (ui.status.dataset.state !== text) log(`device is ${text}`);
     setText(ui.status, text === 'online' ? 'online' : 'offline', text);
-    log(`device is ${text}`);
   } else if (rest === 'light/state') {
-    const on = text === 'on';
-    setText(ui.light, on ? 'on' : 'off');
-    log(`the light is ${on ? 'on' : 'off'}`, 'ack');
+    const state = text === 'on' ? 'on' : 'off';
+    if (ui.light.dataset.state !== state) log(`the light is ${state}`, 'ack');
+    setText(ui.light, state);
   } else if (rest.indexOf('sensors/') === 0) {
     onReading(rest.slice('sensors/'.length), text);
   }
@@ -125,6 +126,7 @@ function chooseDevice(id: string): void {
   series = [];
   drawChart(ui.chart, series);
   setText(ui.status, 'offline'); setText(ui.light, 'off', 'unknown');
+  ui.topics.textContent = `state from ${base}/#, commands to ${commandTopic()}, broker ${brokerUrl()}`;
   if (!client) return;
   if (previous) client.unsubscribe([previous + '/status', previous + '/light/state', previous + '/sensors/+']);
   client.subscribe([base + '/status', base + '/light/state', base + '/sensors/+'], { qos: Qos.AtLeastOnce });

@@ -9,6 +9,8 @@ import { glowmq, type Proc } from './cli-process';
 import { describeWithPeers, peers } from '../support/peers';
 import { chromiumPeer, launchChromium, offMachine, type Browser } from '../support/chromium';
 import { startMosquitto } from '../support/mosquitto';
+import { createNodeClient } from '../../src/node/connect';
+import { connected, publishAsync, endAsync } from '../../src/node/promise';
 
 let cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => { for (const f of cleanup.reverse()) await f(); cleanup = []; });
@@ -116,5 +118,34 @@ describeWithPeers('glowmq web: the page for mosquitto, through the relay', [chro
     await page.reload();
     await waitText(page, '#status', 'online');
     expect(await page.isHidden('#login')).toBe(true);
+  }, 90_000);
+});
+
+describeWithPeers('the chart: gaps in seq are gaps', [chromiumPeer(), peers.mosquitto()], () => {
+  it('readings 0, 1, 2, 5, 6: five marks, two line pieces, and the missing ones named in the log', async () => {
+    const m = await startMosquitto();
+    cleanup.push(() => m.stop());
+    const broker = `mqtt://127.0.0.1:${m.port}`;
+    const web = glowmq(['web', '--broker', broker, '--listen', '127.0.0.1:0', '--device', 'gappy']);
+    cleanup.push(() => web.kill());
+    const url = await printedUrl(web);
+    const { page } = await browser();
+    await page.goto(url);
+    await page.fill('#user', 'admin');
+    await page.fill('#password', 'password');
+    await page.click('#login button[type=submit]');
+    await page.waitForFunction(() => /connected to/.test(document.querySelector('#log')?.textContent ?? ''), undefined, WAIT);
+    const fake = createNodeClient(broker, { clientId: 'gappy', username: 'admin', password: 'password', logLevel: 'silent' });
+    cleanup.push(() => endAsync(fake, true));
+    await connected(fake);
+    await publishAsync(fake, 'glowmq/gappy/status', 'online', { qos: 1, retain: true });
+    await waitText(page, '#status', 'online');
+    for (const seq of [0, 1, 2, 5, 6]) {
+      await publishAsync(fake, 'glowmq/gappy/sensors/temperature', JSON.stringify({ value: 20 + seq / 10, unit: '°C', ts: Date.now(), seq }), { qos: 1 });
+    }
+    await page.waitForFunction(() => document.querySelectorAll('#chart [data-seq]').length === 5, undefined, WAIT);
+    expect(await seqs(page)).toEqual([0, 1, 2, 5, 6]);
+    expect(await page.$$eval('#chart [data-sensor=temperature] polyline', (lines) => lines.map((l) => l.getAttribute('points')!.split(' ').length))).toEqual([3, 2]);
+    expect(await text(page, '#log')).toContain('temperature: readings 3–4 missing');
   }, 90_000);
 });

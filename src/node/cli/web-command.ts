@@ -111,13 +111,15 @@ export async function runWeb(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     throw new RunError(`glowmq web: cannot listen on ${listen.host}:${listen.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  say(`the phone page for ${shown.replace(/\/\/[^@]*@/, '//')}${server.moved ? ` (port ${listen.port} was taken)` : ''}, in a browser:`);
-  io.out(server.url);
-  return new Promise<number>((resolve) => {
+  // Stopped by a signal from here on: before the address is printed, as whoever reads it may stop us at once.
+  const stopped = new Promise<number>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop); process.off('SIGTERM', stop);
       void server.close().then(() => resolve(0));
     };
     process.on('SIGINT', stop); process.on('SIGTERM', stop);
   });
+  say(`the phone page for ${shown.replace(/\/\/[^@]*@/, '//')}${server.moved ? ` (port ${listen.port} was taken)` : ''}, in a browser:`);
+  io.out(server.url);
+  return stopped;
 }

@@ -34,11 +34,11 @@ const EXPECTED = 'expected mqtt[s]://[user[:password]@]host[:port] or ws[s]://ho
 
 /** The URL with its password replaced by "***", for logs and error messages. */
 export function redactUrl(url: string): string {
-  const at = url.lastIndexOf('@');
-  if (at < 0) return url;
+  const atSign = url.lastIndexOf('@');
+  if (atSign < 0) return url;
   const schemeEnd = url.indexOf('://');
-  const colon = url.indexOf(':', schemeEnd < 0 || schemeEnd > at ? 0 : schemeEnd + 3);
-  return colon < 0 || colon > at ? url : url.slice(0, colon) + ':***' + url.slice(at);
+  const colon = url.indexOf(':', schemeEnd < 0 || schemeEnd > atSign ? 0 : schemeEnd + 3);
+  return colon < 0 || colon > atSign ? url : url.slice(0, colon) + ':***' + url.slice(atSign);
 }
 
 /**
@@ -93,14 +93,14 @@ export function parseBrokerAddress(url: string): BrokerAddress {
   const out: BrokerAddress = { ssl: kind[0], ws: kind[1], host: '', port: kind[2], path: '' };
   let rest = url.slice(schemeEnd + 3);
   // The userinfo ends at the last "@", so a password may hold "@", "/" or ":".
-  const at = rest.lastIndexOf('@');
-  if (at >= 0) {
-    const info = rest.slice(0, at), colon = info.indexOf(':');
+  const userinfoEnd = rest.lastIndexOf('@');
+  if (userinfoEnd >= 0) {
+    const info = rest.slice(0, userinfoEnd), colon = info.indexOf(':');
     const user = colon < 0 ? info : info.slice(0, colon);
     if (user === '') throw fail('empty user name before "@"');
     out.user = percentDecode(user, 'the user name', fail);
     if (colon >= 0) out.pass = percentDecode(info.slice(colon + 1), 'the password', fail);
-    rest = rest.slice(at + 1);
+    rest = rest.slice(userinfoEnd + 1);
   }
   const hostEnd = rest.charAt(0) === '[' ? rest.indexOf(']') + 1 || rest.length : firstOf(rest, ':/?#');
   let host = rest.slice(0, hostEnd);

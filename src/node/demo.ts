@@ -37,49 +37,49 @@ broker over WebSocket). Point other clients at the printed addresses, e.g.
 
 const PHRASES = ['现在天黑了', '现在天亮了'];
 const DEFAULT_WEB_PORT = 8080;
-const ROLES: { [r: string]: string } = { '[broker]': '35', '[device]': '32', '[publisher]': '36', '[phone]': '33', '[demo]': '1' };
+const ROLES: { [role: string]: string } = { '[broker]': '35', '[device]': '32', '[publisher]': '36', '[phone]': '33', '[demo]': '1' };
 
-export async function runDemo(argv: string[], io: CliIo): Promise<number> {
-  const p = parseArgs('demo', argv, DEMO_FLAGS);
-  if (p.values.help) { io.out(DEMO_HELP); return 0; }
-  const count = numberFlag('demo', p, 'count', 1, 1e6);
+export async function runDemo(argv: string[], cliIo: CliIo): Promise<number> {
+  const parsed = parseArgs('demo', argv, DEMO_FLAGS);
+  if (parsed.values.help) { cliIo.out(DEMO_HELP); return 0; }
+  const count = numberFlag('demo', parsed, 'count', 1, 1e6);
   // (The device's readings share it: no shorter than its config allows, 0.1 s.)
-  const interval = numberFlag('demo', p, 'interval', 0.1, 3600, false) ?? 2;
-  const commandInterval = numberFlag('demo', p, 'commandInterval', 0.1, 86400, false) ?? interval;
-  const wantPort = numberFlag('demo', p, 'port', 0, 65535) ?? 1883;
-  const wantWebPort = numberFlag('demo', p, 'webPort', 0, 65535) ?? DEFAULT_WEB_PORT;
-  const id = (p.values.id as string | undefined) ?? 'demo-board';
-  const color = !p.values.noColor && !io.env.NO_COLOR && (process.stdout as { isTTY?: boolean }).isTTY === true;
-  const line = (role: string, msg: string) => io.out((color ? `\x1b[${ROLES[role]}m${role.padEnd(11)}\x1b[0m` : role.padEnd(11)) + ' ' + msg);
+  const interval = numberFlag('demo', parsed, 'interval', 0.1, 3600, false) ?? 2;
+  const commandInterval = numberFlag('demo', parsed, 'commandInterval', 0.1, 86400, false) ?? interval;
+  const wantPort = numberFlag('demo', parsed, 'port', 0, 65535) ?? 1883;
+  const wantWebPort = numberFlag('demo', parsed, 'webPort', 0, 65535) ?? DEFAULT_WEB_PORT;
+  const deviceId = (parsed.values.id as string | undefined) ?? 'demo-board';
+  const color = !parsed.values.noColor && !cliIo.env.NO_COLOR && (process.stdout as { isTTY?: boolean }).isTTY === true;
+  const line = (role: string, msg: string) => cliIo.out((color ? `\x1b[${ROLES[role]}m${role.padEnd(11)}\x1b[0m` : role.padEnd(11)) + ' ' + msg);
   const say = (role: string) => (msg: string) => line(role, msg);
   const users = { admin: 'password' };
 
   line('[demo]', `glowmq demo: the seed's publisher, phone and a glowmq device around an embedded broker${count ? ` (${count} command${count === 1 ? '' : 's'})` : ' (Ctrl-C to stop)'}`);
   let broker: DemoBroker;
-  try { broker = await startDemoBroker(wantPort, users); } catch (e) { throw new RunError(`glowmq demo: ${(e as Error).message}`); }
+  try { broker = await startDemoBroker(wantPort, users); } catch (err) { throw new RunError(`glowmq demo: ${(err as Error).message}`); }
   const url = `mqtt://127.0.0.1:${broker.port}`;
   say('[broker]')(`aedes listening on ${url}${broker.moved ? ` (port ${wantPort} was taken)` : ''}, account admin / password`);
   line('[demo]', `watch it from another terminal: glowmq sub -p ${broker.port} -u admin -P password -t '#' -v`);
   const subscribed: { [clientId: string]: boolean } = {};
   let onSubscribed = () => {};
   broker.aedes.on('subscribe', (subs: { topic: string }[], client: { id: string }) => {
-    if (client && subs.some((s) => s.topic === 'lightChange')) { subscribed[client.id] = true; onSubscribed(); }
+    if (client && subs.some((sub) => sub.topic === 'lightChange')) { subscribed[client.id] = true; onSubscribed(); }
   });
-  broker.aedes.on('client', (c: { id: string }) => say('[broker]')(`${c.id} connected`));
+  broker.aedes.on('client', (clientInfo: { id: string }) => say('[broker]')(`${clientInfo.id} connected`));
 
   // The device, on the simulated board. Its log lines get a bulb for the LED.
   let cfg: NodeDeviceConfig;
-  try { cfg = validateConfig({ id, broker: url, username: 'admin', password: 'password', interval, logLevel: 'info' }, nodeSchema) as NodeDeviceConfig; } catch (e) {
+  try { cfg = validateConfig({ id: deviceId, broker: url, username: 'admin', password: 'password', interval, logLevel: 'info' }, nodeSchema) as NodeDeviceConfig; } catch (err) {
     // Only --id reaches the schema unchecked; its refusal says what is allowed.
-    const c = e as ConfigError;
-    throw new UsageError(`glowmq demo: bad value for --${c.field}: ${c.value} (allowed: ${c.allowed})`);
+    const refused = err as ConfigError;
+    throw new UsageError(`glowmq demo: bad value for --${refused.field}: ${refused.value} (allowed: ${refused.allowed})`);
   }
   let web: DemoWeb;
-  try { web = await startDemoWeb(broker, cfg, wantWebPort, users); } catch (e) { throw new RunError(`glowmq demo: the phone page: ${(e as Error).message}`); }
+  try { web = await startDemoWeb(broker, cfg, wantWebPort, users); } catch (err) { throw new RunError(`glowmq demo: the phone page: ${(err as Error).message}`); }
   line('[demo]', `the phone page${web.server.moved ? ` (port ${wantWebPort} was taken)` : ''}, in a browser on this machine:`);
-  io.out(web.server.url);
+  cliIo.out(web.server.url);
 
-  const devLog = labelledLog('[device]', 'info', (l) => line('[device]', l.slice(9)));
+  const devLog = labelledLog('[device]', 'info', (logLine) => line('[device]', logLine.slice(9)));
   let handled = 0;
   const led = new SimLed(() => { handled++; check(); });
   const dev: Launched = await launchDevice(cfg, {
@@ -101,7 +101,7 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
       phoneSeen++; check();
     } else if (topic.endsWith('/light/state')) phone(`the light is ${text}`);
     else {
-      try { const r = JSON.parse(text); phone(`${topic.slice(topic.lastIndexOf('/') + 1)} ${r.value} ${r.unit}  (seq ${r.seq})`); } catch { phone(`${topic} ${text}`); }
+      try { const reading = JSON.parse(text); phone(`${topic.slice(topic.lastIndexOf('/') + 1)} ${reading.value} ${reading.unit}  (seq ${reading.seq})`); } catch { phone(`${topic} ${text}`); }
     }
   });
 
@@ -115,8 +115,8 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     if (finished || (count !== undefined && sent >= count)) return;
     const text = PHRASES[sent % 2];
     sent++;
-    const n = sent;
-    pubClient.publish('lightChange', text, { qos: 1 }, (err) => err ? pub(`publish failed: ${err.message}`) : pub(`已发送${n}条消息  (lightChange "${text}", QoS 1)`));
+    const number = sent;
+    pubClient.publish('lightChange', text, { qos: 1 }, (err) => err ? pub(`publish failed: ${err.message}`) : pub(`已发送${number}条消息  (lightChange "${text}", QoS 1)`));
     timer = setTimeout(send, commandInterval * 1000);
   };
   onSubscribed = () => {
@@ -132,8 +132,8 @@ export async function runDemo(argv: string[], io: CliIo): Promise<number> {
     finished = true;
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSig); process.off('SIGTERM', onSig);
-    await new Promise<void>((r) => pubClient.end(false, () => r()));
-    await new Promise<void>((r) => phoneClient.end(false, () => r()));
+    await new Promise<void>((done) => pubClient.end(false, () => done()));
+    await new Promise<void>((done) => phoneClient.end(false, () => done()));
     await dev.stop();
     await web.close();
     await broker.close();

@@ -26,8 +26,8 @@ export function parseBrokerUrl(url: string): BrokerUrl {
 }
 
 /** The URL a client connects to, rebuilt without credentials (safe to print). */
-export function brokerUrlString(b: BrokerUrl): string {
-  const scheme = b.ws ? (b.tls ? 'wss' : 'ws') : b.tls ? 'mqtts' : 'mqtt';
-  const host = b.host.indexOf(':') >= 0 ? `[${b.host}]` : b.host;
-  return `${scheme}://${host}:${b.port}${b.ws ? b.path : ''}`;
+export function brokerUrlString(broker: BrokerUrl): string {
+  const scheme = broker.ws ? (broker.tls ? 'wss' : 'ws') : broker.tls ? 'mqtts' : 'mqtt';
+  const host = broker.host.indexOf(':') >= 0 ? `[${broker.host}]` : broker.host;
+  return `${scheme}://${host}:${broker.port}${broker.ws ? broker.path : ''}`;
 }

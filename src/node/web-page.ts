@@ -85,7 +85,7 @@ export function pageScript(): string {
   if (typeof GLOWMQ_PAGE_SCRIPT === 'string' && GLOWMQ_PAGE_SCRIPT) return (cachedScript = GLOWMQ_PAGE_SCRIPT);
   // The module's folder (src/node from source), then upwards to the package root.
   let dir = typeof __dirname === 'string' ? __dirname : dirname(new URL(import.meta.url).pathname);
-  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+  for (let level = 0; level < 4; level++, dir = dirname(dir)) {
     const file = join(dir, 'dist', 'web', 'page.js');
     if (existsSync(file)) return (cachedScript = readFileSync(file, 'utf8'));
   }

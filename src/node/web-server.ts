@@ -31,7 +31,7 @@ export const MQTT_PATH = '/mqtt';
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (e: Error) => { server.off('listening', onListening); reject(e); };
+    const onError = (err: Error) => { server.off('listening', onListening); reject(err); };
     const onListening = () => { server.off('error', onError); resolve(); };
     server.once('error', onError);
     server.once('listening', onListening);
@@ -70,14 +70,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   server.on('connection', (socket: net.Socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((req.url ?? '').split('?')[0] !== MQTT_PATH) { socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n'); return; }
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      if (ws.protocol !== 'mqtt') { ws.close(1002, 'subprotocol mqtt required'); return; }
-      options.onMqttStream(createWebSocketStream(ws), `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    wss.handleUpgrade(req, socket, head, (webSocket: WebSocket) => {
+      if (webSocket.protocol !== 'mqtt') { webSocket.close(1002, 'subprotocol mqtt required'); return; }
+      options.onMqttStream(createWebSocketStream(webSocket), `${req.socket.remoteAddress}:${req.socket.remotePort}`);
     });
   });
   let moved = false;
-  try { await listen(server, options.port, options.host); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.anyPortIfTaken || options.port === 0) throw e;
+  try { await listen(server, options.port, options.host); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.anyPortIfTaken || options.port === 0) throw err;
     moved = true;
     await listen(server, 0, options.host);
   }
@@ -86,7 +86,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     url: `http://${host}:${port}/`, port, moved,
     close: () => new Promise<void>((resolve) => {
-      for (const ws of wss.clients) ws.terminate();
+      for (const wsSocket of wss.clients) wsSocket.terminate();
       for (const socket of sockets) socket.destroy();
       wss.close();
       server.close(() => resolve());

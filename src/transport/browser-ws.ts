@@ -31,9 +31,9 @@ export class BrowserWsTransport implements Transport {
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.options.url, MQTT_SUBPROTOCOL);
-    } catch (e) {
+    } catch (err) {
       // A malformed URL: a failed open, reported like any other (once, not synchronously).
-      setTimeout(() => { if (!this.done) this.finish(e as Error); }, 0);
+      setTimeout(() => { if (!this.done) this.finish(err as Error); }, 0);
       return;
     }
     this.socket = socket;

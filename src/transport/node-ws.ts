@@ -54,35 +54,35 @@ export class NodeWsTransport implements Transport {
 
   /** ws://host:port/path, for messages (never has credentials: they travel in CONNECT). */
   get address(): string {
-    const o = this.options;
-    const host = o.host.indexOf(':') >= 0 ? `[${o.host}]` : o.host;
-    return `${o.tls ? 'wss' : 'ws'}://${host}:${o.port}${o.path ?? '/mqtt'}`;
+    const opts = this.options;
+    const host = opts.host.indexOf(':') >= 0 ? `[${opts.host}]` : opts.host;
+    return `${opts.tls ? 'wss' : 'ws'}://${host}:${opts.port}${opts.path ?? '/mqtt'}`;
   }
 
   open(handlers: TransportHandlers): void {
     this.handlers = handlers;
-    loadWs().then((ws) => { if (!this.done) this.start(ws); }, (e: Error) => { if (!this.done) this.finish(e); });
+    loadWs().then((wsClass) => { if (!this.done) this.start(wsClass); }, (err: Error) => { if (!this.done) this.finish(err); });
   }
 
-  private start(ws: typeof WebSocket): void {
-    const o = this.options;
+  private start(wsClass: typeof WebSocket): void {
+    const opts = this.options;
     let socket: WebSocket;
     try {
-      if (o.tls) checkTlsOptions(o);
+      if (opts.tls) checkTlsOptions(opts);
       const wsOptions: WebSocket.ClientOptions & TLS.ConnectionOptions = {
-        ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized !== false,
+        ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized !== false,
         // No compression: MQTT packets are small, and mosquitto does not offer it.
         perMessageDeflate: false,
       };
-      if (o.servername) {
+      if (opts.servername) {
         // ws hands these to tls.connect(): SNI, and the name the certificate must carry.
-        wsOptions.servername = o.servername;
-        (wsOptions as TLS.ConnectionOptions).checkServerIdentity = (_host, cert) => tlsModule().checkServerIdentity(o.servername!, cert);
+        wsOptions.servername = opts.servername;
+        (wsOptions as TLS.ConnectionOptions).checkServerIdentity = (_host, cert) => tlsModule().checkServerIdentity(opts.servername!, cert);
       }
-      socket = new ws(this.address, MQTT_SUBPROTOCOL, wsOptions);
-    } catch (e) {
+      socket = new wsClass(this.address, MQTT_SUBPROTOCOL, wsOptions);
+    } catch (err) {
       // Bad options or TLS material: a failed open, reported like any other (once).
-      this.finish(e as Error);
+      this.finish(err as Error);
       return;
     }
     this.socket_ = socket;
@@ -94,11 +94,11 @@ export class NodeWsTransport implements Transport {
       this.handlers!.onData(data);
     });
     socket.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
-      const hint = res.statusCode === 404 ? ` (is ${o.path ?? '/mqtt'} the broker's WebSocket path?)` : '';
+      const hint = res.statusCode === 404 ? ` (is ${opts.path ?? '/mqtt'} the broker's WebSocket path?)` : '';
       this.fail(new Error(`cannot connect to ${this.address}: the server answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd() + hint));
       res.resume();
     });
-    socket.on('error', (e: NetError) => { if (!this.error) this.error = e; });
+    socket.on('error', (err: NetError) => { if (!this.error) this.error = err; });
     socket.on('close', (code: number, reason: Buffer) => this.closed(code, reason.toString('utf8')));
   }
 
@@ -150,13 +150,13 @@ export class NodeWsTransport implements Transport {
 
   private closed(code: number, reason: string): void {
     if (this.done) return;
-    const o = this.options;
-    const where = `${o.host}:${o.port}`;
+    const opts = this.options;
+    const where = `${opts.host}:${opts.port}`;
     if (this.error) {
       const error = this.error;
       // ws's own handshake refusals carry no code: keep their words, with the address.
       if (!error.code) { this.finish(new Error(`cannot connect to ${this.address}: ${wsHandshakeMessage(error.message)}`)); return; }
-      this.finish(describeNetError(error, where, o.servername ?? o.host, !!o.tls, this.opened));
+      this.finish(describeNetError(error, where, opts.servername ?? opts.host, !!opts.tls, this.opened));
       return;
     }
     if (!this.opened) { this.finish(new Error(`cannot connect to ${this.address}: closed before the WebSocket was set up`)); return; }

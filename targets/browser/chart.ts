@@ -37,7 +37,7 @@ interface Frame { x(seq: number): number; y(value: number): number; firstSeq: nu
 function frameFor(series: Series[], width: number): Frame | undefined {
   const all = series.reduce<Reading[]>((list, one) => list.concat(one.readings), []);
   if (all.length === 0) return undefined;
-  const seqs = all.map((r) => r.seq), values = all.map((r) => r.value);
+  const seqs = all.map((reading) => reading.seq), values = all.map((reading) => reading.value);
   const firstSeq = Math.min(...seqs), lastSeq = Math.max(firstSeq + 1, ...seqs);
   let low = Math.min(...values), high = Math.max(...values);
   // Some room above and below, and a visible span when every value is the same.
@@ -58,9 +58,9 @@ function drawAxes(svg: SVGSVGElement, frame: Frame, unit: string): void {
   element('line', { x1: MARGIN.left, y1: bottom, x2: right, y2: bottom }, axes);
   const yStep = niceStep(frame.high - frame.low, Y_TICKS);
   for (let value = Math.ceil(frame.low / yStep) * yStep; value <= frame.high; value += yStep) {
-    const y = frame.y(value);
-    element('line', { class: 'grid', x1: MARGIN.left, y1: y, x2: right, y2: y }, axes);
-    element('text', { x: MARGIN.left - 6, y: y + 4, 'text-anchor': 'end' }, axes, String(Math.round(value * 100) / 100));
+    const yPos = frame.y(value);
+    element('line', { class: 'grid', x1: MARGIN.left, y1: yPos, x2: right, y2: yPos }, axes);
+    element('text', { x: MARGIN.left - 6, y: yPos + 4, 'text-anchor': 'end' }, axes, String(Math.round(value * 100) / 100));
   }
   const xStep = Math.max(1, Math.round(niceStep(frame.lastSeq - frame.firstSeq, X_TICKS)));
   for (let seq = Math.ceil(frame.firstSeq / xStep) * xStep; seq <= frame.lastSeq; seq += xStep) {
@@ -97,7 +97,7 @@ export function drawChart(svg: SVGSVGElement, series: Series[]): void {
     const colour = COLOURS[index % COLOURS.length];
     const group = element('g', { class: 'series', 'data-sensor': one.name, fill: colour, stroke: colour }, svg);
     for (const run of runsOf(one.readings)) {
-      if (run.length > 1) element('polyline', { fill: 'none', points: run.map((r) => `${frame.x(r.seq).toFixed(1)},${frame.y(r.value).toFixed(1)}`).join(' ') }, group);
+      if (run.length > 1) element('polyline', { fill: 'none', points: run.map((reading) => `${frame.x(reading.seq).toFixed(1)},${frame.y(reading.value).toFixed(1)}`).join(' ') }, group);
     }
     for (const reading of one.readings) {
       const mark = element('circle', { cx: frame.x(reading.seq).toFixed(1), cy: frame.y(reading.value).toFixed(1), r: MARK_RADIUS, 'data-seq': reading.seq }, group);

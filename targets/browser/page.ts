@@ -19,8 +19,8 @@ const STORAGE = { user: 'glowmq.user', password: 'glowmq.password', device: 'glo
 const DISCOVERY_FILTER = 'glowmq/+/status';
 const enum Qos { AtMostOnce = 0, AtLeastOnce = 1 }
 
-const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const ui = {
+const byId = <T extends HTMLElement>(elementId: string): T => document.getElementById(elementId) as T;
+const view = {
   connection: byId('connection'), status: byId('status'), light: byId('light'), device: byId('device-name'),
   toggle: byId<HTMLButtonElement>('toggle'), chart: document.getElementById('chart') as unknown as SVGSVGElement,
   latest: byId('latest'), topics: byId('topics'), log: byId('log'), login: byId<HTMLFormElement>('login'), loginError: byId('login-error'),
@@ -31,7 +31,7 @@ const settings = document.body.dataset;
 
 const platform: Platform = {
   now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimeout: (timer) => clearTimeout(timer as number),
   random: Math.random,
   log: (level, message) => { if (level !== 'debug') console.log('glowmq ' + level + ': ' + message); },
@@ -40,15 +40,15 @@ const platform: Platform = {
 let client: Client | undefined;
 let base = '';
 let series: Series[] = [];
-const seenDevices: { [id: string]: boolean } = {};
+const seenDevices: { [deviceId: string]: boolean } = {};
 
 function log(text: string, kind = ''): void {
   const line = document.createElement('li');
   const time = new Date().toLocaleTimeString();
   line.textContent = time + '  ' + text;
   if (kind) line.className = kind;
-  ui.log.insertBefore(line, ui.log.firstChild);
-  while (ui.log.children.length > LOG_LINES) ui.log.removeChild(ui.log.lastChild!);
+  view.log.insertBefore(line, view.log.firstChild);
+  while (view.log.children.length > LOG_LINES) view.log.removeChild(view.log.lastChild!);
 }
 
 function setText(element: HTMLElement, text: string, state?: string): void {
@@ -75,7 +75,7 @@ function onReading(sensor: string, text: string): void {
     log(`${sensor}: not a reading: ${text.slice(0, 60)}`, 'warn');
     return;
   }
-  let one = series.find((s) => s.name === sensor);
+  let one = series.find((candidate) => candidate.name === sensor);
   if (!one) { one = { name: sensor, readings: [] }; series.push(one); }
   const last = one.readings[one.readings.length - 1];
   if (last && reading.seq <= last.seq) {
@@ -87,8 +87,8 @@ function onReading(sensor: string, text: string): void {
   }
   one.readings.push(reading);
   if (one.readings.length > KEEP_READINGS) one.readings.splice(0, one.readings.length - KEEP_READINGS);
-  ui.latest.textContent = `${sensor} ${reading.value} ${reading.unit} (seq ${reading.seq})`;
-  drawChart(ui.chart, series);
+  view.latest.textContent = `${sensor} ${reading.value} ${reading.unit} (seq ${reading.seq})`;
+  drawChart(view.chart, series);
 }
 
 function onMessage(topic: string, payload: Uint8Array): void {
@@ -98,35 +98,35 @@ function onMessage(topic: string, payload: Uint8Array): void {
     seenDevices[discovered[1]] = true;
     const option = document.createElement('option');
     option.value = discovered[1];
-    ui.devices.appendChild(option);
+    view.devices.appendChild(option);
     if (!base) { chooseDevice(discovered[1]); log(`found device ${discovered[1]} (${text})`); }
   }
   if (!base || topic.indexOf(base + '/') !== 0) return;
   const rest = topic.slice(base.length + 1);
   // Logged on change only: the discovery filter delivers <base>/status a second time.
   if (rest === 'status') {
-    if (ui.status.dataset.state !== text) log(`device is ${text}`);
-    setText(ui.status, text === 'online' ? 'online' : 'offline', text);
+    if (view.status.dataset.state !== text) log(`device is ${text}`);
+    setText(view.status, text === 'online' ? 'online' : 'offline', text);
   } else if (rest === 'light/state') {
     const state = text === 'on' ? 'on' : 'off';
-    if (ui.light.dataset.state !== state) log(`the light is ${state}`, 'ack');
-    setText(ui.light, state);
+    if (view.light.dataset.state !== state) log(`the light is ${state}`, 'ack');
+    setText(view.light, state);
   } else if (rest.indexOf('sensors/') === 0) {
     onReading(rest.slice('sensors/'.length), text);
   }
 }
 
-function chooseDevice(id: string): void {
-  if (!id || base === 'glowmq/' + id) return;
+function chooseDevice(deviceId: string): void {
+  if (!deviceId || base === 'glowmq/' + deviceId) return;
   const previous = base;
-  base = 'glowmq/' + id;
-  ui.device.textContent = id;
-  ui.deviceField.value = id;
-  sessionStorage.setItem(STORAGE.device, id);
+  base = 'glowmq/' + deviceId;
+  view.device.textContent = deviceId;
+  view.deviceField.value = deviceId;
+  sessionStorage.setItem(STORAGE.device, deviceId);
   series = [];
-  drawChart(ui.chart, series);
-  setText(ui.status, 'offline'); setText(ui.light, 'off', 'unknown');
-  ui.topics.textContent = `state from ${base}/#, commands to ${commandTopic()}, broker ${brokerUrl()}`;
+  drawChart(view.chart, series);
+  setText(view.status, 'offline'); setText(view.light, 'off', 'unknown');
+  view.topics.textContent = `state from ${base}/#, commands to ${commandTopic()}, broker ${brokerUrl()}`;
   if (!client) return;
   if (previous) client.unsubscribe([previous + '/status', previous + '/light/state', previous + '/sensors/+']);
   client.subscribe([base + '/status', base + '/light/state', base + '/sensors/+'], { qos: Qos.AtLeastOnce });
@@ -134,8 +134,8 @@ function chooseDevice(id: string): void {
 
 function connect(user: string, password: string): void {
   if (client) client.end(true);
-  ui.loginError.textContent = '';
-  setText(ui.connection, 'connecting…', 'connecting');
+  view.loginError.textContent = '';
+  setText(view.connection, 'connecting…', 'connecting');
   const options = {
     clientId: 'phone-' + Math.floor(Math.random() * 0xffffff).toString(16),
     username: user || undefined, password: user ? password : undefined,
@@ -144,9 +144,9 @@ function connect(user: string, password: string): void {
   const current = new Client(options, { platform, transport: browserWsTransport({ url: brokerUrl() }), codec: boardCodec });
   client = current;
   current.on('connect', () => {
-    setText(ui.connection, 'connected', 'connected');
-    ui.toggle.disabled = false;
-    ui.login.hidden = true; ui.logout.hidden = false;
+    setText(view.connection, 'connected', 'connected');
+    view.toggle.disabled = false;
+    view.login.hidden = true; view.logout.hidden = false;
     log(`connected to ${brokerUrl()} as ${current.clientId}`);
     current.subscribe(DISCOVERY_FILTER, { qos: Qos.AtMostOnce });
     if (base) current.subscribe([base + '/status', base + '/light/state', base + '/sensors/+'], { qos: Qos.AtLeastOnce });
@@ -154,16 +154,16 @@ function connect(user: string, password: string): void {
   current.on('message', onMessage);
   current.on('close', (reason) => {
     if (client !== current) return;
-    setText(ui.connection, 'disconnected' + (reason ? ': ' + reason.message : ''), 'disconnected');
-    ui.toggle.disabled = true;
+    setText(view.connection, 'disconnected' + (reason ? ': ' + reason.message : ''), 'disconnected');
+    view.toggle.disabled = true;
   });
   current.on('error', (error) => {
     log(error.message, 'error');
     if (/bad user name or password|not authori[sz]ed/.test(error.message)) {
       // Retrying the same credentials cannot help: ask again.
       sessionStorage.removeItem(STORAGE.password);
-      ui.loginError.textContent = error.message;
-      ui.login.hidden = false; ui.logout.hidden = true;
+      view.loginError.textContent = error.message;
+      view.login.hidden = false; view.logout.hidden = true;
       current.end(true);
     }
   });
@@ -180,30 +180,30 @@ function toggle(): void {
 }
 
 function start(): void {
-  ui.toggle.addEventListener('click', toggle);
-  ui.login.addEventListener('submit', (event) => {
+  view.toggle.addEventListener('click', toggle);
+  view.login.addEventListener('submit', (event) => {
     event.preventDefault();
-    sessionStorage.setItem(STORAGE.user, ui.userField.value);
-    sessionStorage.setItem(STORAGE.password, ui.passwordField.value);
-    if (ui.deviceField.value) chooseDevice(ui.deviceField.value.trim());
-    connect(ui.userField.value, ui.passwordField.value);
+    sessionStorage.setItem(STORAGE.user, view.userField.value);
+    sessionStorage.setItem(STORAGE.password, view.passwordField.value);
+    if (view.deviceField.value) chooseDevice(view.deviceField.value.trim());
+    connect(view.userField.value, view.passwordField.value);
   });
-  ui.logout.addEventListener('click', () => {
+  view.logout.addEventListener('click', () => {
     sessionStorage.removeItem(STORAGE.user); sessionStorage.removeItem(STORAGE.password);
     if (client) client.end(false);
     client = undefined;
-    setText(ui.connection, 'signed out', 'disconnected');
-    ui.login.hidden = false; ui.logout.hidden = true; ui.toggle.disabled = true;
+    setText(view.connection, 'signed out', 'disconnected');
+    view.login.hidden = false; view.logout.hidden = true; view.toggle.disabled = true;
   });
-  ui.deviceField.addEventListener('change', () => chooseDevice(ui.deviceField.value.trim()));
-  window.addEventListener('resize', () => drawChart(ui.chart, series));
+  view.deviceField.addEventListener('change', () => chooseDevice(view.deviceField.value.trim()));
+  window.addEventListener('resize', () => drawChart(view.chart, series));
   chooseDevice(sessionStorage.getItem(STORAGE.device) || settings.device || '');
-  drawChart(ui.chart, series);
+  drawChart(view.chart, series);
   const user = sessionStorage.getItem(STORAGE.user) ?? settings.user;
   const password = sessionStorage.getItem(STORAGE.password) ?? settings.password;
-  ui.userField.value = user ?? '';
+  view.userField.value = user ?? '';
   if (password !== undefined && password !== null) connect(user ?? '', password);
-  else { ui.login.hidden = false; setText(ui.connection, 'sign in to the broker', 'disconnected'); }
+  else { view.login.hidden = false; setText(view.connection, 'sign in to the broker', 'disconnected'); }
 }
 
 start();

@@ -9,10 +9,10 @@ export interface Broker { ssl: boolean; host: string; port: number; user?: strin
 const enum DefaultPort { Mqtt = 1883, Mqtts = 8883 }
 
 export function parseBroker(url: string): Broker {
-  const authority = url.split('/')[2], at = authority.lastIndexOf('@');
-  const hostPort = authority.slice(at + 1).split(':');
+  const authority = url.split('/')[2], atSign = authority.lastIndexOf('@');
+  const hostPort = authority.slice(atSign + 1).split(':');
   // No '@': slice(0, 0), one empty part (no user, no password).
-  const credentials = authority.slice(0, at < 0 ? 0 : at).split(':'), ssl = /^(mqtts|ssl|tls):/.test(url);
+  const credentials = authority.slice(0, atSign < 0 ? 0 : atSign).split(':'), ssl = /^(mqtts|ssl|tls):/.test(url);
   const decode = decodeURIComponent;
   return {
     ssl: ssl, host: hostPort[0], port: hostPort[1] ? +hostPort[1] : ssl ? DefaultPort.Mqtts : DefaultPort.Mqtt,

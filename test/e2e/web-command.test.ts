@@ -14,7 +14,7 @@ import { rawConnect } from '../support/raw-mqtt';
 import { NodeWsTransport } from '../../src/transport/node-ws';
 
 let cleanup: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => { for (const f of cleanup.reverse()) await f(); cleanup = []; });
+afterEach(async () => { for (const undo of cleanup.reverse()) await undo(); cleanup = []; });
 
 function web(args: string[]): Proc {
   const proc = glowmq(['web', ...args]);
@@ -27,7 +27,7 @@ function get(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ sta
   return new Promise((resolve, reject) => {
     http.get(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('data', (client: Buffer) => chunks.push(client));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
     }).on('error', reject);
   });
@@ -55,8 +55,8 @@ describe('glowmq web', () => {
     const broker = await startAedes(); cleanup.push(() => broker.close());
     const proc = web(['--broker', `mqtt://127.0.0.1:${broker.port}`, '--listen', '127.0.0.1:0']);
     const url = await printed(proc);
-    const r = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: Number(url.port) }));
-    expect(r.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
+    const result = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: Number(url.port) }));
+    expect(result.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
     expect(broker.connects[0].username).toBe('admin');
     const refused = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: Number(url.port) }), 'admin', 'wrong');
     expect(refused.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 4 });
@@ -80,9 +80,9 @@ describe('glowmq web', () => {
     const port = await freePort();
     const proc = web(['--broker', `mqtt://127.0.0.1:${port}`, '--listen', '127.0.0.1:0']);
     const url = await printed(proc);
-    const r = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: Number(url.port) }));
-    expect(r.packets).toEqual([]);
-    expect(r.closeReason?.message).toMatch(new RegExp(`^connection closed by 127\\.0\\.0\\.1:${url.port}`));
+    const result = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: Number(url.port) }));
+    expect(result.packets).toEqual([]);
+    expect(result.closeReason?.message).toMatch(new RegExp(`^connection closed by 127\\.0\\.0\\.1:${url.port}`));
     expect(await proc.line(/✕ broker/)).toContain(`✕ broker 127.0.0.1:${port}: broker: ECONNREFUSED`);
   });
 

@@ -13,13 +13,13 @@ import { createNodeClient } from '../../src/node/connect';
 import { connected, publishAsync, endAsync } from '../../src/node/promise';
 
 let cleanup: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => { for (const f of cleanup.reverse()) await f(); cleanup = []; });
+afterEach(async () => { for (const undo of cleanup.reverse()) await undo(); cleanup = []; });
 
 const WAIT = { timeout: 20_000 };
 const text = (page: Page, selector: string) => page.textContent(selector);
 const waitText = (page: Page, selector: string, value: string) =>
   page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [selector, value] as const, WAIT);
-const seqs = (page: Page) => page.$$eval('#chart [data-seq]', (marks) => marks.map((m) => Number(m.getAttribute('data-seq'))));
+const seqs = (page: Page) => page.$$eval('#chart [data-seq]', (marks) => marks.map((match) => Number(match.getAttribute('data-seq'))));
 
 function printedUrl(proc: Proc): Promise<string> {
   return proc.line(/^http:\/\/127\.0\.0\.1:\d+\/$/).then((line) => line.trim());
@@ -42,9 +42,9 @@ async function toggleAndCheck(page: Page, device: Proc, ledLines: () => string[]
 async function checkChart(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('#chart [data-seq]').length >= 3, undefined, WAIT);
   const first = await seqs(page);
-  await page.waitForFunction((n) => {
+  await page.waitForFunction((count) => {
     const marks = document.querySelectorAll('#chart [data-seq]');
-    return Number(marks[marks.length - 1].getAttribute('data-seq')) > n;
+    return Number(marks[marks.length - 1].getAttribute('data-seq')) > count;
   }, Math.max(...first), WAIT);
   const later = await seqs(page);
   expect(later.length).toBeGreaterThan(first.length);
@@ -53,9 +53,9 @@ async function checkChart(page: Page): Promise<void> {
 }
 
 async function browser(): Promise<Browser> {
-  const b = await launchChromium();
-  cleanup.push(() => b.close());
-  return b;
+  const broker = await launchChromium();
+  cleanup.push(() => broker.close());
+  return broker;
 }
 
 describeWithPeers('the phone page in Chromium, served by the demo', [chromiumPeer()], () => {
@@ -68,23 +68,23 @@ describeWithPeers('the phone page in Chromium, served by the demo', [chromiumPee
     await waitText(page, '#status', 'online');
     await page.waitForFunction(() => document.querySelector('#light')?.getAttribute('data-state') !== 'unknown', undefined, WAIT);
     expect(['on', 'off']).toContain(await text(page, '#light'));
-    const ledLines = () => demo.stdout().split('\n').filter((l) => /^\[device\] +LED/.test(l));
+    const ledLines = () => demo.stdout().split('\n').filter((logLine) => /^\[device\] +LED/.test(logLine));
     await toggleAndCheck(page, demo, ledLines);
     await toggleAndCheck(page, demo, ledLines);
     await checkChart(page);
     // The demo's throwaway account was pre-filled: no form was needed.
     expect(await page.isHidden('#login')).toBe(true);
     expect(requests).toContain(url);
-    expect(requests.some((r) => r === url.replace('http:', 'ws:') + 'mqtt')).toBe(true);
+    expect(requests.some((result) => result === url.replace('http:', 'ws:') + 'mqtt')).toBe(true);
     expect(offMachine(requests)).toEqual([]);
   }, 90_000);
 });
 
 describeWithPeers('glowmq web: the page for mosquitto, through the relay', [chromiumPeer(), peers.mosquitto()], () => {
   it('asks for the credentials (a wrong password is refused), then the same checks', async () => {
-    const m = await startMosquitto();
-    cleanup.push(() => m.stop());
-    const broker = `mqtt://127.0.0.1:${m.port}`;
+    const found = await startMosquitto();
+    cleanup.push(() => found.stop());
+    const broker = `mqtt://127.0.0.1:${found.port}`;
     const device = glowmq(['device', '--id', 'webtest', '--broker', broker, '-u', 'admin', '-P', 'password', '--interval', '0.3',
       '--command-topic', 'glowmq/webtest/light/set', '--log-level', 'info']);
     cleanup.push(() => device.kill());
@@ -108,7 +108,7 @@ describeWithPeers('glowmq web: the page for mosquitto, through the relay', [chro
     // Kept for this browser session only.
     expect(await page.evaluate(() => sessionStorage.getItem('glowmq.password'))).toBe('password');
     await page.waitForFunction(() => document.querySelector('#light')?.getAttribute('data-state') !== 'unknown', undefined, WAIT);
-    const ledLines = () => (device.stdout() + device.stderr()).split('\n').filter((l) => /LED/.test(l));
+    const ledLines = () => (device.stdout() + device.stderr()).split('\n').filter((line) => /LED/.test(line));
     await toggleAndCheck(page, device, ledLines);
     await toggleAndCheck(page, device, ledLines);
     await checkChart(page);
@@ -123,9 +123,9 @@ describeWithPeers('glowmq web: the page for mosquitto, through the relay', [chro
 
 describeWithPeers('the chart: gaps in seq are gaps', [chromiumPeer(), peers.mosquitto()], () => {
   it('readings 0, 1, 2, 5, 6: five marks, two line pieces, and the missing ones named in the log', async () => {
-    const m = await startMosquitto();
-    cleanup.push(() => m.stop());
-    const broker = `mqtt://127.0.0.1:${m.port}`;
+    const match2 = await startMosquitto();
+    cleanup.push(() => match2.stop());
+    const broker = `mqtt://127.0.0.1:${match2.port}`;
     const web = glowmq(['web', '--broker', broker, '--listen', '127.0.0.1:0', '--device', 'gappy']);
     cleanup.push(() => web.kill());
     const url = await printedUrl(web);
@@ -145,7 +145,7 @@ describeWithPeers('the chart: gaps in seq are gaps', [chromiumPeer(), peers.mosq
     }
     await page.waitForFunction(() => document.querySelectorAll('#chart [data-seq]').length === 5, undefined, WAIT);
     expect(await seqs(page)).toEqual([0, 1, 2, 5, 6]);
-    expect(await page.$$eval('#chart [data-sensor=temperature] polyline', (lines) => lines.map((l) => l.getAttribute('points')!.split(' ').length))).toEqual([3, 2]);
+    expect(await page.$$eval('#chart [data-sensor=temperature] polyline', (lines) => lines.map((line) => line.getAttribute('points')!.split(' ').length))).toEqual([3, 2]);
     expect(await text(page, '#log')).toContain('temperature: readings 3–4 missing');
   }, 90_000);
 });

@@ -19,69 +19,69 @@ import { makeTlsCerts } from '../support/tls-certs';
 import { nextEvent, until, text } from '../support/wait';
 
 let cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const f of cleanup.reverse()) await f(); cleanup = []; });
+afterEach(async () => { for (const undo of cleanup.reverse()) await undo(); cleanup = []; });
 
 /** A bare WebSocket server on /mqtt (subprotocol mqtt) that hands each socket to `onSocket`. */
-async function wsServer(onSocket: (ws: WebSocket) => void): Promise<number> {
+async function wsServer(onSocket: (webSocket: WebSocket) => void): Promise<number> {
   const server = http.createServer();
   const wss = new WebSocketServer({ server, handleProtocols: () => 'mqtt' });
   wss.on('connection', onSocket);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanup.push(() => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(); server.close(() => r()); }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  cleanup.push(() => new Promise<void>((resolve) => { for (const client of wss.clients) client.terminate(); wss.close(); server.close(() => resolve()); }));
   return (server.address() as net.AddressInfo).port;
 }
 
-function events(t: NodeWsTransport): { log: string[]; closed: Promise<Error | undefined> } {
+function events(transport: NodeWsTransport): { log: string[]; closed: Promise<Error | undefined> } {
   const log: string[] = [];
-  const closed = new Promise<Error | undefined>((resolve) => t.open({
+  const closed = new Promise<Error | undefined>((resolve) => transport.open({
     onOpen: () => log.push('open'), onData: () => log.push('data'), onDrain: () => log.push('drain'),
-    onClose: (e) => { log.push('close'); resolve(e); },
+    onClose: (err) => { log.push('close'); resolve(err); },
   }));
   return { log, closed };
 }
 
 describe('NodeWsTransport', () => {
   it('connects to /mqtt with the subprotocol mqtt, gets CONNACK 0 from aedes, and one close without a reason after close()', async () => {
-    const b = await startAedesWs(); cleanup.push(() => b.close());
-    const r = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: b.wsPort }));
-    expect(r.opened).toBe(true);
-    expect(r.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
-    expect(r.closeReason).toBeUndefined();
-    expect(b.upgrades).toEqual([{ path: '/mqtt', protocols: 'mqtt' }]);
+    const broker = await startAedesWs(); cleanup.push(() => broker.close());
+    const result = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: broker.wsPort }));
+    expect(result.opened).toBe(true);
+    expect(result.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
+    expect(result.closeReason).toBeUndefined();
+    expect(broker.upgrades).toEqual([{ path: '/mqtt', protocols: 'mqtt' }]);
   });
 
   it('a refused connection: one onClose "cannot connect to 127.0.0.1:PORT: connection refused", no onOpen', async () => {
     const port = await freePort();
-    const r = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port }));
-    expect(r.opened).toBe(false);
-    expect(r.closeReason?.message).toBe(`cannot connect to 127.0.0.1:${port}: connection refused`);
-    expect((r.closeReason as { code?: string }).code).toBe('ECONNREFUSED');
+    const result = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port }));
+    expect(result.opened).toBe(false);
+    expect(result.closeReason?.message).toBe(`cannot connect to 127.0.0.1:${port}: connection refused`);
+    expect((result.closeReason as { code?: string }).code).toBe('ECONNREFUSED');
   });
 
   it('a wrong path: the HTTP status, and a hint about the path', async () => {
-    const b = await startAedesWs(); cleanup.push(() => b.close());
-    const r = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: b.wsPort, path: '/ws' }));
-    expect(r.opened).toBe(false);
-    expect(r.closeReason?.message).toBe(`cannot connect to ws://127.0.0.1:${b.wsPort}/ws: the server answered HTTP 404 Not Found (is /ws the broker's WebSocket path?)`);
+    const broker = await startAedesWs(); cleanup.push(() => broker.close());
+    const result = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: broker.wsPort, path: '/ws' }));
+    expect(result.opened).toBe(false);
+    expect(result.closeReason?.message).toBe(`cannot connect to ws://127.0.0.1:${broker.wsPort}/ws: the server answered HTTP 404 Not Found (is /ws the broker's WebSocket path?)`);
   });
 
   it('a server that does not choose the subprotocol mqtt is refused, saying so', async () => {
-    const b = await startAedesWs({ noSubprotocol: true }); cleanup.push(() => b.close());
-    const r = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: b.wsPort }));
-    expect(r.opened).toBe(false);
-    expect(r.closeReason?.message).toMatch(new RegExp(`^cannot connect to ws://127\\.0\\.0\\.1:${b.wsPort}/mqtt: the server does not speak the WebSocket subprotocol "mqtt"`));
+    const broker = await startAedesWs({ noSubprotocol: true }); cleanup.push(() => broker.close());
+    const result = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: broker.wsPort }));
+    expect(result.opened).toBe(false);
+    expect(result.closeReason?.message).toMatch(new RegExp(`^cannot connect to ws://127\\.0\\.0\\.1:${broker.wsPort}/mqtt: the server does not speak the WebSocket subprotocol "mqtt"`));
   });
 
   it('passes bytes through untouched in both directions, as binary frames; close() is idempotent', async () => {
     let got = Buffer.alloc(0), peer!: WebSocket, binary = true;
-    const port = await wsServer((ws) => { peer = ws; ws.on('message', (d: Buffer, isBinary) => { binary &&= isBinary; got = Buffer.concat([got, d]); }); });
-    const t = new NodeWsTransport({ host: '127.0.0.1', port });
+    const port = await wsServer((webSocket) => { peer = webSocket; webSocket.on('message', (data: Buffer, isBinary) => { binary &&= isBinary; got = Buffer.concat([got, data]); }); });
+    const transport = new NodeWsTransport({ host: '127.0.0.1', port });
     const recv: Uint8Array[] = [];
     let closes = 0;
-    await new Promise<void>((res) => t.open({ onOpen: () => res(), onData: (b) => recv.push(b), onDrain() {}, onClose: () => { closes++; } }));
-    const all = new Uint8Array(256).map((_, i) => i);
-    expect(t.write(all.subarray(0, 100))).toBe(true);
-    expect(t.write(all.subarray(100))).toBe(true);
+    await new Promise<void>((res) => transport.open({ onOpen: () => res(), onData: (bytes) => recv.push(bytes), onDrain() {}, onClose: () => { closes++; } }));
+    const all = new Uint8Array(256).map((_value, i) => i);
+    expect(transport.write(all.subarray(0, 100))).toBe(true);
+    expect(transport.write(all.subarray(100))).toBe(true);
     await until(() => got.length >= 256, 'the server to get 256 bytes');
     expect([...got]).toEqual([...all]);
     expect(binary).toBe(true);
@@ -89,57 +89,57 @@ describe('NodeWsTransport', () => {
     await until(() => recv.length > 0, 'bytes from the server');
     expect(recv[0]).toBeInstanceOf(Uint8Array);
     expect([...Buffer.concat(recv)]).toEqual([0, 1, 2, 250, 255]);
-    t.close(); t.close();
+    transport.close(); transport.close();
     expect(closes).toBe(1);
-    expect(t.write(new Uint8Array([1]))).toBe(false);
+    expect(transport.write(new Uint8Array([1]))).toBe(false);
   });
 
   it('a text frame from the server ends the link with a clear reason', async () => {
-    const port = await wsServer((ws) => ws.send('hello'));
-    const t = new NodeWsTransport({ host: '127.0.0.1', port });
-    const { log, closed } = events(t);
+    const port = await wsServer((webSocket) => webSocket.send('hello'));
+    const transport = new NodeWsTransport({ host: '127.0.0.1', port });
+    const { log, closed } = events(transport);
     const reason = await closed;
     expect(reason?.message).toBe(`ws://127.0.0.1:${port}/mqtt sent a text frame (MQTT over WebSocket uses binary frames only)`);
     expect(log).toEqual(['open', 'close']);
   });
 
   it('a server that closes the link: its close code and reason; a dropped TCP link: no close frame', async () => {
-    const port = await wsServer((ws) => setTimeout(() => ws.close(1011, 'broker overloaded'), 20));
+    const port = await wsServer((webSocket) => setTimeout(() => webSocket.close(1011, 'broker overloaded'), 20));
     const closing = events(new NodeWsTransport({ host: '127.0.0.1', port }));
     expect((await closing.closed)?.message).toBe(`connection closed by 127.0.0.1:${port} (WebSocket close code 1011: broker overloaded)`);
     expect(closing.log).toEqual(['open', 'close']);
-    const port2 = await wsServer((ws) => setTimeout(() => ws.terminate(), 20));
+    const port2 = await wsServer((webSocket) => setTimeout(() => webSocket.terminate(), 20));
     const dropped = events(new NodeWsTransport({ host: '127.0.0.1', port: port2 }));
     expect((await dropped.closed)?.message).toMatch(new RegExp(`^(connection closed by 127\\.0\\.0\\.1:${port2} \\(no close frame\\)|connection to 127\\.0\\.0\\.1:${port2}: connection reset by the broker)$`));
   });
 
   it('reports back-pressure: write() returns false while the peer does not read, then onDrain once it does', async () => {
     let peer: net.Socket | undefined;
-    const port = await wsServer((ws) => { peer = (ws as unknown as { _socket: net.Socket })._socket; peer.pause(); });
-    const t = new NodeWsTransport({ host: '127.0.0.1', port });
+    const port = await wsServer((webSocket) => { peer = (webSocket as unknown as { _socket: net.Socket })._socket; peer.pause(); });
+    const transport = new NodeWsTransport({ host: '127.0.0.1', port });
     let drained = 0;
-    await new Promise<void>((res) => t.open({ onOpen: () => res(), onData() {}, onDrain: () => { drained++; }, onClose() {} }));
+    await new Promise<void>((res) => transport.open({ onOpen: () => res(), onData() {}, onDrain: () => { drained++; }, onClose() {} }));
     const chunk = new Uint8Array(64 * 1024);
     let writes = 0;
-    while (t.write(chunk)) { writes++; if (writes > 10_000) throw new Error('never saw back-pressure'); }
+    while (transport.write(chunk)) { writes++; if (writes > 10_000) throw new Error('never saw back-pressure'); }
     // More than the kernel's socket buffers hold, so the sends cannot complete until the peer reads.
-    for (let i = 0; i < 512; i++) expect(t.write(chunk)).toBe(false);
+    for (let i = 0; i < 512; i++) expect(transport.write(chunk)).toBe(false);
     await until(() => peer !== undefined, 'the server side socket');
     // Until the peer reads, nothing drains.
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(drained).toBe(0);
     peer!.resume();
     await until(() => drained > 0, 'onDrain');
     expect(drained).toBe(1);
-    t.close();
+    transport.close();
   });
 
   it('close() before the connection is set up reports once and opens nothing', async () => {
-    const b = await startAedesWs(); cleanup.push(() => b.close());
-    const t = new NodeWsTransport({ host: '127.0.0.1', port: b.wsPort });
-    const { log } = events(t);
-    t.close();
-    await new Promise((r) => setTimeout(r, 100));
+    const broker = await startAedesWs(); cleanup.push(() => broker.close());
+    const transport = new NodeWsTransport({ host: '127.0.0.1', port: broker.wsPort });
+    const { log } = events(transport);
+    transport.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(log).toEqual(['close']);
   });
 });
@@ -147,13 +147,13 @@ describe('NodeWsTransport', () => {
 describe('wss:// (TLS) with certificates made by openssl', () => {
   it('the right CA connects; an unknown CA and a wrong name are refused as over mqtts://', async () => {
     const certs = makeTlsCerts(); cleanup.push(() => certs.cleanup());
-    const b = await startAedesWs({ tls: { key: certs.pem['server.key'], cert: certs.pem['server.crt'] } }); cleanup.push(() => b.close());
-    const good = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: b.wsPort, tls: true, ca: certs.pem['ca.crt'] }));
+    const broker = await startAedesWs({ tls: { key: certs.pem['server.key'], cert: certs.pem['server.crt'] } }); cleanup.push(() => broker.close());
+    const good = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: broker.wsPort, tls: true, ca: certs.pem['ca.crt'] }));
     expect(good.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
-    const unknown = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: b.wsPort, tls: true, ca: certs.pem['other-ca.crt'] }));
+    const unknown = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: broker.wsPort, tls: true, ca: certs.pem['other-ca.crt'] }));
     expect(unknown.opened).toBe(false);
     expect(unknown.closeReason?.message).toBe('TLS: certificate signed by an unknown CA');
-    const wrongName = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: b.wsPort, tls: true, ca: certs.pem['ca.crt'], servername: 'broker.example' }));
+    const wrongName = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: broker.wsPort, tls: true, ca: certs.pem['ca.crt'], servername: 'broker.example' }));
     expect(wrongName.closeReason?.message).toBe('TLS: host name broker.example does not match the certificate');
     const plainServer = await startAedesWs(); cleanup.push(() => plainServer.close());
     const plain = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: plainServer.wsPort, tls: true, ca: certs.pem['ca.crt'] }));
@@ -163,8 +163,8 @@ describe('wss:// (TLS) with certificates made by openssl', () => {
 
 describe('ws:// through createNodeClient and the CLI', () => {
   it('createNodeClient("ws://admin:password@…"): a QoS 1 round trip through aedes over WebSocket', async () => {
-    const b = await startAedesWs(); cleanup.push(() => b.close());
-    const client = createNodeClient(b.url, { clientId: 'ws-client', logLevel: 'silent' });
+    const broker = await startAedesWs(); cleanup.push(() => broker.close());
+    const client = createNodeClient(broker.url, { clientId: 'ws-client', logLevel: 'silent' });
     cleanup.push(() => endAsync(client, true));
     await connected(client);
     await subscribeAsync(client, 'ws/test', { qos: 1 });
@@ -173,20 +173,20 @@ describe('ws:// through createNodeClient and the CLI', () => {
     const [topic, payload] = await message;
     expect(topic).toBe('ws/test');
     expect(text(payload)).toBe('über WebSocket');
-    expect(b.aedes.connects.map((c) => c.clientId)).toEqual(['ws-client']);
+    expect(broker.aedes.connects.map((client) => client.clientId)).toEqual(['ws-client']);
   });
 
   it('glowmq pub -L ws://… publishes over WebSocket; sub -L ws://… gets it', async () => {
-    const b = await startAedesWs(); cleanup.push(() => b.close());
+    const broker = await startAedesWs(); cleanup.push(() => broker.close());
     const out: string[] = [], err: string[] = [];
-    const io: CliIo = { stdin: Readable.from(['']), env: {}, out: (s) => out.push(s), write: (d) => out.push(typeof d === 'string' ? d : Buffer.from(d).toString('utf8')), err: (s) => err.push(s) };
-    const sub = main(['sub', '-L', b.url + '/mqtt', '-t', 'cli/ws', '-C', '1', '-q', '1'], io);
-    await until(() => b.aedes.connects.length > 0 && Object.keys(b.aedes.broker.clients ?? {}).length > 0, 'sub to connect');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await main(['pub', '-L', b.url, '-t', 'cli/ws', '-m', 'hello ws', '-q', '1'], io)).toBe(0);
+    const cliIo: CliIo = { stdin: Readable.from(['']), env: {}, out: (socket) => out.push(socket), write: (chunk) => out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')), err: (socket) => err.push(socket) };
+    const sub = main(['sub', '-L', broker.url + '/mqtt', '-t', 'cli/ws', '-C', '1', '-q', '1'], cliIo);
+    await until(() => broker.aedes.connects.length > 0 && Object.keys(broker.aedes.broker.clients ?? {}).length > 0, 'sub to connect');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await main(['pub', '-L', broker.url, '-t', 'cli/ws', '-m', 'hello ws', '-q', '1'], cliIo)).toBe(0);
     expect(await sub).toBe(0);
     expect(out.join('')).toContain('hello ws');
     expect(err).toEqual([]);
-    expect(b.upgrades.map((u) => u.path)).toEqual(['/mqtt', '/mqtt']);
+    expect(broker.upgrades.map((user) => user.path)).toEqual(['/mqtt', '/mqtt']);
   });
 });

@@ -37,15 +37,15 @@ export async function startAedesWs(opts: AedesWsOptions = {}): Promise<AedesWs> 
   const upgrades: AedesWs['upgrades'] = [];
   const sockets = new Set<WebSocket>();
   const raw = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => { raw.add(s); s.on('close', () => raw.delete(s)); });
-  server.on('secureConnection', (s: net.Socket) => { raw.add(s); s.on('close', () => raw.delete(s)); });
+  server.on('connection', (socket: net.Socket) => { raw.add(socket); socket.on('close', () => raw.delete(socket)); });
+  server.on('secureConnection', (socket: net.Socket) => { raw.add(socket); socket.on('close', () => raw.delete(socket)); });
   server.on('upgrade', (req, socket, head) => {
     upgrades.push({ path: req.url ?? '', protocols: String(req.headers['sec-websocket-protocol'] ?? '') });
     if (req.url !== '/mqtt') { socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n'); return; }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      aedes.broker.handle(createWebSocketStream(ws));
+    wss.handleUpgrade(req, socket, head, (webSocket) => {
+      sockets.add(webSocket);
+      webSocket.on('close', () => sockets.delete(webSocket));
+      aedes.broker.handle(createWebSocketStream(webSocket));
     });
   });
   await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', () => resolve()); });
@@ -54,9 +54,9 @@ export async function startAedesWs(opts: AedesWsOptions = {}): Promise<AedesWs> 
     aedes, wsPort, upgrades, sockets,
     url: `${opts.tls ? 'wss' : 'ws'}://admin:password@127.0.0.1:${wsPort}`,
     async close() {
-      for (const ws of sockets) ws.terminate();
-      for (const s of raw) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      for (const webSocket of sockets) webSocket.terminate();
+      for (const socket of raw) socket.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
       wss.close();
       await aedes.close();
     },

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => document.querySelector('#light')?.getAttribute('data-state') !== 'unknown', undefined, WAIT);
       if (await page.textContent('#light') !== 'on') await page.click('#toggle');
       await page.waitForFunction(() => document.querySelector('#light')?.textContent === 'on', undefined, WAIT);
-      await page.waitForFunction((n) => document.querySelectorAll('#chart [data-seq]').length >= n, READINGS_SHOWN, WAIT);
+      await page.waitForFunction((count) => document.querySelectorAll('#chart [data-seq]').length >= count, READINGS_SHOWN, WAIT);
       await page.screenshot({ path: OUT[kind], fullPage: kind === 'phone' });
       console.log(`${kind}: ${OUT[kind]}; ${requests} request(s), ${transferred} B transferred (${unpacked} B unpacked), #status online ${onlineAt.toFixed(0)} ms after navigation started`);
       await browser.close();
@@ -85,4 +85,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((err) => { console.error(err); process.exit(1); });

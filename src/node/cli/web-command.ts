@@ -42,12 +42,12 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-function brokerFrom(p: ReturnType<typeof parseArgs>, io: CliIo): { broker: BrokerUrl; shown: string; flag: string } {
-  const raw = (p.values.broker as string | undefined) ?? io.env.MQTT_URL;
-  const flag = p.given.broker ?? 'MQTT_URL';
+function brokerFrom(parsed: ReturnType<typeof parseArgs>, cliIo: CliIo): { broker: BrokerUrl; shown: string; flag: string } {
+  const raw = (parsed.values.broker as string | undefined) ?? cliIo.env.MQTT_URL;
+  const flag = parsed.given.broker ?? 'MQTT_URL';
   if (raw === undefined) throw new UsageError('glowmq web: no broker: give --broker mqtt://HOST[:PORT] (see glowmq web --help)');
   let broker: BrokerUrl;
-  try { broker = parseBrokerUrl(raw); } catch (e) { throw new UsageError(`glowmq web: bad value for ${flag}: ${(e as Error).message}`); }
+  try { broker = parseBrokerUrl(raw); } catch (err) { throw new UsageError(`glowmq web: bad value for ${flag}: ${(err as Error).message}`); }
   if (broker.ws) throw new UsageError(`glowmq web: bad value for ${flag}: "${redactUrl(raw)}" (allowed: mqtt:// or mqtts://: the relay speaks to the broker's TCP port)`);
   return { broker, shown: redactUrl(raw), flag };
 }
@@ -69,47 +69,47 @@ function relay(stream: Duplex, broker: BrokerUrl, tlsOptions: TLS.ConnectionOpti
   upstream.once(broker.tls ? 'secureConnect' : 'connect', () => say(`browser ${remote} ⇄ broker ${target}`));
   stream.pipe(upstream);
   upstream.pipe(stream);
-  upstream.on('error', (e: NodeJS.ErrnoException) => end(`broker: ${e.code ?? e.message}`));
-  stream.on('error', (e: Error) => end(`browser: ${e.message}`));
+  upstream.on('error', (err: NodeJS.ErrnoException) => end(`broker: ${err.code ?? err.message}`));
+  stream.on('error', (err: Error) => end(`browser: ${err.message}`));
   upstream.on('close', () => end(''));
   stream.on('close', () => end(''));
 }
 
-export async function runWeb(argv: string[], io: CliIo): Promise<number> {
-  const p = parseArgs('web', argv, WEB_FLAGS);
-  if (p.values.help) { io.out(WEB_HELP); return 0; }
-  if (p.positional.length) throw new UsageError(`glowmq web: unexpected argument ${JSON.stringify(p.positional[0])} (see glowmq web --help)`);
-  const { broker, shown, flag } = brokerFrom(p, io);
-  const listen = p.values.listen !== undefined ? parseListen(p.values.listen as string) : DEFAULT_LISTEN;
-  const device = p.values.device as string | undefined;
+export async function runWeb(argv: string[], cliIo: CliIo): Promise<number> {
+  const parsed = parseArgs('web', argv, WEB_FLAGS);
+  if (parsed.values.help) { cliIo.out(WEB_HELP); return 0; }
+  if (parsed.positional.length) throw new UsageError(`glowmq web: unexpected argument ${JSON.stringify(parsed.positional[0])} (see glowmq web --help)`);
+  const { broker, shown, flag } = brokerFrom(parsed, cliIo);
+  const listen = parsed.values.listen !== undefined ? parseListen(parsed.values.listen as string) : DEFAULT_LISTEN;
+  const device = parsed.values.device as string | undefined;
   if (device !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(device)) throw new UsageError(`glowmq web: bad value for --device: ${JSON.stringify(device)} (allowed: 1-64 of A-Z a-z 0-9 . _ -)`);
-  const commandTopic = p.values.commandTopic as string | undefined;
+  const commandTopic = parsed.values.commandTopic as string | undefined;
   if (commandTopic !== undefined) {
     const why = topicNameError(commandTopic.replace('<base>', 'glowmq/x'));
     if (why) throw new UsageError(`glowmq web: bad value for --command-topic: ${JSON.stringify(commandTopic)} (allowed: a topic name; ${why})`);
   }
   let tlsOptions: TLS.ConnectionOptions | undefined;
-  if (p.values.cafile !== undefined || p.values.insecure) {
+  if (parsed.values.cafile !== undefined || parsed.values.insecure) {
     if (!broker.tls) throw new UsageError('glowmq web: --cafile and --insecure are for an mqtts:// broker');
-    tlsOptions = { rejectUnauthorized: !p.values.insecure };
-    if (p.values.cafile !== undefined) {
-      try { tlsOptions.ca = readFileSync(p.values.cafile as string); } catch (e) {
-        throw new UsageError(`glowmq web: cannot read --cafile ${p.values.cafile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    tlsOptions = { rejectUnauthorized: !parsed.values.insecure };
+    if (parsed.values.cafile !== undefined) {
+      try { tlsOptions.ca = readFileSync(parsed.values.cafile as string); } catch (err) {
+        throw new UsageError(`glowmq web: cannot read --cafile ${parsed.values.cafile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     }
   }
-  const say = (line: string) => io.err(`[web] ${line}`);
+  const say = (line: string) => cliIo.err(`[web] ${line}`);
   if (broker.username !== undefined) say(`warning: the user name and password in ${flag} are not used: the page asks for them`);
   if (!LOOPBACK.test(listen.host)) say(`warning: listening on ${listen.host}, not loopback: anyone who can reach it gets the page and a relay to ${broker.host}:${broker.port}`);
   let server;
   try {
     server = await startWebServer({
-      host: listen.host, port: listen.port, anyPortIfTaken: p.values.listen === undefined,
+      host: listen.host, port: listen.port, anyPortIfTaken: parsed.values.listen === undefined,
       page: { device, commandTopic },
       onMqttStream: (stream, remote) => relay(stream, broker, tlsOptions, say, remote),
     });
-  } catch (e) {
-    throw new RunError(`glowmq web: cannot listen on ${listen.host}:${listen.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  } catch (err) {
+    throw new RunError(`glowmq web: cannot listen on ${listen.host}:${listen.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   // Stopped by a signal from here on: before the address is printed, as whoever reads it may stop us at once.
   const stopped = new Promise<number>((resolve) => {
@@ -120,6 +120,6 @@ export async function runWeb(argv: string[], io: CliIo): Promise<number> {
     process.on('SIGINT', stop); process.on('SIGTERM', stop);
   });
   say(`the phone page for ${shown.replace(/\/\/[^@]*@/, '//')}${server.moved ? ` (port ${listen.port} was taken)` : ''}, in a browser:`);
-  io.out(server.url);
+  cliIo.out(server.url);
   return stopped;
 }

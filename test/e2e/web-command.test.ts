@@ -12,6 +12,12 @@ import { startAedes } from '../support/aedes';
 import { freePort } from '../support/mosquitto';
 import { rawConnect } from '../support/raw-mqtt';
 import { NodeWsTransport } from '../../src/transport/node-ws';
+import tls from 'node:tls';
+import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTlsCerts } from '../support/tls-certs';
+import { describeWithPeers, peers } from '../support/peers';
 
 let cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => { for (const undo of cleanup.reverse()) await undo(); cleanup = []; });
@@ -94,5 +100,27 @@ describe('glowmq web', () => {
     expect(proc.stderr()).toContain('[web] warning: listening on 0.0.0.0, not loopback: anyone who can reach it gets the page and a relay to 127.0.0.1:1883');
     expect(proc.stderr() + proc.stdout()).not.toContain('S3cr3t-pw');
     expect(await proc.kill('SIGTERM')).toBe(0);
+  });
+});
+
+describeWithPeers('glowmq web to an mqtts:// broker', [peers.openssl()], () => {
+  it('relays to an mqtts:// broker with --cafile (TLS from the relay, plain WebSocket from the browser)', async () => {
+    const certs = makeTlsCerts(); cleanup.push(() => certs.cleanup());
+    const broker = await startAedes(); cleanup.push(() => broker.close());
+    // TLS in front of aedes: a TLS server that hands each decrypted stream to the broker.
+    const server = tls.createServer({ key: certs.pem['server.key'], cert: certs.pem['server.crt'] }, (socket) => broker.broker.handle(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const tlsPort = (server.address() as net.AddressInfo).port;
+    const caFile = join(certs.dir, 'relay-ca.pem');
+    writeFileSync(caFile, certs.pem['ca.crt']);
+    const trusted = web(['--broker', `mqtts://127.0.0.1:${tlsPort}`, '--cafile', caFile, '--listen', '127.0.0.1:0']);
+    const result = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: Number((await printed(trusted)).port) }));
+    expect(result.packets[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
+    // Without the CA the relay refuses the broker's certificate, and says so.
+    const untrusted = web(['--broker', `mqtts://127.0.0.1:${tlsPort}`, '--listen', '127.0.0.1:0']);
+    const refused = await rawConnect(new NodeWsTransport({ host: '127.0.0.1', port: Number((await printed(untrusted)).port) }));
+    expect(refused.packets).toEqual([]);
+    expect(await untrusted.line(/✕ broker/)).toMatch(/✕ broker 127\.0\.0\.1:\d+: broker: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
   });
 });

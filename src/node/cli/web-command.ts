@@ -29,6 +29,7 @@ WebSocket /mqtt is relayed to the broker byte for byte, so the user name and pas
 are typed into the page and never pass through this process's configuration.`, WEB_FLAGS);
 
 const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 };
+const RELAY_LINGER_MS = 1000;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** "HOST:PORT", "[v6]:PORT" or "PORT". */
@@ -64,7 +65,12 @@ function relay(stream: Duplex, broker: BrokerUrl, tlsOptions: TLS.ConnectionOpti
     if (ended) return;
     ended = true;
     say(`browser ${remote} ✕ broker ${target}${why ? ': ' + why : ''}`);
-    stream.destroy(); upstream.destroy();
+    // What the browser sent last (its DISCONNECT) still reaches the broker; destroy() is the backstop.
+    stream.destroy();
+    upstream.end();
+    const timer = setTimeout(() => upstream.destroy(), RELAY_LINGER_MS);
+    timer.unref();
+    upstream.once('close', () => clearTimeout(timer));
   };
   upstream.once(broker.tls ? 'secureConnect' : 'connect', () => say(`browser ${remote} ⇄ broker ${target}`));
   stream.pipe(upstream);

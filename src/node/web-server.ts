@@ -28,6 +28,8 @@ export interface WebServer {
 }
 
 export const MQTT_PATH = '/mqtt';
+/** WebSocket close code 1002: protocol error (here, no subprotocol mqtt). */
+const CLOSE_PROTOCOL_ERROR = 1002;
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -71,7 +73,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((req.url ?? '').split('?')[0] !== MQTT_PATH) { socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n'); return; }
     wss.handleUpgrade(req, socket, head, (webSocket: WebSocket) => {
-      if (webSocket.protocol !== 'mqtt') { webSocket.close(1002, 'subprotocol mqtt required'); return; }
+      if (webSocket.protocol !== 'mqtt') { webSocket.close(CLOSE_PROTOCOL_ERROR, 'subprotocol mqtt required'); return; }
       options.onMqttStream(createWebSocketStream(webSocket), `${req.socket.remoteAddress}:${req.socket.remotePort}`);
     });
   });

@@ -12,6 +12,11 @@ const MARGIN = { left: 52, right: 14, top: 14, bottom: 34 };
 const Y_TICKS = 4;
 const X_TICKS = 6;
 const MARK_RADIUS = 3.5;
+/** Before layout (or hidden), and the narrowest the chart is drawn. */
+const DEFAULT_WIDTH = 600;
+const MIN_WIDTH = 280;
+/** Room above and below the values, as a share of their span. */
+const VALUE_PADDING = 0.1;
 const COLOURS = ['#ff9f1c', '#2ec4b6', '#e71d36', '#7b6cf6'];
 /** Kept per sensor, and so drawn: at least the last 60 (the page's promise), a little more. */
 export const KEEP_READINGS = 90;
@@ -41,7 +46,7 @@ function frameFor(series: Series[], width: number): Frame | undefined {
   const firstSeq = Math.min(...seqs), lastSeq = Math.max(firstSeq + 1, ...seqs);
   let low = Math.min(...values), high = Math.max(...values);
   // Some room above and below, and a visible span when every value is the same.
-  const pad = (high - low) * 0.1 || 0.5;
+  const pad = (high - low) * VALUE_PADDING || 0.5;
   low -= pad; high += pad;
   const plotWidth = width - MARGIN.left - MARGIN.right, plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   return {
@@ -60,7 +65,7 @@ function drawAxes(svg: SVGSVGElement, frame: Frame, unit: string): void {
   for (let value = Math.ceil(frame.low / yStep) * yStep; value <= frame.high; value += yStep) {
     const yPos = frame.y(value);
     element('line', { class: 'grid', x1: MARGIN.left, y1: yPos, x2: right, y2: yPos }, axes);
-    element('text', { x: MARGIN.left - 6, y: yPos + 4, 'text-anchor': 'end' }, axes, String(Math.round(value * 100) / 100));
+    element('text', { x: MARGIN.left - 6, y: yPos + 4, 'text-anchor': 'end' }, axes, String(Number(value.toFixed(2))));
   }
   const xStep = Math.max(1, Math.round(niceStep(frame.lastSeq - frame.firstSeq, X_TICKS)));
   for (let seq = Math.ceil(frame.firstSeq / xStep) * xStep; seq <= frame.lastSeq; seq += xStep) {
@@ -82,7 +87,7 @@ function runsOf(readings: Reading[]): Reading[][] {
 }
 
 export function drawChart(svg: SVGSVGElement, series: Series[]): void {
-  const width = Math.max(280, Math.round(svg.getBoundingClientRect().width) || 600);
+  const width = Math.max(MIN_WIDTH, Math.round(svg.getBoundingClientRect().width) || DEFAULT_WIDTH);
   svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
   svg.setAttribute('height', String(HEIGHT));
   while (svg.firstChild) svg.removeChild(svg.firstChild);

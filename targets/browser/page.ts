@@ -17,6 +17,9 @@ const RECONNECT_MAX_MS = 10000;
 const LOG_LINES = 40;
 const STORAGE = { user: 'glowmq.user', password: 'glowmq.password', device: 'glowmq.device' };
 const DISCOVERY_FILTER = 'glowmq/+/status';
+/** Client ids: phone- and six hex digits, as the demo's own clients are named by role. */
+const CLIENT_ID_RANGE = 0x1000000;
+const HEX_RADIX = 16;
 const enum Qos { AtMostOnce = 0, AtLeastOnce = 1 }
 
 const byId = <T extends HTMLElement>(elementId: string): T => document.getElementById(elementId) as T;
@@ -137,7 +140,7 @@ function connect(user: string, password: string): void {
   view.loginError.textContent = '';
   setText(view.connection, 'connecting…', 'connecting');
   const options = {
-    clientId: 'phone-' + Math.floor(Math.random() * 0xffffff).toString(16),
+    clientId: 'phone-' + Math.floor(Math.random() * CLIENT_ID_RANGE).toString(HEX_RADIX),
     username: user || undefined, password: user ? password : undefined,
     keepalive: KEEPALIVE_SECONDS, reconnectMin: RECONNECT_MIN_MS, reconnectMax: RECONNECT_MAX_MS,
   };

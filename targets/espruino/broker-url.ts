@@ -13,7 +13,10 @@ export function parseBroker(url: string): Broker {
   const hostPort = authority.slice(atSign + 1).split(':');
   // No '@': slice(0, 0), one empty part (no user, no password).
   const credentials = authority.slice(0, atSign < 0 ? 0 : atSign).split(':'), ssl = /^(mqtts|ssl|tls):/.test(url);
-  const decode = decodeURIComponent;
+  // The board's decodeURIComponent throws "URI malformed" on %80-%FF (and any bad escape): say what it is.
+  const decode = (part: string) => {
+    try { return decodeURIComponent(part); } catch { throw new Error('broker URL: bad %-escape'); }
+  };
   return {
     ssl: ssl, host: hostPort[0], port: hostPort[1] ? +hostPort[1] : ssl ? DefaultPort.Mqtts : DefaultPort.Mqtt,
     user: credentials[0] ? decode(credentials[0]) : undefined,

@@ -34,3 +34,10 @@ describe('parseBroker (board)', () => {
     expect(parseBroker('mqtt://:p@h')).toEqual({ ssl: false, host: 'h', port: 1883, user: undefined, pass: 'p' });
   });
 });
+
+describe('parseBroker (board): bad escapes', () => {
+  it('names a bad %-escape instead of "URI malformed", without the password', () => {
+    expect(() => parseBroker('mqtt://u:s3cret%FF@h')).toThrow(/^broker URL: bad %-escape$/);
+    expect(() => parseBroker('mqtt://u%zz@h')).toThrow(/^broker URL: bad %-escape$/);
+  });
+});

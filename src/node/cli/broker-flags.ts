@@ -62,7 +62,7 @@ export function splitUrlTopic(url: string): { url: string; topic?: string } {
 export function brokerTarget(cmd: string, p: Parsed, env: NodeJS.ProcessEnv): BrokerTarget {
   const v = p.values as { [k: string]: string | undefined };
   const rawUrl = v.url ?? (v.host === undefined && v.port === undefined ? env.MQTT_URL : undefined);
-  let tls = false, ws: { path: string } | undefined, host = v.host ?? '127.0.0.1', port = numberFlag(cmd, p, 'port', 1, 65535);
+  let tls = false, wsPath: string | undefined, host = v.host ?? '127.0.0.1', port = numberFlag(cmd, p, 'port', 1, 65535);
   let username = v.username, password = v.password, topic: string | undefined;
   if (rawUrl !== undefined) {
     if (v.host !== undefined && v.url !== undefined) throw new UsageError(`glowmq ${cmd}: give either -L or -h/-p, not both`);
@@ -70,7 +70,7 @@ export function brokerTarget(cmd: string, p: Parsed, env: NodeJS.ProcessEnv): Br
     try { split = splitUrlTopic(rawUrl); b = parseBrokerUrl(split.url); } catch (e) {
       throw new UsageError(`glowmq ${cmd}: bad value for ${v.url !== undefined ? p.given.url : 'MQTT_URL'}: ${(e as Error).message}`);
     }
-    tls = b.tls; host = b.host; ws = b.ws ? { path: b.path! } : undefined; port = port ?? b.port; topic = split.topic;
+    tls = b.tls; host = b.host; wsPath = b.ws ? b.path : undefined; port = port ?? b.port; topic = split.topic;
     username = username ?? b.username; password = password ?? b.password;
   }
   if (v.passwordFile !== undefined) password = readPasswordFile(cmd, '--password-file', v.passwordFile);
@@ -86,6 +86,7 @@ export function brokerTarget(cmd: string, p: Parsed, env: NodeJS.ProcessEnv): Br
   if (p.values.insecure) options.rejectUnauthorized = false;
   if (options.ca || options.cert) tls = true; // as mosquitto: a CA or certificate means TLS
   for (const k of Object.keys(options) as (keyof typeof options)[]) if (options[k] === undefined) delete options[k];
-  const defaultPort = ws ? (tls ? 443 : 80) : tls ? 8883 : 1883;
-  return { url: brokerUrlString({ tls, host, port: port ?? defaultPort, ws: ws && true, path: ws?.path }), topic, options };
+  const webSocket = wsPath !== undefined ? true : undefined;
+  const defaultPort = webSocket ? (tls ? 443 : 80) : tls ? 8883 : 1883;
+  return { url: brokerUrlString({ tls, host, port: port ?? defaultPort, ws: webSocket, path: wsPath }), topic, options };
 }

@@ -132,11 +132,20 @@ export const targets = [
   // then the same with none of those modules (`npm run build:board -- --profile lite`).
   ...boardTargets(PROFILES.full),
   ...boardTargets(PROFILES.lite),
+  // The phone page's script (glowmq's core + the page, for browsers); src/node/web-page.ts
+  // inlines it into the page. Named node-… so `--only node` (npm start) builds it first.
+  { name: 'node-page', entry: 'targets/browser/page.ts', out: 'dist/web/page.js',
+    opts: { bundle: true, format: 'iife', platform: 'browser', target: 'es2019', minify: true, legalComments: 'none', charset: 'ascii' },
+    what: 'the phone page\'s script (browser)' },
   { name: 'node', entry: 'targets/node/cli.ts', out: 'dist/node/glowmq.cjs',
-    opts: { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,
-      // Native (serialport) and demo-only (aedes) packages stay outside the one file;
-      // the CLI says what to install when a command needs them.
-      external: ['serialport', 'aedes'], banner: { js: '#!/usr/bin/env node' }, legalComments: 'none' },
+    // A getter: the page script just built above goes inside the one file (GLOWMQ_PAGE_SCRIPT).
+    get opts() {
+      return { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: false,
+        // Native (serialport) and demo-only (aedes) packages stay outside the one file;
+        // the CLI says what to install when a command needs them.
+        external: ['serialport', 'aedes'], banner: { js: '#!/usr/bin/env node' }, legalComments: 'none',
+        define: { GLOWMQ_PAGE_SCRIPT: JSON.stringify(existsSync('dist/web/page.js') ? readFileSync('dist/web/page.js', 'utf8') : '') } };
+    },
     what: 'one-file Node build (Raspberry Pi)' },
 ];
 

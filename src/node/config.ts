@@ -154,7 +154,7 @@ export function loadDeviceConfig(parsed: Parsed, env: NodeJS.ProcessEnv): Loaded
     const where = sources[refused.field] ?? `"${refused.field}"`;
     throw new UsageError(refused.allowed.startsWith('a known field')
       ? `glowmq device: unknown field ${where}; ${refused.allowed.replace('a known field: ', 'known fields: ')}`
-      : `glowmq device: bad value for ${where}: ${refused.value} (allowed: ${refused.allowed})`);
+      : `glowmq device: bad value for ${where}: ${refused.field === 'broker' ? redactUrl(refused.value) : refused.value} (allowed: ${refused.allowed})`);
   }
   try { parseBrokerUrl(config.broker); } catch (err) { throw new UsageError(`glowmq device: bad value for ${sources.broker ?? 'broker'}: ${(err as Error).message}`); }
   if (config.password !== undefined && config.username === undefined && !/@/.test(config.broker)) {

@@ -7,6 +7,7 @@ import { Client } from '../core/client';
 import type { ClientOptions } from '../core/client-options';
 import type { Codec, Platform, Store, TransportFactory } from '../core/types';
 import { nodeTcpTransport } from '../transport/node-tcp';
+import { nodeWsTransport } from '../transport/node-ws';
 import { checkTlsOptions } from '../transport/node-tls-check';
 import { boardCodec } from '../core/codec/index';
 import { refuseTextAnswers } from '../core/codec/text-answer';
@@ -39,21 +40,24 @@ export interface NodeClientOptions extends ClientOptions, NodeTlsOptions {
   logLevel?: LogLevel;
   /** Default true: connect() is called before returning. */
   autoConnect?: boolean;
-  /** Replaces the TCP/TLS transport (tests, proxies). */
+  /** Replaces the TCP/TLS/WebSocket transport (tests, proxies). */
   transport?: TransportFactory;
 }
 
 const TLS_OPTIONS = ['ca', 'cert', 'key', 'rejectUnauthorized', 'servername'];
 const NODE_ONLY = ['ca', 'cert', 'key', 'rejectUnauthorized', 'servername', 'codec', 'store', 'platform', 'logLevel', 'autoConnect', 'transport'];
 
-/** The TCP/TLS transport to the broker the URL names, with the TLS options checked first. */
+/** The transport to the broker the URL names (TCP, TLS, WebSocket), with the TLS options checked first. */
 export function brokerTransport(url: string | BrokerUrl, opts: NodeTlsOptions = {}): TransportFactory {
   const target = typeof url === 'string' ? parseBrokerUrl(url) : url;
-  if (!target.tls && (opts.ca || opts.cert || opts.key)) throw new Error('TLS options (ca/cert/key) given for a plain mqtt:// URL: use mqtts://');
+  if (!target.tls && (opts.ca || opts.cert || opts.key)) {
+    throw new Error(`TLS options (ca/cert/key) given for a plain ${target.ws ? 'ws:// URL: use wss://' : 'mqtt:// URL: use mqtts://'}`);
+  }
   if (target.tls) checkTlsOptions(opts);
   // Only the TLS options given (undefined is not "given" for the socket's options).
   const given = Object.fromEntries(Object.entries(opts).filter(([name, value]) => TLS_OPTIONS.includes(name) && value !== undefined));
-  return nodeTcpTransport({ host: target.host, port: target.port, tls: target.tls, ...given });
+  const link = { host: target.host, port: target.port, tls: target.tls, ...given };
+  return target.ws ? nodeWsTransport({ ...link, path: target.path ?? '/mqtt' }) : nodeTcpTransport(link);
 }
 
 export function createNodeClient(url: string, opts: NodeClientOptions = {}): Client {

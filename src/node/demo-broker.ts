@@ -13,7 +13,7 @@ export interface DemoBroker {
 
 function listen(server: net.Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onErr = (e: Error) => { server.off('listening', onOk); reject(e); };
+    const onErr = (err: Error) => { server.off('listening', onOk); reject(err); };
     const onOk = () => { server.off('error', onErr); resolve(); };
     server.once('error', onErr);
     server.once('listening', onOk);
@@ -21,29 +21,29 @@ function listen(server: net.Server, port: number): Promise<void> {
   });
 }
 
-export async function startDemoBroker(port: number, users: { [u: string]: string }): Promise<DemoBroker> {
+export async function startDemoBroker(port: number, users: { [user: string]: string }): Promise<DemoBroker> {
   let mod: any;
   try { mod = await import('aedes'); } catch {
     throw new Error('the demo needs the aedes package (npm install aedes), which is not inside the one-file build');
   }
   const Aedes = mod.Aedes ?? mod.default?.Aedes;
   const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000 });
-  aedes.authenticate = (_c: unknown, username: string | undefined, password: Buffer | undefined, cb: (e: Error | null, ok: boolean | null) => void) => {
-    if (username !== undefined && Object.prototype.hasOwnProperty.call(users, username) && password !== undefined && password.toString('utf8') === users[username]) return cb(null, true);
-    cb(Object.assign(new Error('bad user name or password'), { returnCode: 4 }), null);
+  aedes.authenticate = (_client: unknown, username: string | undefined, password: Buffer | undefined, callback: (err: Error | null, accepted: boolean | null) => void) => {
+    if (username !== undefined && Object.prototype.hasOwnProperty.call(users, username) && password !== undefined && password.toString('utf8') === users[username]) return callback(null, true);
+    callback(Object.assign(new Error('bad user name or password'), { returnCode: 4 }), null);
   };
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); aedes.handle(s); });
+  const server = net.createServer((socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); aedes.handle(socket); });
   let moved = false;
-  try { await listen(server, port); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw e;
+  try { await listen(server, port); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
     moved = true;
     await listen(server, 0);
   }
   return {
     port: (server.address() as net.AddressInfo).port, moved, aedes,
     close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
+      for (const sock of sockets) sock.destroy();
       server.close(() => aedes.close(() => resolve()));
     }),
   };

@@ -10,12 +10,13 @@ describe('glowmq demo', () => {
   afterAll(() => { for (const s of servers) s.close(); });
 
   it('--count 3 runs the seed scenario and exits 0', async () => {
-    const d = glowmq(['demo', '--count', '3', '--interval', '0.2', '--port', '0']);
+    const d = glowmq(['demo', '--count', '3', '--interval', '0.2', '--port', '0', '--web-port', '0']);
     expect(await d.exited).toBe(0);
     const lines = d.stdout().trim().split('\n');
     expect(d.stderr()).toBe('');
-    // Every line is labelled with its role.
-    for (const l of lines) expect(l).toMatch(/^\[(demo|broker|device|publisher|phone)\] +\S/);
+    // Every line is labelled with its role, but the phone page's address, alone on its line.
+    for (const l of lines) expect(l).toMatch(/^(\[(demo|broker|device|publisher|phone)\] +\S|http:\/\/127\.0\.0\.1:\d+\/$)/);
+    expect(lines.filter((l) => l.startsWith('http://'))).toHaveLength(1);
     const of = (role: string) => lines.filter((l) => l.startsWith(`[${role}]`)).map((l) => l.replace(/^\[\w+\] +/, ''));
     expect(of('broker')[0]).toMatch(/^aedes listening on mqtt:\/\/127\.0\.0\.1:\d+, account admin \/ password$/);
     expect(of('publisher')).toEqual([
@@ -50,11 +51,15 @@ describe('glowmq demo', () => {
     servers.push(s);
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
     const taken = (s.address() as net.AddressInfo).port;
-    const d = glowmq(['demo', '--count', '1', '--interval', '0.1', '--port', String(taken)]);
+    const d = glowmq(['demo', '--count', '1', '--interval', '0.1', '--port', String(taken), '--web-port', String(taken)]);
     expect(await d.exited).toBe(0);
     const m = /\[broker\] +aedes listening on mqtt:\/\/127\.0\.0\.1:(\d+) \(port (\d+) was taken\)/.exec(d.stdout());
     expect(m, d.stdout()).not.toBeNull();
     expect(Number(m![2])).toBe(taken);
     expect(Number(m![1])).not.toBe(taken);
+    // The phone page moves too, and says so.
+    expect(d.stdout()).toContain(`the phone page (port ${taken} was taken)`);
+    expect(d.stdout()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/m);
+    expect(d.stdout()).not.toContain(`http://127.0.0.1:${taken}/`);
   }, 90_000);
 });

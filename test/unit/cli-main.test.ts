@@ -10,6 +10,7 @@ import { PUB_FLAGS } from '../../src/node/cli/pub-command';
 import { SUB_FLAGS } from '../../src/node/cli/sub-command';
 import { DEVICE_FLAGS } from '../../src/node/config';
 import { DEMO_FLAGS } from '../../src/node/demo';
+import { WEB_FLAGS } from '../../src/node/cli/web-command';
 import type { Flag } from '../../src/node/cli/args';
 import { topicNameError, topicFilterError } from '../../src/core/topic';
 
@@ -38,7 +39,7 @@ describe('glowmq CLI', () => {
   it('lists the commands; no command is a usage error', async () => {
     const h = await run(['--help']);
     expect(h.code).toBe(0);
-    for (const c of ['device', 'pub', 'sub', 'demo', 'modem-sim']) expect(h.out).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['device', 'pub', 'sub', 'demo', 'web', 'modem-sim']) expect(h.out).toMatch(new RegExp(`^  ${c} `, 'm'));
     expect((await run([])).code).toBe(2);
     expect((await run(['--version'])).out).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -46,10 +47,10 @@ describe('glowmq CLI', () => {
   it('refuses an unknown command', async () => {
     const r = await run(['publish']);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('glowmq: unknown command "publish" (commands: device, service, pub, sub, demo, modem-sim; see glowmq --help)');
+    expect(r.err).toBe('glowmq: unknown command "publish" (commands: device, service, pub, sub, demo, web, modem-sim; see glowmq --help)');
   });
 
-  const tables: [string, Flag[]][] = [['device', DEVICE_FLAGS], ['pub', PUB_FLAGS], ['sub', SUB_FLAGS], ['demo', DEMO_FLAGS]];
+  const tables: [string, Flag[]][] = [['device', DEVICE_FLAGS], ['pub', PUB_FLAGS], ['sub', SUB_FLAGS], ['demo', DEMO_FLAGS], ['web', WEB_FLAGS]];
   for (const [cmd, flags] of tables) {
     it(`glowmq ${cmd} --help lists every flag and shows no secret`, async () => {
       const r = await run([cmd, '--help'], { MQTT_PASSWORD: SECRET, MQTT_URL: `mqtt://admin:${SECRET}@h:1` });
@@ -73,7 +74,9 @@ describe('glowmq CLI', () => {
     [['pub', '-t', 'a', '-f', '/nonexistent/msg'], 'glowmq pub: cannot read -f /nonexistent/msg: ENOENT'],
     [['pub', '-t', 'a', '-m'], 'glowmq pub: -m needs a value (TEXT)'],
     [['pub', '-t', 'a', '-m', 'x', '--bogus'], 'glowmq pub: unknown flag --bogus (see glowmq pub --help)'],
-    [['pub', '-t', 'a', '-m', 'x', '-L', 'ws://h'], 'glowmq pub: bad value for -L: invalid broker URL "ws://h": scheme "ws:" is not supported (use mqtt:// or mqtts://; WebSockets are not implemented)'],
+    [['pub', '-t', 'a', '-m', 'x', '-L', 'http://h'], 'glowmq pub: bad value for -L: invalid broker URL "http://h": scheme "http:" is not supported (use mqtt://, mqtts://, ws:// or wss://)'],
+    [['sub', '-L', 'mqtt://u:pw@h/%FF'], 'glowmq sub: bad value for -L: invalid broker URL "mqtt://u:***@h/%FF": the topic has %-escapes that are not UTF-8 ("%FF")'],
+    [['sub', '-L', 'mqtt://u:pw@h/a%2'], 'glowmq sub: bad value for -L: invalid broker URL "mqtt://u:***@h/a%2": the topic has a bad %-escape ("%2") (% must be followed by two hex digits)'],
     [['pub', '-t', 'a', '-m', 'x', '-L', 'mqtt://h', '-h', 'x'], 'glowmq pub: give either -L or -h/-p, not both'],
     [['pub', '-t', 'a', '-m', 'x', '-P', SECRET], 'glowmq pub: a password was given without a user name (-u)'],
     [['pub', '-t', 'a', '-m', 'x', '-u', 'u', '--password-file', '/nonexistent/pw'], 'glowmq pub: cannot read --password-file /nonexistent/pw: ENOENT'],
@@ -96,6 +99,13 @@ describe('glowmq CLI', () => {
     [['pub', '-t', 'a', '-m', 'x', '--cert', '/nonexistent/c.pem'], 'glowmq pub: cannot read --cert /nonexistent/c.pem: ENOENT'],
     [['pub', '-t', 'a', '-m', 'x', '--key', '/nonexistent/k.pem'], 'glowmq pub: cannot read --key /nonexistent/k.pem: ENOENT'],
     [['sub', '-t', ''], `glowmq sub: bad value for -t: "" (allowed: a topic filter; ${topicFilterError('')})`],
+    [['web'], 'glowmq web: no broker: give --broker mqtt://HOST[:PORT] (see glowmq web --help)'],
+    [['web', '--broker', `mqtt://admin:${SECRET}@h/x`], 'glowmq web: bad value for --broker: invalid broker URL "mqtt://admin:***@h/x": unexpected "/x" after host and port (MQTT URLs have no path, query or fragment)'],
+    [['web', '--broker', 'ws://h'], 'glowmq web: bad value for --broker: "ws://h" (allowed: mqtt:// or mqtts://: the relay speaks to the broker\'s TCP port)'],
+    [['web', '--broker', 'mqtt://h', '--listen', 'h:x'], 'glowmq web: bad value for --listen: "h:x" (not HOST:PORT; allowed: HOST:PORT, [IPv6]:PORT or PORT)'],
+    [['web', '--broker', 'mqtt://h', '--listen', '127.0.0.1:70000'], 'glowmq web: bad value for --listen: "127.0.0.1:70000" (port out of range; allowed: HOST:PORT, [IPv6]:PORT or PORT)'],
+    [['web', '--broker', 'mqtt://h', '--device', 'a/b'], 'glowmq web: bad value for --device: "a/b" (allowed: 1-64 of A-Z a-z 0-9 . _ -)'],
+    [['web', '--broker', 'mqtt://h', '--insecure'], 'glowmq web: --cafile and --insecure are for an mqtts:// broker'],
     [['sub', '-t', 'a', '-L', 'mqtt://h:0'], 'glowmq sub: bad value for -L: invalid broker URL "mqtt://h:0": port 0 is out of range (1-65535)'],
   ];
   for (const [argv, msg] of usage) {

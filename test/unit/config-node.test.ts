@@ -55,6 +55,22 @@ describe('device configuration on Node', () => {
     expect(c.phrases).toEqual({ '现在天黑了': 'on', '现在天亮了': 'off', '灯': 'toggle' });
   });
 
+  it('a broker URL that fails validation is shown without its password (flag, MQTT_URL, config file)', () => {
+    const secret = 'Sup3rS3cretPW';
+    const cases: [string[], NodeJS.ProcessEnv][] = [
+      [['--broker', `mqtt://admin2:${secret}@h/bad`], {}],
+      [[], { MQTT_URL: `mqtt://admin2:${secret}@h/bad` }],
+      [['--config', file('leak.json', JSON.stringify({ broker: `mqtt://admin2:${secret}@h/bad` }))], {}],
+      [['--broker', `mqtt://admin2:${secret}@h:0`], {}],
+      [['--broker', `mqtt://admin2:${secret}%FF@h`], {}],
+    ];
+    for (const [argv, env] of cases) {
+      const message = refused(argv, env).message;
+      expect(message).toMatch(/admin2:\*\*\*@h/);
+      expect(message).not.toContain(secret);
+    }
+  });
+
   const badFlags: [string[], RegExp][] = [
     [['--interval', '0'], /^glowmq device: bad value for --interval: 0 \(allowed: a number from 0\.1 to 86400\)$/],
     [['--interval', 'soon'], /^glowmq device: bad value for --interval: "soon" \(allowed: a number from 0\.1 to 86400\)$/],

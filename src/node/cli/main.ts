@@ -15,7 +15,8 @@ Commands:
   service     a systemd unit that runs the device at boot (--install writes it)
   pub         publish a message, like mosquitto_pub
   sub         subscribe and print messages, like mosquitto_sub
-  demo        the seed scenario on an embedded broker (publisher, device, phone)
+  demo        the seed scenario on an embedded broker (publisher, device, phone), and the phone page
+  web         the phone page in a browser, for a real broker (--broker mqtt://…)
   modem-sim   an ESP8266/ESP32 AT-firmware module in software (--stdio for socat)
 
 Options:
@@ -38,6 +39,7 @@ const COMMANDS: { [name: string]: () => Promise<Runner> } = {
   pub: async () => (await import('./pub-command')).runPub,
   sub: async () => (await import('./sub-command')).runSub,
   demo: async () => (await import('../demo')).runDemo,
+  web: async () => (await import('./web-command')).runWeb,
   'modem-sim': async () => (await import('./modem-sim')).runModemSimCommand,
 };
 

@@ -152,7 +152,7 @@ export const targets = [
 // ── Node library (the npm package's entries: `glowmq` and `glowmq/core`), ESM and CommonJS.
 // Bundled so a consumer loads one file per entry and needs no dependency at run time; not
 // minified, so stack traces in a user's program stay readable. Types: `npm run build:types`.
-const nodeLibrary = { bundle: true, platform: 'node', target: 'node20', minify: false, legalComments: 'none', external: ['serialport', 'aedes'] };
+const nodeLibrary = { bundle: true, platform: 'node', target: 'node20', minify: false, legalComments: 'none', external: ['serialport', 'aedes', 'ws'] };
 const portableLibrary = { bundle: true, platform: 'neutral', target: 'es2020', minify: false, legalComments: 'none' };
 targets.push(
   { name: 'node-lib-esm', entry: 'targets/node/index.ts', out: 'dist/lib/index.mjs', opts: { ...nodeLibrary, format: 'esm' }, what: "library: import { connect } from 'glowmq'" },

@@ -17,6 +17,9 @@ const quiet = args.includes('--quiet');
 // --no-limits: report sizes but do not fail (the test run's build; test/espruino/bundle-size.test.ts
 // holds the limits there, so one over-budget bundle does not stop every other suite).
 const enforceLimits = !args.includes('--no-limits');
+// Board profiles: `--profile lite|full`, or `--with qos2,store,…` for exactly those modules.
+const profileArg = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : null;
+const withArg = args.includes('--with') ? args[args.indexOf('--with') + 1] : null;
 
 // Board builds: one minified IIFE, nothing from Node. es2017 keeps classes and arrows
 // (the interpreter runs them) and lowers ?. / ?? and newer syntax it does not.
@@ -63,6 +66,43 @@ function applyEdits(code, edits) {
   return code;
 }
 
+// Features a board build may leave out (src/core/features.ts holds their defaults: all on).
+// Code of a feature runs only under `if (WITH_X)`; the plugin below gives the build the
+// profile's values, and terser drops every branch and function the profile leaves out.
+export const FEATURES = ['qos2', 'store', 'at', 'discovery', 'utf8'];
+export const PROFILES = {
+  full: FEATURES,
+  // QoS 0/1 both ways, will, keepalive, reconnect with backoff, resubscribe, a bounded
+  // offline queue, over the board's own `net`.
+  lite: [],
+};
+function featuresPlugin(enabled) {
+  const contents = FEATURES.map((f) => `export const WITH_${f.toUpperCase()} = ${enabled.includes(f)};`).join('\n');
+  return {
+    name: 'glowmq-features',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]core[\\/]features\.ts$/ }, () => ({ contents, loader: 'ts' }));
+    },
+  };
+}
+/** `--with a,b` → the named features, each checked; unknown names stop the build. */
+function parseWith(list) {
+  const names = list.split(',').map((x) => x.trim()).filter(Boolean);
+  const unknown = names.filter((x) => !FEATURES.includes(x));
+  if (unknown.length) {
+    console.error(`glowmq build: unknown module ${JSON.stringify(unknown[0])} in --with (allowed: ${FEATURES.join(', ')})`);
+    process.exit(2);
+  }
+  return names;
+}
+
+// Storage for code on the boards people flash (Espruino's board files): a bundle larger
+// than a board's Storage cannot be flashed there (the config file needs room too).
+export const BOARD_STORAGE = [
+  ['Espruino Pico', 48 * 1024], ['Espruino WiFi', 64 * 1024], ['Puck.js', 40 * 1024],
+  ['ESP8266 4 MB', 192 * 1024], ['ESP8266 512 KB', 16 * 1024],
+];
+
 export const targets = [
   // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
   // `for (let k of …)` loop, and on the board every getter would see the last k. The entry
@@ -92,6 +132,32 @@ export const targets = [
       external: ['serialport', 'aedes'], banner: { js: '#!/usr/bin/env node' }, legalComments: 'none' },
     what: 'one-file Node build (Raspberry Pi)' },
 ];
+// Every board bundle above is the full profile; the lite profile builds the same entries
+// with none of the optional modules (`--profile lite`, and every plain build).
+for (const t of targets) if (t.limit) Object.assign(t, { profile: 'full', features: PROFILES.full });
+const [fullCore, fullDevice] = targets;
+targets.splice(2, 0,
+  { ...fullCore, name: 'espruino-core-lite', out: 'dist/espruino/core-lite.js', profile: 'lite', features: PROFILES.lite,
+    goal: 6000, limit: 6000, what: 'core, lite profile (QoS 0/1, no store, lighter UTF-8 check)' },
+  { ...fullDevice, name: 'espruino-lite', out: 'dist/espruino/glowmq-lite.js', profile: 'lite', features: PROFILES.lite,
+    goal: 12000, limit: 16000, what: 'device, lite profile (the board\'s net, QoS 0/1)' });
+
+/** The targets this run builds: a profile or a --with list picks board bundles by feature set. */
+function chosenTargets() {
+  if (withArg) {
+    const features = parseWith(withArg), tag = features.length ? features.join('-') : 'none';
+    return [fullCore, fullDevice].map((t) => ({ ...t, name: t.name + '-with', features, profile: 'with ' + (features.join(',') || 'nothing'),
+      out: t.out.replace(/\.js$/, '-with-' + tag + '.js'), goal: t.goal, limit: t.limit, what: (t === fullCore ? 'core' : 'device') + ' with ' + (features.join(', ') || 'no optional module') }));
+  }
+  if (profileArg) {
+    if (!PROFILES[profileArg]) {
+      console.error(`glowmq build: unknown --profile ${JSON.stringify(profileArg)} (allowed: ${Object.keys(PROFILES).join(', ')})`);
+      process.exit(2);
+    }
+    return targets.filter((t) => t.profile === profileArg);
+  }
+  return targets.filter((t) => !only || t.name.startsWith(only));
+}
 
 function whereBytesGo(meta, out) {
   const inputs = Object.entries(meta.outputs[out].inputs).map(([f, x]) => [f, x.bytesInOutput]).filter((x) => x[1] > 0);
@@ -114,15 +180,36 @@ async function withoutMessages(code) {
 }
 
 // Build only when run as a script: tests import `targets` for the budgets.
+/** A board entry built in memory with these features: the bytes it would have. */
+async function boardBytes(t, features) {
+  const r = await esbuild.build({ entryPoints: [t.entry], write: false, outfile: t.out, logLevel: 'error', ...t.opts, plugins: [featuresPlugin(features)] });
+  return asciiIdentifiers((await terser(r.outputFiles[0].text, boardCompress)).code).length;
+}
+/** What each optional module costs a full bundle: its size less the size without that module. */
+async function moduleCosts(t, size) {
+  const costs = [];
+  for (const f of FEATURES) {
+    const without = await boardBytes(t, t.features.filter((x) => x !== f));
+    if (size !== without) costs.push(`${f} ${size - without} B`);
+  }
+  return `      modules: ${costs.join(', ') || 'none'} (each: this bundle less the same without it)`;
+}
+/** The boards whose Storage a device bundle does not fit (a warning, not a failure). */
+function storageFit(size) {
+  const tooSmall = BOARD_STORAGE.filter(([, bytes]) => size > bytes);
+  if (!tooSmall.length) return null;
+  return `      WARNING: does not fit the Storage of ${tooSmall.map(([b, bytes]) => `${b} (${bytes / 1024} KB)`).join(', ')}`;
+}
+
 async function main() {
   let failed = false;
   const rows = [];
-  for (const t of targets) {
-    if (only && !t.name.startsWith(only)) continue;
+  for (const t of chosenTargets()) {
     if (!existsSync(t.entry)) { rows.push(`  ${t.name.padEnd(14)} (no ${t.entry} yet)`); continue; }
     let result;
     try {
-      result = await esbuild.build({ entryPoints: t.opts.stdin ? undefined : [t.entry], outfile: t.out, logLevel: 'error', metafile: !!t.limit, ...t.opts });
+      result = await esbuild.build({ entryPoints: t.opts.stdin ? undefined : [t.entry], outfile: t.out, logLevel: 'error', metafile: !!t.limit, ...t.opts,
+        plugins: t.features ? [featuresPlugin(t.features)] : [] });
     } catch (e) {
       failed = true; rows.push(`  ${t.name.padEnd(14)} BUILD FAILED: ${e.message}`); continue;
     }
@@ -135,9 +222,13 @@ async function main() {
       verdict = size > hard ? `OVER LIMIT ${hard}` : size > t.limit ? `OVER the ${t.limit} B limit (goal ${t.goal}); fails above ${hard}` : size > t.goal ? `over goal ${t.goal} (limit ${t.limit})` : `within goal ${t.goal}`;
       if (size > hard && enforceLimits) failed = true;
     }
-    rows.push(`  ${t.name.padEnd(14)} ${String(size).padStart(8)} B  ${String(gz).padStart(7)} B gz  ${t.out}  ${verdict}  — ${t.what}`);
+    rows.push(`  ${t.name.padEnd(18)} ${String(size).padStart(8)} B  ${String(gz).padStart(7)} B gz  ${t.out}  ${verdict}  — ${t.what}`);
     // Over goal: say where the bytes go (minified bytes each source file contributes).
     if (t.limit && size > t.goal) rows.push(...whereBytesGo(result.metafile, t.out));
+    // What each module costs the device (5 more builds: not in the test run's quiet build).
+    if (t.features && t.features.length && t.entry.endsWith('main.ts') && !quiet) rows.push(await moduleCosts(t, size));
+    const fit = t.features && t.entry.endsWith('main.ts') ? storageFit(size) : null;
+    if (fit) rows.push(fit);
     if (t.ratchet && size > t.limit) {
       const bare = await withoutMessages(readFileSync(t.out, 'utf8'));
       rows.push(`      ${String(bare).padStart(6)} B       with every message text blanked: the code alone is ${bare > t.limit ? 'over' : 'within'} the ${t.limit} B limit`);

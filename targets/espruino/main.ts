@@ -14,6 +14,7 @@ import { espruinoSerialStream } from '../../src/transport/esp-at/espruino-serial
 import { espruinoLed } from '../../src/hal/espruino-led';
 import { espruinoSensor } from '../../src/hal/espruino-sensors';
 import { espruinoStore } from '../../src/store/espruino-storage';
+import { WITH_AT, WITH_STORE } from '../../src/core/features';
 import { boardPlatform } from './platform';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
@@ -32,6 +33,7 @@ function start() {
   const cfg = loadConfig(), P = boardPlatform(cfg.debug), log = P.log!, b = parseBroker(cfg.broker);
   let transport: TransportFactory, port;
   if (cfg.serial) {
+    if (!WITH_AT) throw new Error('"serial": this build has no ESP-AT transport (build it with --with at)');
     port = need(cfg.serial);
     port.setup(cfg.baud, { rx: cfg.rx && need(cfg.rx), tx: cfg.tx && need(cfg.tx) });
     // The modem's transport() needs no `this`: it is the factory itself.
@@ -48,7 +50,7 @@ function start() {
   const client = new Client(opts, {
     platform: P, transport: transport, codec: boardCodec,
     // Off: undefined or false, and the client keeps its store in memory.
-    store: (cfg.store && espruinoStore(global.require('Storage'), 'glowmq.store', P, 0)) as Store | undefined,
+    store: (WITH_STORE && cfg.store && espruinoStore(global.require('Storage'), 'glowmq.store', P, 0)) as Store | undefined,
   });
   client.on('error', (e) => log('warn', e.message));
   // 'connect' (the CONNACK packet) and 'close' (a reason or none): one function object.

@@ -15,7 +15,7 @@ import { espruinoLed } from '../../src/hal/espruino/led';
 import { espruinoSensor } from '../../src/hal/espruino/sensors';
 import { espruinoStore } from '../../src/store/espruino/storage';
 import { boardPlatform } from './platform';
-import { WITH_STORE } from '../../src/core/features';
+import { WITH_AT, WITH_STORE } from '../../src/core/features';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
 
@@ -33,6 +33,7 @@ function start() {
   const cfg = loadConfig(), platform = boardPlatform(cfg.logLevel), log = platform.log!, broker = parseBroker(cfg.broker);
   let transport: TransportFactory, port;
   if (cfg.serial) {
+    if (!WITH_AT) throw new Error('"serial": this build has no ESP-AT transport (build it with --with at)');
     port = need(cfg.serial);
     port.setup(cfg.baud, { rx: cfg.rx && need(cfg.rx), tx: cfg.tx && need(cfg.tx) });
     // The modem's transport() needs no `this`: it is the factory itself.

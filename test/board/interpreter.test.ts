@@ -6,7 +6,7 @@
 // directory), so the device runs as on a WiFi board: code and config are put in Storage
 // and evaluated from there, like a board's saved code.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import mqtt from 'mqtt';
 import { startMosquitto, freePort, waitForPort, type Mosquitto } from '../support/mosquitto';
 import { peers } from '../support/peers';
 import { waitFor } from '../support/wait';
+import { runUntil as runOn, flash as flashFiles } from './interpreter';
 
 const BIN = process.env.ESPRUINO_BIN;
 const usable = !!BIN && existsSync(BIN) && peers.mosquitto().present;
@@ -21,21 +22,7 @@ if (!usable) {
   console.warn(`\n*** SKIPPED "the real Espruino interpreter": ${!BIN ? 'ESPRUINO_BIN is not set' : !existsSync(BIN) ? 'ESPRUINO_BIN=' + BIN + ' does not exist' : 'mosquitto is missing'} (optional; CI does not build the interpreter) ***\n`);
 }
 
-/** Runs the interpreter on a file (none: it boots from its flash, as a board powering up);
- *  resolves once `until` appears in its output. */
-function runUntil(file: string | null, cwd: string, until: RegExp, ms: number): { proc: ChildProcess; out: () => string; done: Promise<string> } {
-  const proc = spawn(BIN!, file ? [file] : [], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const done = new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error('interpreter: no ' + until + ' within ' + ms + ' ms; output:\n' + out.slice(-3000))); }, ms);
-    const on = (d: Buffer) => { out += d.toString('latin1'); if (until.test(out)) { clearTimeout(t); resolve(out); } };
-    proc.stdout!.on('data', on);
-    proc.stderr!.on('data', on);
-    proc.on('exit', () => { clearTimeout(t); if (!until.test(out)) reject(new Error('interpreter exited; output:\n' + out.slice(-3000))); });
-  });
-  return { proc, out: () => out, done };
-}
-
+const runUntil = (file: string | null, cwd: string, until: RegExp, ms: number) => runOn(BIN!, file, cwd, until, ms);
 
 (usable ? describe : describe.skip)('the real Espruino interpreter (ESPRUINO_BIN)', () => {
   let dir: string;
@@ -49,16 +36,8 @@ function runUntil(file: string | null, cwd: string, until: RegExp, ms: number): 
   });
 
   /** Puts host files into the interpreter's emulated flash (Storage name → host path), as an
-   *  upload to flash does; the interpreter that wrote them is then stopped. */
-  async function flash(cwd: string, files: { [name: string]: string }): Promise<void> {
-    writeFileSync(join(cwd, 'load.js'), 'var S = require("Storage"); S.eraseAll();\n' +
-      Object.keys(files).map((n) => `S.write(${JSON.stringify(n)}, require('fs').readFileSync(${JSON.stringify(files[n])}));\n`).join('') +
-      "print('STORED');");
-    const load = runUntil(join(cwd, 'load.js'), cwd, /STORED/, 10_000);
-    procs.push(load.proc);
-    await load.done;
-    load.proc.kill('SIGKILL');
-  }
+   *  upload to flash does. */
+  const flash = (cwd: string, files: { [name: string]: string }) => flashFiles(BIN!, cwd, files);
   /** An MQTT client watching the device's topics, like the tutorial's phone. */
   async function phoneOn(url: string, clientId: string, filter: string) {
     const phone = mqtt.connect(url, { clientId });

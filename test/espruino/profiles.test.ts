@@ -83,6 +83,26 @@ describeWithPeers('the lite device bundle in the Espruino stand-in', [peers.mosq
     expect(r.map((x) => JSON.parse(x.text).seq).slice(0, 3)).toEqual([0, 1, 2]);
   });
 
+  it('short of memory during an outage: readings are refused, not queued, counted and reported when back online', async () => {
+    let own = await startMosquitto({ dir: mkdtempSync(join(tmpdir(), 'glowmq-lite-mem-')) });
+    try {
+      const b = new StandinBoard({ prelude: prelude({ ...config('lite3'), broker: 'mqtt://admin:password@127.0.0.1:' + own.port }) });
+      boards.push(b);
+      b.run(bundle);
+      await waitFor('subscribed', () => b.logs.find((l) => l.includes('subscribed to lightChange')));
+      // The board has little free memory left: the queue's bound follows it (process.memory()).
+      b.freeVariables = 150;
+      await own.stop();
+      await waitFor('readings refused', () => b.logs.filter((l) => /publish failed: offline queue full/.test(l)).length >= 3);
+      b.freeVariables = 4000;
+      own = await own.restart();
+      const line = await waitFor('the count reported', () => b.logs.find((l) => /\d+ readings dropped while offline/.test(l)), 20_000);
+      expect(Number(/(\d+) readings dropped/.exec(line)![1])).toBeGreaterThanOrEqual(3);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('a configuration that needs a module the build left out is refused, naming it', () => {
     const b = new StandinBoard({ prelude: prelude(config('lite2', { serial: 'Serial1', wifiSsid: 'lab', wifiPassword: 'pw' })) });
     boards.push(b);

@@ -60,6 +60,8 @@ export class StandinBoard {
   /** digitalWrite calls, in order. */
   readonly pinWrites: { pin: string; v: number }[] = [];
   readonly level: { [pin: string]: number } = {};
+  /** What process.memory() reports free, of 5,000 variables: set it to imitate a board short of memory. */
+  freeVariables = 4000;
   serialSetup?: { baud: number; opts: unknown };
   private timers = new Map<number, NodeJS.Timeout>();
   private nextTimer = 1;
@@ -218,7 +220,7 @@ export class StandinBoard {
         return this.level[p.name] ?? 0;
       },
       getSerial: () => o.serial ?? '33FFD605-41573033-15720843',
-      process: { version: '2v29', memory: () => ({ free: 4000, usage: 1000, total: 5000 }), env: {} },
+      process: { version: '2v29', memory: () => ({ free: this.freeVariables, usage: 5000 - this.freeVariables, total: 5000 }), env: {} },
       E: {
         toString: (u: unknown) => {
           if (typeof u === 'string') return u;

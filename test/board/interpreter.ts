@@ -2,7 +2,7 @@
 // on a file or booting from its emulated flash, wait for a line, write files into its Storage
 // as an upload to flash does, and read its memory from the console.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Interpreter { proc: ChildProcess; out: () => string; done: Promise<string> }
@@ -23,14 +23,16 @@ export function runUntil(bin: string, file: string | null, cwd: string, until: R
 }
 
 /** Puts host files into the interpreter's emulated flash (Storage name → host path) in
- *  512-byte chunks, as an upload to a board's flash does; that interpreter is then stopped. */
+ *  512-byte chunks, read from the file a chunk at a time as an upload to a board's flash
+ *  writes them (a 1,600-variable build cannot hold a 16 KB file in RAM); that interpreter is
+ *  then stopped. */
 export async function flash(bin: string, cwd: string, files: { [name: string]: string }): Promise<void> {
-  const writes = Object.keys(files).map((name) => `write(${JSON.stringify(name)}, ${JSON.stringify(files[name])});\n`).join('');
+  const writes = Object.keys(files).map((name) => `write(${JSON.stringify(name)}, ${JSON.stringify(files[name])}, ${statSync(files[name]!).size});\n`).join('');
   writeFileSync(join(cwd, 'load.js'), `var S = require("Storage"); S.eraseAll();
-function write(name, path) {
-  var f = require('fs').readFileSync(path);
-  S.write(name, f.substr(0, 512), 0, f.length);
-  for (var at = 512; at < f.length; at += 512) S.write(name, f.substr(at, 512), at);
+function write(name, path, size) {
+  var file = E.openFile(path, 'r'), at = 0, chunk;
+  while ((chunk = file.read(512))) { S.write(name, chunk, at, size); at += chunk.length; }
+  file.close();
 }
 ${writes}print('STORED');`);
   const load = runUntil(bin, join(cwd, 'load.js'), cwd, /STORED/, 10_000);

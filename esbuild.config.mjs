@@ -208,19 +208,19 @@ function requestedModules() {
   return Object.keys(MODULES).filter((name) => names.includes(name)); // in the usual order, once each
 }
 
-/** A board bundle as the build makes it (esbuild, terser, ASCII names): its text. */
-async function boardCode(entry, opts) {
-  const result = await esbuild.build({ entryPoints: [entry], outfile: 'board.js', write: false, logLevel: 'error', ...opts });
-  return asciiIdentifiers((await terser(result.outputFiles[0].text, boardCompress)).code);
+/** The size of a board bundle as the build makes it (esbuild, terser, ASCII names) with a set of modules. */
+async function sizeWith(target, modules) {
+  const result = await esbuild.build({ entryPoints: [target.entry], outfile: 'board.js', write: false, logLevel: 'error',
+    ...target.opts, plugins: [featuresPlugin(modules)] });
+  return asciiIdentifiers((await terser(result.outputFiles[0].text, boardCompress)).code).length;
 }
 
-/** What each module costs in a board target: its bytes in this bundle, or what it would add. */
+/** What each module costs in a board target of `size` bytes: its bytes in it, or what it would add. */
 async function moduleCosts(target, size) {
   const parts = [];
   for (const name of Object.keys(MODULES)) {
     const has = target.modules.includes(name);
-    const other = has ? target.modules.filter((other) => other !== name) : [...target.modules, name];
-    const otherSize = (await boardCode(target.entry, { ...target.opts, plugins: [featuresPlugin(other)] })).length;
+    const otherSize = await sizeWith(target, has ? target.modules.filter((other) => other !== name) : [...target.modules, name]);
     parts.push(has ? `${name} ${size - otherSize} B` : `${name} would add ${otherSize - size} B`);
   }
   return `      modules: ${parts.join(', ')}`;
@@ -256,7 +256,8 @@ async function main() {
       const bare = await withoutMessages(readFileSync(target.out, 'utf8'));
       rows.push(`      ${String(bare).padStart(6)} B       with every message text blanked: the code alone is ${bare > target.limit ? 'over' : 'within'} the ${target.limit} B limit`);
     }
-    if (target.modules && modules) rows.push(await moduleCosts(target, size));
+    // Under --quiet nothing but failures and warnings is printed: the costs are not worked out.
+    if (target.modules && modules && !quiet) rows.push(await moduleCosts(target, size));
     const misfits = target.modules ? BOARD_STORAGE.filter((entry) => size > entry[1]) : [];
     if (misfits.length) rows.push(`      warning: ${target.out} (${size} B) does not fit the Storage of ${misfits.map((entry) => `${entry[0]} (${entry[1]} B)`).join(', ')}`);
   }

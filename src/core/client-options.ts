@@ -20,9 +20,21 @@ export interface ClientOptions {
   connectTimeout?: number;
   /** Largest packet accepted from the broker (bytes of remaining length). Default 1 MiB. */
   maxPacketSize?: number;
-  /** Offline queue bounds. Defaults 100 messages / 65536 payload bytes. */
+  /**
+   * Offline queue bounds: publishes held while not connected (queued and unacknowledged
+   * together), and, while connected, publishes waiting for a free packet id when all 65,535
+   * are in use. Defaults 100 messages / 65536 payload bytes. A publish over them fails with an
+   * error; nothing already accepted is dropped. On a board whose platform has `roomFor`, a
+   * publish the free memory cannot hold is refused the same way.
+   */
   queueMax?: number;
   queueBytes?: number;
+  /**
+   * While connected, payload bytes of QoS 0 publishes that may wait for the transport
+   * (back-pressure from a slow link or a stalled broker). Over it a QoS 0 publish fails with
+   * an error; QoS 1/2 publishes are never refused for it: they wait in the session. Default 1 MiB.
+   */
+  sendQueueBytes?: number;
   /** Queue QoS 0 publishes while offline too. Default false (they fail with an error). */
   queueQoS0?: boolean;
   /** ms a graceful end() waits for in-flight QoS 1/2 before DISCONNECT. Default 5000. */
@@ -49,10 +61,13 @@ export type ClientState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
  * Events (client.on(name, fn)):
  *  'connect'  (connack: the CONNACK packet: { cmd: 'connack', sessionPresent: boolean, returnCode: 0 })
  *  'message'  (topic: string, payload: Uint8Array, packet: PublishPacket)
- *  'error'    (err: Error)   — protocol violations, refused CONNACK, queue full, …
+ *  'error'    (err: Error)   — protocol violations, refused CONNACK, an unreachable broker
+ *             (ECONNREFUSED…, as in MQTT.js; the reconnect loop goes on), queue full, …
  *  'close'    (reason?: Error) — the link went down (a reconnect may follow)
  *  'reconnect' (attempt: number, delayMs: number) — a reconnect is scheduled
  *  'end'      () — closed for good after end()
+ *  'oversize' (topic: string, size: number, qos: QoS) — an inbound PUBLISH over maxPacketSize,
+ *             skipped (acknowledged at QoS 1/2, never delivered); the link stays up
  */
 export interface ClientEvents {
   connect: (connack: { cmd: 'connack'; sessionPresent: boolean; returnCode: number }) => void;
@@ -61,6 +76,7 @@ export interface ClientEvents {
   close: (reason?: Error) => void;
   reconnect: (attempt: number, delayMs: number) => void;
   end: () => void;
+  oversize: (topic: string, size: number, qos: QoS) => void;
 }
 
 export interface MqttClient {
@@ -68,13 +84,13 @@ export interface MqttClient {
   readonly connected: boolean;
   readonly clientId: string;
   connect(): void;
-  publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions, cb?: Callback): void;
-  subscribe(filters: string | string[], opts?: SubscribeOptions, cb?: SubscribeCallback): void;
-  unsubscribe(filters: string | string[], cb?: Callback): void;
+  publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions, callback?: Callback): void;
+  subscribe(filters: string | string[], opts?: SubscribeOptions, callback?: SubscribeCallback): void;
+  unsubscribe(filters: string | string[], callback?: Callback): void;
   /** Graceful: waits for in-flight QoS 1/2 (up to `timeout` ms, default 5000), then DISCONNECT. force: close at once. */
-  end(force?: boolean, cb?: () => void): void;
-  on<K extends keyof ClientEvents>(ev: K, fn: ClientEvents[K]): void;
-  off<K extends keyof ClientEvents>(ev: K, fn: ClientEvents[K]): void;
+  end(force?: boolean, callback?: () => void): void;
+  on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): void;
+  off<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): void;
 }
 
 export type { Codec, Platform, Store, TransportFactory };

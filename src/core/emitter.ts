@@ -1,11 +1,15 @@
 // A minimal event emitter (the board has no 'events' module). Listener lists are replaced,
 // never mutated, so a listener added or removed during emit() does not disturb that emit.
-export class Emitter<E> {
-  declare l: { [ev: string]: Function[] };
-  constructor() { this.l = {}; }
-  on<K extends keyof E & string>(ev: K, fn: E[K]): void { this.l[ev] = (this.l[ev] || []).concat(fn as Function); }
-  off<K extends keyof E & string>(ev: K, fn: E[K]): void { this.l[ev] = (this.l[ev] || []).filter((f) => f !== (fn as unknown)); }
-  emit(ev: keyof E & string, a?: unknown, b?: unknown, c?: unknown): void {
-    (this.l[ev] || []).forEach((f) => f(a, b, c));
+export class Emitter<Events> {
+  declare listeners_: { [event: string]: Function[] };
+  constructor() { this.listeners_ = {}; }
+  on<K extends keyof Events & string>(event: K, listener: Events[K]): void {
+    this.listeners_[event] = (this.listeners_[event] || []).concat(listener as Function);
+  }
+  off<K extends keyof Events & string>(event: K, listener: Events[K]): void {
+    this.listeners_[event] = (this.listeners_[event] || []).filter((registered) => registered !== (listener as unknown));
+  }
+  emit(event: keyof Events & string, first?: unknown, second?: unknown, third?: unknown): void {
+    (this.listeners_[event] || []).forEach((listener) => listener(first, second, third));
   }
 }

@@ -1,9 +1,56 @@
-// Which acknowledgement completes (or advances) an outstanding packet, as a packet type
-// number (MQTT 3.1.1 §2.2.1, codec/names.ts): PUBLISH (3) QoS 1 → PUBACK (4), QoS 2 → PUBREC (5);
-// PUBREL (6) → PUBCOMP (7), SUBSCRIBE (8) → SUBACK (9), UNSUBSCRIBE (10) → UNSUBACK (11).
+// The session's outstanding work, in the order it must be (re)sent: QoS 1/2 publishes (a
+// PUBREL after PUBREC), SUBSCRIBE/UNSUBSCRIBE, and QoS 0 publishes queued while offline.
+// One plain object keyed by packet id ('p' + id; 'q' + a count for QoS 0, which has none):
+// an acknowledgement finds its entry and the next free id is found without a walk, and
+// since the keys are not array indexes, walking the object gives insertion order, which is
+// the resend order. (An object, not a Map: the board has none.)
+import type { Entry, Session } from './session';
+import { PacketType } from './packet-type';
 import { NAMES } from './codec/names';
+import { nextId } from './packet-ids';
 
-export function ackFor(p: { cmd: string; qos?: number }): number {
-  const t = NAMES.indexOf(p.cmd);
-  return t == 3 ? 3 + p.qos! : t + 1;
-}
+const ID_KEY = 'p', QUEUED_KEY = 'q';
+
+export const addEntry = (session: Session, entry: Entry): void => {
+  const packetId = entry.packet_.messageId;
+  session.entries_[entry.key_ = packetId ? ID_KEY + packetId : QUEUED_KEY + session.queuedCount_++] = entry;
+  if (packetId) {
+    session.idsInUse_++;
+    session.lastId_ = packetId; // (ids go on after those of records loaded from a store)
+  }
+};
+
+export const findEntry = (session: Session, packetId: number): Entry | undefined => {
+  return session.entries_[ID_KEY + packetId];
+};
+
+export const removeEntry = (session: Session, entry: Entry): void => {
+  if (session.entries_[entry.key_!] !== entry) return; // removed already
+  delete session.entries_[entry.key_!];
+  if (entry.packet_.messageId) session.idsInUse_--;
+};
+
+/** The entries, in order (a copy: callers may remove entries while they walk it). */
+export const allEntries = (session: Session): Entry[] => {
+  const entries = session.entries_;
+  return Object.keys(entries).map((key) => entries[key]);
+};
+
+/** Gives a packet a free id; false when all are in use (its entry waits for one). */
+export const takeId = (session: Session, packet: { messageId?: number }): boolean => {
+  const packetId = nextId(session.lastId_, (candidate) => findEntry(session, candidate), session.idsInUse_);
+  if (packetId) packet.messageId = session.lastId_ = packetId;
+  return !!packetId;
+};
+
+/** Owed to the broker (and stored): a QoS 1/2 PUBLISH or a PUBREL, once it has its id. */
+export const isOwed = (packet: { cmd: string; messageId?: number }): boolean => {
+  return !!packet.messageId && (packet.cmd == NAMES[PacketType.Publish] || packet.cmd == NAMES[PacketType.Pubrel]);
+};
+
+/** Which acknowledgement completes (or advances) an outstanding packet. */
+export const ackFor = (packet: { cmd: string; qos?: number }): PacketType => {
+  const type: PacketType = NAMES.indexOf(packet.cmd);
+  if (type != PacketType.Publish) return type + 1; // PUBREL → PUBCOMP, SUBSCRIBE → SUBACK, UNSUBSCRIBE → UNSUBACK
+  return packet.qos == 2 ? PacketType.Pubrec : PacketType.Puback;
+};

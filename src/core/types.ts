@@ -57,7 +57,7 @@ export interface SkippedPublish { topic: string; size: number; qos: QoS; message
  */
 export interface Codec {
   encode(packet: Packet): Uint8Array;
-  parser(maxPacketSize: number, onPacket: (p: Packet) => void, onError: (e: Error) => void,
+  parser(maxPacketSize: number, onPacket: (packet: Packet) => void, onError: (error: Error) => void,
     onSkip?: (skipped: SkippedPublish) => void): PacketParser;
 }
 
@@ -71,8 +71,8 @@ export interface TransportHandlers {
 
 /** One connection to one broker. It never looks inside packets. */
 export interface Transport {
-  /** Start connecting; report through `h`. */
-  open(h: TransportHandlers): void;
+  /** Start connecting; report through `handlers`. */
+  open(handlers: TransportHandlers): void;
   /** Queue bytes. false: the transport's buffer is full; wait for onDrain before writing more. */
   write(bytes: Uint8Array): boolean;
   /** Close (idempotent); onClose follows. */
@@ -84,10 +84,13 @@ export type TransportFactory = () => Transport;
 export type Timer = unknown;
 export interface Platform {
   now(): number; // milliseconds, monotonic enough for keepalive
-  setTimeout(fn: () => void, ms: number): Timer;
-  clearTimeout(t: Timer): void;
+  setTimeout(callback: () => void, delayMs: number): Timer;
+  clearTimeout(timer: Timer): void;
   random(): number; // [0, 1), for client ids and backoff jitter
   log?(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void;
+  /** Whether memory can hold `bytes` more of queued payload (a board: process.memory()). When
+   * false, a publish that would be queued is refused as a full queue refuses it. */
+  roomFor?(bytes: number): boolean;
 }
 
 /**

@@ -45,6 +45,10 @@ export function regexProblem(pattern: string): string {
   return '';
 }
 
+/** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs).
+ *  A name the build made (one or two characters, which may be `_` or end in it) is not one. */
+const INTERNAL_FIELD = /^[\w$]{3,}_$/;
+
 const isFn = (n: N) => n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
 
 function propName(m: N): string | undefined {
@@ -133,7 +137,10 @@ export function checkBundle(src: string): Finding[] {
         if (['**=', '??=', '||=', '&&='].includes(n.operator)) add(n.operator + ' operator', n);
         if (n.left.type === 'MemberExpression' && propName(n.left) === 'length') add('assignment to .length (throws)', n);
         break;
-      case 'Property': if (n.computed) add('computed key {[k]: v}', n); break;
+      case 'Property':
+        if (n.computed) add('computed key {[k]: v}', n);
+        else if (n.key.type === 'Identifier' && INTERNAL_FIELD.test(n.key.name)) add('internal field ' + n.key.name + ' not shortened (the build\'s mangleProps misses it)', n);
+        break;
       case 'MethodDefinition': if (n.computed) add('computed method name', n); break;
       case 'Literal':
         if (n.bigint !== undefined) add('BigInt literal', n);
@@ -156,6 +163,7 @@ export function checkBundle(src: string): Finding[] {
       case 'MemberExpression': {
         const p = propName(n);
         if (!p) break;
+        if (INTERNAL_FIELD.test(p)) add('internal field .' + p + ' not shortened (the build\'s mangleProps misses it)', n);
         const o = n.object;
         // Built-in prototypes hold no methods on the board (Object.prototype is the exception).
         if (o.type === 'MemberExpression' && propName(o) === 'prototype' && o.object.type === 'Identifier' && o.object.name !== 'Object' && /^[A-Z]/.test(o.object.name) && !declared.has(o.object.name)) {

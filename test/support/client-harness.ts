@@ -19,7 +19,7 @@ export function harness(codec: Codec, opts: ClientOptions = {}, store?: Store, p
   const t = memoryTransports();
   const client = new Client({ clientId: 'c1', ...opts }, { platform, transport: t.factory, codec, store });
   const events: Ev[] = [];
-  for (const name of ['connect', 'message', 'error', 'close', 'reconnect', 'end'] as const) {
+  for (const name of ['connect', 'message', 'error', 'close', 'reconnect', 'end', 'oversize'] as const) {
     client.on(name, ((...a: unknown[]) => {
       while (a.length && a[a.length - 1] === undefined) a.pop();
       events.push([name, ...a]);

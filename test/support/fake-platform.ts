@@ -9,6 +9,8 @@ export class FakePlatform implements Platform {
   private nextId = 1;
   private seed: number;
   logs: string[] = [];
+  /** Unset: no memory limit, as on Node. A test sets it to stand in for a board's process.memory(). */
+  roomFor?: (bytes: number) => boolean;
   constructor(seed = 1) { this.seed = seed; }
   now(): number { return this.t; }
   setTimeout(fn: () => void, ms: number): unknown {

@@ -3,20 +3,8 @@
 import { describe, it, expect } from 'vitest';
 import { harness, codecs, plain, cmds, text } from '../support/client-harness';
 import { MemoryStore } from '../../src/core/memory-store';
-import { queueError } from '../../src/core/offline-queue';
 
 const errs = () => { const calls: (Error | undefined)[] = []; return { calls, cb: (e?: Error) => { calls.push(e); } }; };
-
-describe('queueError()', () => {
-  const held = (...sizes: number[]) => sizes.map((n) => ({ p: { payload: new Uint8Array(n) } }));
-  it('counts messages and payload bytes, including the one being added', () => {
-    expect(queueError(held(), 2, 10, 10)).toBe('');
-    expect(queueError(held(), 2, 10, 11)).toBe('offline queue full (2 messages / 10 bytes)');
-    expect(queueError(held(1), 2, 10, 1)).toBe('');
-    expect(queueError(held(1, 1), 2, 10, 1)).toBe('offline queue full (2 messages / 10 bytes)');
-    expect(queueError([{ p: {} }, { p: {} }], 2, 10, 1)).toBe(''); // PUBRELs and requests are not messages
-  });
-});
 
 describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
   it('QoS 0 while not connected fails with "not connected" (nothing queued)', () => {
@@ -48,6 +36,35 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (3 messages / 65536 bytes)', 'offline queue full (3 messages / 65536 bytes)']);
     h.client.connect();
     expect(h.handshake().map((p: any) => text(p.payload))).toEqual(['0', '1', '2']);
+  });
+
+  it('subscriptions and PUBRELs waiting offline are not messages: they do not count', () => {
+    const h = harness(codec, { queueMax: 1 });
+    h.up();
+    h.client.publish('t', 'q2', { qos: 2 });
+    h.tr.deliver({ cmd: 'pubrec', messageId: 1 }); // the entry is now its PUBREL
+    h.tr.drop();
+    const e = errs();
+    h.client.subscribe('s', { qos: 1 }, () => {});
+    h.client.publish('t', 'a', { qos: 1 }, e.cb);
+    expect(e.calls).toEqual([]);
+    h.client.publish('t', 'b', { qos: 1 }, e.cb);
+    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (1 messages / 65536 bytes)']);
+  });
+
+  it('a platform whose roomFor() says no refuses a queued publish as a full queue does; nothing accepted is dropped', () => {
+    const h = harness(codec);
+    let room = true;
+    const asked: number[] = [];
+    h.platform.roomFor = (bytes: number) => { asked.push(bytes); return room; };
+    const e = errs();
+    h.client.publish('t', 'ok', { qos: 1 }, e.cb);
+    room = false;
+    h.client.publish('t', 'nope', { qos: 1 }, e.cb);
+    expect(asked).toEqual([2, 4]);
+    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (100 messages / 65536 bytes)']);
+    h.client.connect();
+    expect(h.handshake().map((p: any) => text(p.payload))).toEqual(['ok']);
   });
 
   it('full by payload bytes', () => {

@@ -3,23 +3,9 @@
 import { describe, it, expect } from 'vitest';
 import { harness, codecs, plain, cmds } from '../support/client-harness';
 import { MemoryStore } from '../../src/core/memory-store';
-import { nextId } from '../../src/core/packet-ids';
 import type { Store, StoredRecord } from '../../src/core/types';
 
 const done = () => { const calls: (Error | undefined)[] = []; const cb = (e?: Error) => { calls.push(e); }; return { calls, cb }; };
-
-describe('nextId', () => {
-  const held = (...ids: number[]) => ids.map((i) => ({ p: { messageId: i } }));
-  it('counts 1..65535 and wraps to 1, never 0', () => {
-    expect(nextId(0, [])).toBe(1);
-    expect(nextId(41, [])).toBe(42);
-    expect(nextId(65535, [])).toBe(1);
-  });
-  it('skips ids still in use', () => {
-    expect(nextId(1, held(2, 3, 5))).toBe(4);
-    expect(nextId(65534, held(65535, 1))).toBe(2);
-  });
-});
 
 describe.each(codecs)('client publish (%s)', (_name, codec) => {
   it('QoS 0: written at once, callback when written, no packet id, nothing stored', () => {

@@ -25,6 +25,7 @@ export interface SessionOptions {
 
 // Refusals that a reconnect cannot cure: the command ends on them even after a first CONNACK.
 const FOR_GOOD = /refused|not authori[sz]ed|bad user name/i;
+const FATAL_BEFORE_CONNACK = /^(connection refused|protocol violation|not an MQTT broker)/;
 
 export function openSession(cmd: string, target: BrokerTarget, options: SessionOptions = {}): Session {
   const { debug, warn } = options;
@@ -47,10 +48,13 @@ export function openSession(cmd: string, target: BrokerTarget, options: SessionO
     };
     client.on('connect', (connack) => { connectedOnce = true; debug?.(`glowmq ${cmd}: connected to ${target.url} as ${client.clientId}${connack.sessionPresent ? ' (session resumed)' : ''}`); resolve(); });
     client.on('close', (reason) => { if (connectedOnce && client.state !== 'closed') debug?.(`glowmq ${cmd}: connection lost${reason ? ': ' + reason.message : ''}`); });
+    // Before CONNACK a link that could not open (also an 'error', as in MQTT.js) is left to the
+    // 'close' below; a refusal or a protocol violation is reported here.
     client.on('error', (err) => {
-      if (!connectedOnce || FOR_GOOD.test(err.message)) bail(`${target.url}: ${err.message}`);
-      // Each violation once on stderr, even without -d; the client reconnects as mosquitto_sub does.
-      else warn?.(`glowmq ${cmd}: ${target.url}: ${err.message} (reconnecting)`);
+      if (connectedOnce ? FOR_GOOD.test(err.message) : FATAL_BEFORE_CONNACK.test(err.message)) bail(`${target.url}: ${err.message}`);
+      // After the first CONNACK each problem once on stderr, even without -d; the client
+      // reconnects as mosquitto_sub does.
+      else if (connectedOnce) warn?.(`glowmq ${cmd}: ${target.url}: ${err.message} (reconnecting)`);
     });
     client.on('close', (reason) => { if (!connectedOnce) bail(reason ? reason.message : `${target.url} closed the connection`); });
   });

@@ -1,0 +1,80 @@
+// The link: one transport per connection attempt, and the packets waiting to be written to it
+// while it reports back-pressure. Events from a transport the client already left are ignored.
+import type { Entry, Session } from './session';
+import type { SkippedPublish } from './types';
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
+export const LOST = 'connection closed';
+
+export const newError = (message: string) => new Error(message);
+export const emitError = (session: Session, error: Error): void => { session.client_.emit('error', error); };
+
+export const setTimer = (session: Session, delayMs: number, onTimeout?: false | (() => void)): void => {
+  const platform = session.platform_;
+  if (session.timer_ != null) platform.clearTimeout(session.timer_);
+  session.timer_ = onTimeout ? platform.setTimeout(onTimeout, delayMs) : null;
+};
+
+const flush = (session: Session): void => {
+  const link = session.link_, unwritten = session.unwritten_;
+  while (link && link == session.link_ && !session.linkFull_ && unwritten.length) {
+    const next = unwritten.shift()!, payload = next.packet_.payload;
+    if (payload) session.unwrittenBytes_ -= payload.length;
+    session.lastSentAt_ = session.platform_.now();
+    session.linkFull_ = !link.write(session.deps_.codec.encode(next.packet_));
+    if (next.callback_) next.callback_(); // a QoS 0 publish completes when written
+  }
+};
+
+export const write = (session: Session, packet: any, callback?: Function | null | false): void => {
+  session.unwritten_.push({ packet_: packet, callback_: callback || null });
+  if (packet.payload) session.unwrittenBytes_ += packet.payload.length;
+  flush(session);
+};
+
+// The link is gone: what waited to be written goes with it.
+const down = (session: Session, error: Error | undefined, broken?: boolean): void => {
+  const unsent: Entry[] = session.unwritten_;
+  session.link_ = null;
+  session.unwritten_ = [];
+  session.unwrittenBytes_ = 0;
+  session.linkDown_(error, broken, unsent);
+};
+
+/** We close the link ourselves; `broken`: the broker broke the protocol. */
+export const drop = (session: Session, error?: Error, broken?: boolean): void => {
+  const transport = session.link_;
+  session.link_ = null;
+  if (transport) transport.close();
+  down(session, error, broken);
+};
+
+export const violation = (session: Session, message: string): void => {
+  const error = newError('protocol violation: ' + message);
+  emitError(session, error);
+  drop(session, error, true);
+};
+
+export const open = (session: Session): void => {
+  const options = session.options_, deps = session.deps_;
+  const transport = session.link_ = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
+  let opened = false;
+  session.linkFull_ = session.madeProgress_ = false;
+  const current = (handler: Function) => (arg?: any) => { if (session.link_ === transport) handler(arg); };
+  // An unreachable broker (ECONNREFUSED, a DNS failure…) is an 'error' too, as in MQTT.js.
+  const failed = (error?: Error) => {
+    if (error && !opened) emitError(session, error);
+    down(session, error || newError(LOST));
+  };
+  const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET, current(session.onPacket_),
+    current((error: Error) => violation(session, error.message)), current((skipped: SkippedPublish) => session.onSkipped_(skipped)));
+  setTimer(session, timeout, () => drop(session, newError('no CONNACK within ' + timeout + ' ms')));
+  try {
+    transport.open({
+      onOpen: current(() => { opened = true; write(session, session.connectPacket_); }),
+      onData: current((bytes: Uint8Array) => { session.lastReceivedAt_ = session.platform_.now(); parser.feed(bytes); }),
+      onDrain: current(() => { session.linkFull_ = false; flush(session); }),
+      onClose: current(failed),
+    });
+  } catch (error) { if (session.link_ === transport) failed(error as Error); } // Espruino's net throws on a refused connect
+};

@@ -1,0 +1,108 @@
+// Outbound: publish, subscribe and unsubscribe, the session's outstanding entries (each QoS
+// 1/2 publish stored under its id before it is first written), packet ids (a message waits
+// for one when all are in use) and the resend after CONNACK.
+import type { Entry, Session } from './session';
+import type { Callback, PublishOptions, SubscribeCallback, SubscribeOptions } from './client-options';
+import { PacketType } from './packet-type';
+import { NAMES } from './codec/names';
+import { toBytes } from './utf8';
+import { topicFilterError, topicNameError } from './topic';
+import { queueError } from './offline-queue';
+import { OUTBOUND_PREFIX } from './qos2';
+import { addEntry, allEntries, removeEntry, takeId } from './inflight';
+import { emitError, newError, write } from './link';
+import { ENDED } from './lifecycle';
+import { WITH_QOS2 } from './features';
+
+export const PUBLISH = NAMES[PacketType.Publish];
+const DEFAULT_QUEUE_MAX = 100, DEFAULT_QUEUE_BYTES = 65536, DEFAULT_SEND_QUEUE_BYTES = 1048576;
+
+export const subscribePacket = (filters: string[], qosOf: (filter: string) => number) =>
+  ({ cmd: NAMES[PacketType.Subscribe], subscriptions: filters.map((filter) => ({ topic: filter, qos: qosOf(filter) })) });
+
+const fail = (session: Session, callback: Function | undefined, message: string): void => {
+  const error = newError(message);
+  if (callback) callback(error, []); else emitError(session, error);
+};
+
+// DUP on every resend of a PUBLISH.
+export const sendEntry = (session: Session, entry: Entry): void => {
+  const packet = entry.packet_, isPublish = packet.cmd == PUBLISH;
+  if (isPublish) { packet.dup = !!entry.sentBefore_; entry.sentBefore_ = true; }
+  write(session, packet, isPublish && !packet.qos && entry.callback_);
+};
+
+const storeAndSend = (session: Session, entry: Entry): void => {
+  addEntry(session, entry);
+  if (session.store_ && entry.packet_.qos) session.store_.put(OUTBOUND_PREFIX + entry.packet_.messageId, entry.packet_);
+  if (session.connected_) sendEntry(session, entry);
+};
+
+// When no id is free (or others wait already) an entry waits for one, never spins.
+export const enqueue = (session: Session, entry: Entry): void => {
+  if (!session.awaitingId_.length && takeId(session, entry.packet_)) storeAndSend(session, entry);
+  else session.awaitingId_.push(entry);
+};
+
+// An acknowledgement freed an id: the oldest entry waiting for one takes it.
+export const serveAwaitingId = (session: Session): void => {
+  const waiting = session.awaitingId_;
+  while (waiting.length && takeId(session, waiting[0].packet_)) storeAndSend(session, waiting.shift()!);
+};
+
+// After CONNACK: everything outstanding, in order (the resubscription went first); a QoS 0
+// publish queued offline leaves once written.
+export const resend = (session: Session): void => {
+  allEntries(session).forEach((entry) => {
+    const packet = entry.packet_;
+    if (packet.cmd == PUBLISH && !packet.qos) removeEntry(session, entry);
+    if (entry != session.resubscription_) sendEntry(session, entry);
+  });
+};
+
+// Why a publish cannot be accepted now ('' when it can).
+const publishError = (session: Session, topic: string, qos: number, size: number): string => {
+  const options = session.options_, platform = session.platform_;
+  const queueMax = options.queueMax || DEFAULT_QUEUE_MAX, queueBytes = options.queueBytes || DEFAULT_QUEUE_BYTES;
+  if (session.ending_) return ENDED;
+  const topicError = topicNameError(topic);
+  if (topicError) return topicError;
+  if (qos > 2) return 'QoS must be 0, 1 or 2';
+  if (!WITH_QOS2 && qos == 2) return 'QoS 2 is not in this build';
+  if (!session.connected_) return qos || options.queueQoS0 ? queueError(allEntries(session), queueMax, queueBytes, size, platform) : 'not connected';
+  // Connected: QoS 0 waiting for the link is bounded; QoS 1/2 wait in the session's queue.
+  if (!qos) return session.unwrittenBytes_ + size > (options.sendQueueBytes || DEFAULT_SEND_QUEUE_BYTES) ? 'outbound queue full' : '';
+  return session.awaitingId_.length ? queueError(session.awaitingId_, queueMax, queueBytes, size, platform) : '';
+};
+
+export const publish = (session: Session, topic: string, payload: string | Uint8Array, options?: PublishOptions, callback?: Callback): void => {
+  const qos = (options && options.qos) || 0, bytes = toBytes(payload);
+  const error = publishError(session, topic, qos, bytes.length);
+  if (error) return fail(session, callback, error);
+  const entry: Entry = { packet_: { cmd: PUBLISH, topic: topic, payload: bytes, qos: qos, retain: !!(options && options.retain), dup: false }, callback_: callback };
+  if (qos) enqueue(session, entry);
+  else if (session.connected_) sendEntry(session, entry); // QoS 0 is never queued while connected
+  else addEntry(session, entry);
+};
+
+// SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.
+const request = (session: Session, filters: string | string[], callback: Callback | SubscribeCallback | undefined, makePacket: (list: string[]) => object): void => {
+  const list = typeof filters == 'string' ? [filters] : filters;
+  let error = session.ending_ ? ENDED : list.length ? '' : 'no topic filter';
+  list.forEach((filter) => { error = error || topicFilterError(filter); });
+  if (error) return fail(session, callback, error);
+  enqueue(session, { packet_: makePacket(list), callback_: callback });
+};
+
+// Without QoS 2 in the build, a QoS 2 subscription asks for QoS 1.
+export const subscribe = (session: Session, filters: string | string[], options?: SubscribeOptions, callback?: SubscribeCallback): void => {
+  const qos = (options && options.qos) || 0;
+  request(session, filters, callback, (list) => subscribePacket(list, () => WITH_QOS2 || qos < 2 ? qos : 1));
+};
+
+export const unsubscribe = (session: Session, filters: string | string[], callback?: Callback): void => {
+  request(session, filters, callback, (list) => {
+    list.forEach((filter) => { delete session.subscribed_[filter]; });
+    return { cmd: NAMES[PacketType.Unsubscribe], unsubscriptions: list };
+  });
+};

@@ -1,0 +1,70 @@
+// One client's state (types only), shared by the modules that work on it: inflight.ts (the
+// outstanding entries), link.ts (the transport and its write queue), lifecycle.ts (state,
+// timers, reconnect, end), outbound.ts (publish, subscribe, packet ids, resend) and
+// inbound.ts (a handler per packet type). They are plain functions of the session, not
+// closures per client: on the board every closure and every scope costs variables. Fields
+// end in `_`, so the board build shortens them.
+import type { ClientDeps, ClientEvents, ClientOptions, ClientState } from './client-options';
+import type { Platform, QoS, SkippedPublish, Store, Timer, Transport } from './types';
+import type { Emitter } from './emitter';
+
+export interface Entry {
+  packet_: any;
+  callback_?: Function | null;
+  /** Written on an earlier link: a PUBLISH resent carries DUP. */
+  sentBefore_?: boolean;
+  /** Its key in Session.entries_ (see inflight.ts). */
+  key_?: string;
+}
+
+export interface Session {
+  options_: ClientOptions;
+  deps_: ClientDeps;
+  platform_: Platform;
+  /** Undefined without WITH_STORE, or when none was given: the session is then in memory only. */
+  store_: Store | undefined;
+  client_: Emitter<ClientEvents> & { state: ClientState; connected: boolean };
+  connectPacket_: object;
+  keepaliveSeconds_: number;
+
+  // The outstanding entries (inflight.ts)
+  entries_: { [key: string]: Entry };
+  queuedCount_: number;
+  idsInUse_: number;
+  lastId_: number;
+  /** Entries that wait for a packet id, when all 65,535 are in use. */
+  awaitingId_: Entry[];
+  subscribed_: { [filter: string]: QoS };
+  /** Inbound QoS 2 ids delivered and awaiting PUBREL (qos2.ts). */
+  receivedQos2_: { [packetId: number]: 1 };
+  /** The restoring SUBSCRIBE sent after a CONNACK without a session; it dies with its link. */
+  resubscription_: Entry | null;
+
+  // State and timers (lifecycle.ts)
+  state_: ClientState;
+  connected_: boolean;
+  ending_: boolean;
+  endDeadline_: number;
+  endCallback_: Function | null | undefined;
+  timer_: Timer;
+  attempt_: number;
+  backoffBase_: number;
+  /** This link got an answer or a message after CONNACK: the backoff starts again. */
+  madeProgress_: boolean;
+
+  // The link (link.ts)
+  link_: Transport | null;
+  /** Packets waiting for the transport (back-pressure), and the payload bytes they hold. */
+  unwritten_: Entry[];
+  unwrittenBytes_: number;
+  linkFull_: boolean;
+  /** ms: the last bytes written, the last received, the last PINGREQ. */
+  lastSentAt_: number;
+  lastReceivedAt_: number;
+  lastPingAt_: number;
+
+  // Calls up the layers, set by client.ts (an import would make a cycle).
+  onPacket_(packet: any): void;
+  onSkipped_(skipped: SkippedPublish): void;
+  linkDown_(error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void;
+}

@@ -2,6 +2,7 @@
 // the -F formatter's output for codes whose value does not depend on a broker.
 import { describe, it, expect } from 'vitest';
 import { Readable } from 'node:stream';
+import net from 'node:net';
 import { main } from '../../src/node/cli/main';
 import type { CliIo } from '../../src/node/cli/io';
 import { messagePrinter } from '../../src/node/cli/sub-format';
@@ -49,6 +50,20 @@ describe('glowmq pub/sub refuse at parse time', () => {
       expect(r.err).not.toContain(SECRET);
     });
   }
+});
+
+describe('--insecure', () => {
+  it('warns, even without -d, and says when it has no effect', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const plain = await run(['pub', '-t', 'a', '-m', 'x', '--insecure', '-p', String(port)]);
+    expect(plain.err.split('\n')[0]).toBe('glowmq pub: warning: --insecure has no effect without TLS (mqtts://, --cafile or --cert)');
+    const tls = await run(['sub', '-t', 'a', '--insecure', '-L', `mqtts://127.0.0.1:${port}`]);
+    expect(tls.err.split('\n')[0]).toBe("glowmq sub: warning: --insecure: the broker's certificate is not checked; anyone on the path can read and change this session");
+    expect(tls.code).toBe(1);
+  });
 });
 
 describe('sub -F', () => {

@@ -133,6 +133,8 @@ async function subscribeAndPrint(options: SubOptions, streams: CliIo, warn?: (li
     extra: {
       clean: !flags.persistent, transport: link.factory(tcpOptions(options.target)),
       maxPacketSize: options.maxPacketSize ?? DEFAULT_MAX_PACKET,
+      // Ending, wait this long for what is owed (--remove-retained's publishes, a SUBACK).
+      endTimeout: CLOSE_WAIT_MS,
     },
     debug, warn,
   });

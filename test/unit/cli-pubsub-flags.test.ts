@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import net from 'node:net';
 import { main } from '../../src/node/cli/main';
 import type { CliIo } from '../../src/node/cli/io';
-import { messagePrinter } from '../../src/node/cli/sub-format';
+import { messagePrinter, printOne } from '../../src/node/cli/sub-format';
 import { topicNameError, topicFilterError } from '../../src/core/topic';
 
 const SECRET = 'pw-Xy7-never-shown';
@@ -68,7 +68,7 @@ describe('--insecure', () => {
 
 describe('sub -F', () => {
   const message = { topic: 'a/b', payload: Buffer.from('hé'), packet: { qos: 1 as const, retain: true, messageId: 7 }, receivedAt: Date.UTC(2026, 0, 2, 3, 4, 5, 678) };
-  const print = (format: string, extra = {}) => messagePrinter({ verbose: false, noEol: false, pretty: false, format, ...extra })(message).toString('utf8');
+  const print = (format: string, extra = {}) => printOne(messagePrinter({ verbose: false, noEol: false, pretty: false, format, ...extra }), message).toString('utf8');
   it('prints each code as mosquitto_sub does', () => {
     expect(print('%t|%p|%q|%r|%l|%m|%x|%X|%%|\\t|\\\\')).toBe('a/b|hé|1|1|3|7|68c3a9|68C3A9|%|\t|\\\n');
     expect(print('%5t|%-5t|%.1t|%05l|%-3m|%3q', { noEol: true })).toBe('  a/b|a/b  |a|00003|7  |1');
@@ -77,7 +77,7 @@ describe('sub -F', () => {
   });
   it('-v prints (null) for an empty payload; plain prints nothing for it', () => {
     const empty = { ...message, payload: Buffer.alloc(0) };
-    expect(messagePrinter({ verbose: true, noEol: false, pretty: false })(empty).toString()).toBe('a/b (null)\n');
-    expect(messagePrinter({ verbose: false, noEol: false, pretty: false })(empty).length).toBe(0);
+    expect(printOne(messagePrinter({ verbose: true, noEol: false, pretty: false }), empty).toString()).toBe('a/b (null)\n');
+    expect(printOne(messagePrinter({ verbose: false, noEol: false, pretty: false }), empty).length).toBe(0);
   });
 });

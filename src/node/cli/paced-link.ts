@@ -34,11 +34,12 @@ export class PacedLink {
     stdout.on('error', (err: NodeJS.ErrnoException) => this.stdoutFailed(err));
   }
 
-  /** A line (or any bytes) to print, in order. */
-  print(bytes: Buffer): void {
-    if (!bytes.length) return;
-    if (this.readingChunk) { this.lines.push(bytes); return; }
-    this.writeStdout([bytes]);
+  /** Output to print, in order: `append` adds its bytes to the batch of the chunk being read. */
+  print(append: (parts: Buffer[]) => void): void {
+    if (this.readingChunk) { append(this.lines); return; }
+    const parts: Buffer[] = [];
+    append(parts);
+    if (parts.length) this.writeStdout(parts);
   }
 
   /**

@@ -8,7 +8,7 @@ import { parseArgs, helpText, numberFlag, stringFlag, type Flag, type Parsed } f
 import { BROKER_FLAGS, brokerTarget, insecureWarning, tcpOptions, type BrokerTarget } from './broker-flags';
 import { openSession, type Session } from './session';
 import { PacedLink } from './paced-link';
-import { messagePrinter, type Received } from './sub-format';
+import { messagePrinter, type Printer, type Received } from './sub-format';
 import { UsageError, RunError } from './usage-error';
 import type { CliIo } from './io';
 
@@ -58,7 +58,7 @@ interface SubOptions {
   timeout?: number;
   maxPacketSize?: number;
   flags: Parsed['values'];
-  print: (message: Received) => Buffer;
+  print: Printer;
   needsTime: boolean;
 }
 
@@ -156,7 +156,8 @@ async function subscribeAndPrint(options: SubOptions, streams: CliIo, warn?: (li
     if (flags.noRetained && packet.retain) return;
     if (options.filterOut.some((filter) => topicMatches(filter, topic))) return;
     const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    link.print(options.print({ topic, payload: bytes, packet, receivedAt: options.needsTime ? performance.timeOrigin + performance.now() : 0 }));
+    const received: Received = { topic, payload: bytes, packet, receivedAt: options.needsTime ? performance.timeOrigin + performance.now() : 0 };
+    link.print((parts) => options.print(received, parts));
     if (options.count !== undefined && ++seen >= options.count) { link.stopAcknowledging(packet.qos > 0); end(0); }
   });
   session.failed.catch(abort);

@@ -31,38 +31,51 @@ const NEWLINE = Buffer.from('\n');
 const NULL_TEXT = Buffer.from('(null)');
 const SPACE = Buffer.from(' ');
 const DIGITS = [Buffer.from('0'), Buffer.from('1'), Buffer.from('2')];
-const NOTHING = Buffer.alloc(0);
 const MS_PER_SECOND = 1000;
 const NS_PER_MS = 1e6;
 
 const ESCAPES: { [letter: string]: string } = { '\\': '\\', 0: '\0', a: '\x07', e: '\x1b', n: '\n', r: '\r', t: '\t', v: '\v' };
 
+/** Appends a message's output to `parts` (no copy of the payload: stdout gets one write per batch). */
+export type Printer = (message: Received, parts: Buffer[]) => void;
+
 /** Builds the printer; throws an Error (the caller's usage error) for a bad -F format. */
-export function messagePrinter(options: PrintOptions): (message: Received) => Buffer {
-  const eol = options.noEol ? [] : [NEWLINE];
+export function messagePrinter(options: PrintOptions): Printer {
+  const eol = !options.noEol;
   if (options.format !== undefined) {
     const pieces = compileFormat(options.format, options.pretty);
-    return (message) => {
-      const parts: Buffer[] = [];
+    return (message, parts) => {
+      const start = parts.length;
       try { for (const piece of pieces) piece(message, parts); } catch (err) {
         if (!(err instanceof NotJsonError)) throw err;
         // mosquitto_sub abandons the rest of the format, prints the error and the line end.
-        parts.length = 0;
+        parts.length = start;
         process.stderr.write(err.message + '\n');
       }
-      return Buffer.concat(parts.concat(eol));
+      if (eol) parts.push(NEWLINE);
     };
   }
   if (options.verbose) {
-    return (message) => {
-      const topic = Buffer.from(message.topic, 'utf8');
+    return (message, parts) => {
       // mosquitto_sub prints "topic (null)" for an empty payload, and nothing at all under -N.
-      if (!message.payload.length) return options.noEol ? NOTHING : Buffer.concat([topic, SPACE, NULL_TEXT, NEWLINE]);
-      return Buffer.concat([topic, SPACE, message.payload].concat(eol));
+      if (!message.payload.length) { if (eol) parts.push(Buffer.from(message.topic, 'utf8'), SPACE, NULL_TEXT, NEWLINE); return; }
+      parts.push(Buffer.from(message.topic, 'utf8'), SPACE, message.payload);
+      if (eol) parts.push(NEWLINE);
     };
   }
   // An empty payload prints nothing, not even the newline (as mosquitto_sub).
-  return options.noEol ? (message) => message.payload : (message) => message.payload.length ? Buffer.concat([message.payload, NEWLINE]) : NOTHING;
+  return (message, parts) => {
+    if (!message.payload.length) return;
+    parts.push(message.payload);
+    if (eol) parts.push(NEWLINE);
+  };
+}
+
+/** One message's output as one Buffer (tests, and callers outside a batch). */
+export function printOne(printer: Printer, message: Received): Buffer {
+  const parts: Buffer[] = [];
+  printer(message, parts);
+  return Buffer.concat(parts);
 }
 
 interface FieldSpec { leftAlign: boolean; zeroPad: boolean; width: number; precision: number }

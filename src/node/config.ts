@@ -9,6 +9,7 @@ import { ledSpecError, sensorsSpecError } from '../hal/node-hal';
 import { parseBrokerUrl } from './url';
 import type { Flag, Parsed } from './cli/args';
 import { readPasswordFile } from './cli/broker-flags';
+import { CREDENTIAL_FLAGS } from './cli/broker-flags';
 import { UsageError } from './cli/usage-error';
 
 export interface NodeDeviceConfig extends DeviceConfig {
@@ -35,9 +36,7 @@ export const nodeSchema: Schema = {
 export const DEVICE_FLAGS: Flag[] = [
   { names: ['--config'], key: 'config', arg: 'FILE', help: 'JSON file with any of the fields below (flags win over it)' },
   { names: ['--broker', '-L'], key: 'broker', arg: 'URL', help: 'mqtt[s]://[user[:password]@]host[:port] (default mqtt://127.0.0.1:1883; also $MQTT_URL)' },
-  { names: ['-u', '--username'], key: 'username', arg: 'USER', help: 'user name (also $MQTT_USERNAME)' },
-  { names: ['-P', '--password'], key: 'password', arg: 'PASSWORD', help: 'password (prefer $MQTT_PASSWORD or --password-file)' },
-  { names: ['--password-file'], key: 'passwordFile', arg: 'FILE', help: 'read the password from the first line of FILE' },
+  ...CREDENTIAL_FLAGS,
   { names: ['--id'], key: 'id', arg: 'NAME', help: 'device id (default: this host name)' },
   { names: ['--base'], key: 'base', arg: 'TOPIC', help: 'base topic (default glowmq/<id>)' },
   { names: ['--client-id'], key: 'clientId', arg: 'ID', help: 'MQTT client id (default: the device id)' },

@@ -51,8 +51,8 @@ export interface BrokerTarget {
   };
 }
 
-/** A file named by a flag, or a UsageError naming the flag and file, never the content. */
-function readFlagFile(cmd: string, flag: string, file: string): Buffer {
+/** A file named by a flag (a PEM certificate or key…), or a UsageError naming the flag and file, never the content. */
+export function readPem(cmd: string, flag: string, file: string): Buffer {
   try { return readFileSync(file); } catch (err) {
     throw new UsageError(`glowmq ${cmd}: cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
@@ -60,7 +60,7 @@ function readFlagFile(cmd: string, flag: string, file: string): Buffer {
 
 /** The password from the first line of a file. */
 export function readPasswordFile(cmd: string, flag: string, file: string): string {
-  return readFlagFile(cmd, flag, file).toString('utf8').split(/\r?\n/)[0];
+  return readPem(cmd, flag, file).toString('utf8').split(/\r?\n/)[0];
 }
 
 /** Splits "mqtt://u:p@host:1883/some/topic" into the broker URL and the topic. */
@@ -137,7 +137,7 @@ export function brokerTarget(cmd: string, parsed: Parsed, env: NodeJS.ProcessEnv
   const pemFlags: [keyof BrokerTarget['options'] & ('ca' | 'cert' | 'key'), string][] = [['ca', 'cafile'], ['cert', 'cert'], ['key', 'key']];
   for (const [option, key] of pemFlags) {
     const file = stringFlag(parsed, key);
-    if (file !== undefined) options[option] = readFlagFile(cmd, `--${key}`, file);
+    if (file !== undefined) options[option] = readPem(cmd, `--${key}`, file);
   }
   if (parsed.values.insecure) options.rejectUnauthorized = false;
   if (options.ca || options.cert) tls = true; // as mosquitto: a CA or certificate means TLS

@@ -10,7 +10,9 @@ export type PublishLine = (line: Buffer, done: (err?: Error) => void) => void;
 
 export function publishLines(input: NodeJS.ReadableStream, publish: PublishLine, window: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    let carry: Buffer | undefined;
+    // The start of a line not yet ended, in pieces: joined once, at its newline (a long line
+    // read in many chunks is not copied once per chunk).
+    let carry: Buffer[] = [];
     let lines: Buffer[] = [];
     let next = 0;
     let outstanding = 0;
@@ -49,17 +51,17 @@ export function publishLines(input: NodeJS.ReadableStream, publish: PublishLine,
       let start = 0;
       for (let newlineAt = chunk.indexOf(NEWLINE); newlineAt >= 0; newlineAt = chunk.indexOf(NEWLINE, start)) {
         const piece = chunk.subarray(start, newlineAt);
-        lines.push(carry ? Buffer.concat([carry, piece]) : piece);
-        carry = undefined;
+        lines.push(carry.length ? Buffer.concat([...carry, piece]) : piece);
+        carry = [];
         start = newlineAt + 1;
       }
-      if (start < chunk.length) carry = carry ? Buffer.concat([carry, chunk.subarray(start)]) : chunk.subarray(start);
+      if (start < chunk.length) carry.push(chunk.subarray(start));
       pump();
     });
     input.on('end', () => {
       ended = true;
-      if (carry) lines.push(carry);
-      carry = undefined;
+      if (carry.length) lines.push(Buffer.concat(carry));
+      carry = [];
       pump();
     });
     input.on('error', (err: Error) => { if (!failed) { failed = true; reject(err); } });

@@ -87,8 +87,8 @@ describeWithPeers('glowmq pub/sub flow control', [peers.mosquitto(), peers.mosqu
     expect(await sub.kill('SIGINT')).toBe(0);
   }, 180_000);
 
-  it('pub -l streams 30,000 QoS 1 lines: all delivered in order, peak RSS flat', async () => {
-    const count = 30_000;
+  it('pub -l streams 70,000 QoS 1 lines (packet ids wrap past 65,535): all delivered in order, peak RSS flat', async () => {
+    const count = 70_000;
     expect((await run(['sub', ...auth, '-c', '-i', 'flow-lines', '-q', '1', '-t', 'flow/lines', '-E'])).code).toBe(0);
     const seq = spawn('seq', ['1', String(count)], { stdio: ['ignore', 'pipe', 'ignore'] });
     const pub = spawn(process.execPath, [CLI, 'pub', ...auth, '-t', 'flow/lines', '-q', '1', '-l'], { stdio: [seq.stdout, 'ignore', 'pipe'] });

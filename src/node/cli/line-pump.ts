@@ -1,8 +1,10 @@
 // `pub -l`: each line of a stream as one message, read only as fast as the messages leave.
-// At most `window` messages are outstanding (published, not yet acknowledged, or newlineAt QoS 0 not
+// At most `window` messages are outstanding (published, not yet acknowledged, or at QoS 0 not
 // yet written to the socket); the stream is paused meanwhile, so memory holds one chunk of
-// input and the window, whatever the input size. Lines are split as mosquitto_pub splits them:
-// newlineAt "\n" only (a "\r" stays), an empty line is an empty message, a last line without "\n" counts.
+// input and the window, whatever the input size. A chunk is cut into lines only as they are
+// sent (few objects live long enough to be promoted by the garbage collector). Lines are split
+// as mosquitto_pub splits them: at "\n" only (a "\r" stays), an empty line is an empty message,
+// and a last line without "\n" counts.
 
 const NEWLINE = 0x0a;
 
@@ -13,8 +15,8 @@ export function publishLines(input: NodeJS.ReadableStream, publish: PublishLine,
     // The start of a line not yet ended, in pieces: joined once, at its newline (a long line
     // read in many chunks is not copied once per chunk).
     let carry: Buffer[] = [];
-    let lines: Buffer[] = [];
-    let next = 0;
+    let chunk: Buffer | undefined;
+    let position = 0;
     let outstanding = 0;
     let ended = false;
     let failed = false;
@@ -26,6 +28,22 @@ export function publishLines(input: NodeJS.ReadableStream, publish: PublishLine,
       if (err && !failed) { failed = true; input.pause(); reject(err); return; }
       pump();
     };
+    /** The next whole line of the current chunk, or undefined (the rest is carried over). */
+    const nextLine = (): Buffer | undefined => {
+      if (!chunk) return undefined;
+      const newlineAt = chunk.indexOf(NEWLINE, position);
+      if (newlineAt < 0) {
+        if (position < chunk.length) carry.push(chunk.subarray(position));
+        chunk = undefined;
+        return undefined;
+      }
+      const piece = chunk.subarray(position, newlineAt);
+      position = newlineAt + 1;
+      if (!carry.length) return piece;
+      const line = Buffer.concat([...carry, piece]);
+      carry = [];
+      return line;
+    };
     // Sends what the window allows. A QoS 0 publish may complete inside publish(): the loop
     // then runs again instead of recursing once per line.
     const pump = () => {
@@ -33,37 +51,32 @@ export function publishLines(input: NodeJS.ReadableStream, publish: PublishLine,
       pumping = true;
       do {
         again = false;
-        while (!failed && outstanding < window && next < lines.length) {
+        while (!failed && outstanding < window) {
+          const line = nextLine();
+          if (!line) break;
           outstanding++;
-          publish(lines[next++], finished);
+          publish(line, finished);
         }
       } while (again);
       pumping = false;
-      if (failed || next < lines.length) return;
-      lines = [];
-      next = 0;
+      if (failed || chunk) return;
       if (!ended) input.resume();
-      else if (outstanding === 0) resolve();
+      else if (carry.length) {
+        // The last line had no newline: it is a message too.
+        chunk = Buffer.concat([...carry, Buffer.from([NEWLINE])]);
+        position = 0;
+        carry = [];
+        pump();
+      } else if (outstanding === 0) resolve();
     };
 
-    input.on('data', (chunk: Buffer) => {
+    input.on('data', (data: Buffer) => {
       input.pause();
-      let start = 0;
-      for (let newlineAt = chunk.indexOf(NEWLINE); newlineAt >= 0; newlineAt = chunk.indexOf(NEWLINE, start)) {
-        const piece = chunk.subarray(start, newlineAt);
-        lines.push(carry.length ? Buffer.concat([...carry, piece]) : piece);
-        carry = [];
-        start = newlineAt + 1;
-      }
-      if (start < chunk.length) carry.push(chunk.subarray(start));
+      chunk = data;
+      position = 0;
       pump();
     });
-    input.on('end', () => {
-      ended = true;
-      if (carry.length) lines.push(Buffer.concat(carry));
-      carry = [];
-      pump();
-    });
+    input.on('end', () => { ended = true; pump(); });
     input.on('error', (err: Error) => { if (!failed) { failed = true; reject(err); } });
   });
 }

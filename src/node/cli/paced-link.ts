@@ -96,7 +96,8 @@ export class PacedLink {
       inner.socket?.pause();
       this.stdout.once('drain', () => inner.socket?.resume());
     }
-    this.hold(writes);
+    // One buffer for the chunk's acknowledgements: one object to keep until stdout has the lines.
+    this.hold(writes.length > 1 ? [Buffer.concat(writes)] : writes);
   }
 
   /** Writes to stdout; false when its buffer is full. */

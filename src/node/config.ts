@@ -10,7 +10,7 @@ import { validateConfig, renameOldFields, deviceSchema, num, str, bool, SEED_PHR
 import { ledSpecError, sensorsSpecError } from '../hal/node-hal';
 import { parseBrokerUrl, redactUrl } from './url';
 import type { Flag, Parsed } from './cli/args';
-import { readPasswordFile, readPem } from './cli/broker-flags';
+import { CREDENTIAL_FLAGS, readPasswordFile, readPem } from './cli/broker-flags';
 import { UsageError } from './cli/usage-error';
 
 export interface NodeDeviceConfig extends DeviceConfig {
@@ -39,9 +39,7 @@ export const nodeSchema: Schema = {
 export const DEVICE_FLAGS: Flag[] = [
   { names: ['--config'], key: 'config', arg: 'FILE', help: 'JSON file with any of the fields below (flags win over it, it wins over the environment)' },
   { names: ['--broker', '-L'], key: 'broker', arg: 'URL', help: 'mqtt[s]://[user[:password]@]host[:port] (default mqtt://127.0.0.1:1883; also $MQTT_URL)' },
-  { names: ['-u', '--username'], key: 'username', arg: 'USER', help: 'user name (also $MQTT_USERNAME)' },
-  { names: ['-P', '--password'], key: 'password', arg: 'PASSWORD', help: 'password (prefer $MQTT_PASSWORD or --password-file)' },
-  { names: ['--password-file'], key: 'passwordFile', arg: 'FILE', help: 'read the password from the first line of FILE' },
+  ...CREDENTIAL_FLAGS,
   { names: ['--cafile'], key: 'cafile', arg: 'FILE', help: 'mqtts: CA certificate(s) to trust (PEM)' },
   { names: ['--cert'], key: 'certfile', arg: 'FILE', help: 'mqtts: client certificate (PEM)' },
   { names: ['--key'], key: 'keyfile', arg: 'FILE', help: 'mqtts: client private key (PEM)' },

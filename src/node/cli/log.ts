@@ -3,14 +3,14 @@
 import type { Platform } from '../../core/types';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const RANK: { [l: string]: number } = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+const RANK: { [level: string]: number } = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
 export type LogFn = NonNullable<Platform['log']>;
 
 export function labelledLog(label: string, min: Level, write: (line: string) => void, clock = false): LogFn {
   return (level, msg) => {
     if (RANK[level] < RANK[min]) return;
-    const t = clock ? new Date().toTimeString().slice(0, 8) + ' ' : '';
-    write(`${t}${label} ${level === 'warn' ? 'warning: ' : level === 'error' ? 'error: ' : ''}${msg}`);
+    const time = clock ? new Date().toTimeString().slice(0, 8) + ' ' : '';
+    write(`${time}${label} ${level === 'warn' ? 'warning: ' : level === 'error' ? 'error: ' : ''}${msg}`);
   };
 }

@@ -1,5 +1,5 @@
 // What pub and sub share: connect once, turn the first failure into one clear line
-// (RunError, exit 1), and end cleanly.
+// (RunError, exit 1), report later trouble on stderr while reconnecting, and end cleanly.
 import type { MqttClient } from '../../core/client-options';
 import { createNodeClient, type NodeClientOptions } from '../connect';
 import { RunError } from './usage-error';
@@ -14,13 +14,27 @@ export interface Session {
   end(): Promise<void>;
 }
 
-export function openSession(cmd: string, target: BrokerTarget, extra: NodeClientOptions = {}, debug?: (s: string) => void): Session {
-  let up = false;
-  let fail!: (e: Error) => void;
-  const failed = new Promise<never>((_, reject) => { fail = reject; });
+export interface SessionOptions {
+  /** Client options beyond the broker flags (clean, will, transport…). */
+  extra?: NodeClientOptions;
+  /** -d: connection events. */
+  debug?: (line: string) => void;
+  /** Problems after connecting (protocol violations, a lost link): printed unless --quiet. */
+  warn?: (line: string) => void;
+}
+
+// Refusals that a reconnect cannot cure: the command ends on them even after a first CONNACK.
+const FOR_GOOD = /refused|not authori[sz]ed|bad user name/i;
+const FATAL_BEFORE_CONNACK = /^(connection refused|protocol violation|not an MQTT broker)/;
+
+export function openSession(cmd: string, target: BrokerTarget, options: SessionOptions = {}): Session {
+  const { debug, warn } = options;
+  let connectedOnce = false;
+  let fail!: (err: Error) => void;
+  const failed = new Promise<never>((_resolve, reject) => { fail = reject; });
   failed.catch(() => {});
   const client = createNodeClient(target.url, {
-    ...target.options, ...extra,
+    ...target.options, ...options.extra,
     // Before the first CONNACK a failure ends the command (below): a CLI reports an unreachable
     // broker instead of retrying forever. Once connected it reconnects, as mosquitto_sub does.
     reconnectMin: 500, reconnectMax: 5000,
@@ -28,17 +42,21 @@ export function openSession(cmd: string, target: BrokerTarget, extra: NodeClient
   });
   const connected = new Promise<void>((resolve, reject) => {
     const bail = (why: string) => {
-      const e = new RunError(`glowmq ${cmd}: ${why}`);
-      reject(e); fail(e);
+      const err = new RunError(`glowmq ${cmd}: ${why}`);
+      reject(err); fail(err);
       client.end(true);
     };
-    client.on('connect', (c) => { up = true; debug?.(`glowmq ${cmd}: connected to ${target.url} as ${client.clientId}${c.sessionPresent ? ' (session resumed)' : ''}`); resolve(); });
-    client.on('close', (reason) => { if (up && client.state !== 'closed') debug?.(`glowmq ${cmd}: connection lost${reason ? ': ' + reason.message : ''}`); });
-    // Before CONNACK a link that could not open (also an 'error' now, as in MQTT.js) is left to
-    // the 'close' below; a refusal or a protocol violation is reported here.
-    const fatal = (message: string) => (up ? /refused|not authori[sz]ed|bad user name/i : /^(connection refused|protocol violation)/).test(message);
-    client.on('error', (err) => { if (fatal(err.message)) bail(`${target.url}: ${err.message}`); });
-    client.on('close', (reason) => { if (!up) bail(reason ? reason.message : `${target.url} closed the connection`); });
+    client.on('connect', (connack) => { connectedOnce = true; debug?.(`glowmq ${cmd}: connected to ${target.url} as ${client.clientId}${connack.sessionPresent ? ' (session resumed)' : ''}`); resolve(); });
+    client.on('close', (reason) => { if (connectedOnce && client.state !== 'closed') debug?.(`glowmq ${cmd}: connection lost${reason ? ': ' + reason.message : ''}`); });
+    // Before CONNACK a link that could not open (also an 'error', as in MQTT.js) is left to the
+    // 'close' below; a refusal or a protocol violation is reported here.
+    client.on('error', (err) => {
+      if (connectedOnce ? FOR_GOOD.test(err.message) : FATAL_BEFORE_CONNACK.test(err.message)) bail(`${target.url}: ${err.message}`);
+      // After the first CONNACK each problem once on stderr, even without -d; the client
+      // reconnects as mosquitto_sub does.
+      else if (connectedOnce) warn?.(`glowmq ${cmd}: ${target.url}: ${err.message} (reconnecting)`);
+    });
+    client.on('close', (reason) => { if (!connectedOnce) bail(reason ? reason.message : `${target.url} closed the connection`); });
   });
   connected.catch(() => {});
   return {

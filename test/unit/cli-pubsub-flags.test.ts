@@ -26,7 +26,7 @@ describe('glowmq pub/sub refuse at parse time', () => {
     [['pub', '-t', 'a', '-m', 'x', '-q', '0x1'], 'glowmq pub: bad value for -q: "0x1" (allowed: an integer from 0 to 2)'],
     [['pub', '-t', 'a', '-m', 'x', '-p', '1e3'], 'glowmq pub: bad value for -p: "1e3" (allowed: an integer from 1 to 65535)'],
     [['sub', '-t', 'a', '-k', ' 60'], 'glowmq sub: bad value for -k: " 60" (allowed: an integer from 0 to 65535)'],
-    [['sub', '-L', 'mqtt://127.0.0.1:1883/a/%FF'], 'glowmq sub: bad value for -L: the topic has a bad %-escape'],
+    [['sub', '-L', 'mqtt://127.0.0.1:1883/a/%FF'], 'glowmq sub: bad value for -L: invalid broker URL "mqtt://127.0.0.1:1883/a/%FF": the topic has %-escapes that are not UTF-8 ("a/%FF")'],
     [['sub', '-t', 'a', '-i', long], `glowmq sub: bad value for -i: "${'x'.repeat(20)}"… is 70000 UTF-8 bytes (allowed: at most 65535)`],
     [['sub', '-t', 'a', '-i', '中'.repeat(22_000)], `glowmq sub: bad value for -i: "${'中'.repeat(20)}"… is 66000 UTF-8 bytes (allowed: at most 65535)`],
     [['pub', '-t', 'a', '-m', 'x', '-u', long], `glowmq pub: bad value for -u: "${'x'.repeat(20)}"… is 70000 UTF-8 bytes (allowed: at most 65535)`],

@@ -248,7 +248,8 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       if (err) return fail(cb, err);
       const p: any = { cmd: PUBLISH, topic: topic, payload: b, qos: qos, retain: !!(opts && opts.retain), dup: false };
       const e: Entry = { p: p, c: cb };
-      if (qos) store.put('o' + (p.messageId = newId()), p); // stored BEFORE it is written
+      // Stored BEFORE it is written; a store that cannot save (a full disk) refuses it: the publish's error.
+      if (qos) try { store.put('o' + (p.messageId = newId()), p); } catch (refused) { return fail(cb, (refused as Error).message); }
       if (qos || !up) q.push(e);
       if (up) tx(e);
     };

@@ -11,10 +11,10 @@ import { nodePlatform } from '../platform';
 import { redactUrl, parseBrokerUrl } from '../url';
 import { DEVICE_FLAGS, loadDeviceConfig, nodeSchema, type NodeDeviceConfig } from '../config';
 import { deviceSchema } from '../../app/config';
-import { FileStore } from '../../store/file-store';
+import { FileStore, StoreAccessError } from '../../store/file-store';
 import { parseArgs, helpText } from './args';
 import { labelledLog, type LogFn } from './log';
-import { RunError } from './usage-error';
+import { RunError, UsageError } from './usage-error';
 import type { CliIo } from './io';
 import { serialClient } from './serial-client';
 
@@ -62,7 +62,13 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
     sensors = o.sensors ?? createSensors(cfg.sensors, { sysRoot: o.sysRoot });
   } catch (e) { throw new RunError(`glowmq device: ${(e as Error).message}`); }
   const platform: Platform = { ...nodePlatform({ level: 'silent' }), log };
-  const store = cfg.store !== undefined ? new FileStore(cfg.store, { warn: (m) => log('warn', m) }) : undefined;
+  let store: FileStore | undefined;
+  try {
+    store = cfg.store !== undefined ? new FileStore(cfg.store, { warn: (m) => log('warn', m) }) : undefined;
+  } catch (e) {
+    if (e instanceof StoreAccessError) throw new UsageError(`glowmq device: cannot use --store ${e.message}`);
+    throw e;
+  }
   const options = { ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 30000 };
   const shownUrl = redactUrl(cfg.broker);
   let client: MqttClient;

@@ -14,7 +14,7 @@ import type { Store, StoredRecord } from '../core/types';
 import { recordError } from './record-check';
 
 /** Writes bytes at the file position, returns how many were written (as fs.writeSync). */
-export type WriteFn = (fd: number, data: Uint8Array, offset: number, length: number) => number;
+export type WriteFn = (descriptor: number, data: Uint8Array, offset: number, length: number) => number;
 
 export interface FileStoreOptions {
   /** fsync file and directory on every write. Default true; false survives a killed process but not a power cut. */
@@ -221,21 +221,21 @@ export class FileStore implements Store {
   /** Writes `text` to `path` completely (and fsyncs it), or removes it and throws. */
   private writeWhole(path: string, text: string): void {
     const data = Buffer.from(text, 'utf8');
-    const fd = openSync(path, 'w', OWNER_ONLY);
+    const descriptor = openSync(path, 'w', OWNER_ONLY);
     try {
       let done = 0;
       while (done < data.length) {
-        const wrote = this.write(fd, data, done, data.length - done);
+        const wrote = this.write(descriptor, data, done, data.length - done);
         // A write of 0 bytes would loop forever: the disk is full in all but name.
         if (!(wrote > 0)) throw new Error(`short write: ${done + Math.max(wrote, 0)} of ${data.length} bytes`);
         done += wrote;
       }
-      if (this.durable) fsyncSync(fd);
+      if (this.durable) fsyncSync(descriptor);
     } catch (err) {
-      closeSync(fd);
+      closeSync(descriptor);
       try { unlinkSync(path); } catch { /* already gone: nothing to clean */ }
       throw err;
     }
-    closeSync(fd);
+    closeSync(descriptor);
   }
 }

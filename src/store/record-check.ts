@@ -9,9 +9,9 @@ import { topicNameError } from '../core/topic';
 const MAX_PACKET_ID = 65535;
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
-function packetIdError(id: unknown): string {
-  return typeof id === 'number' && Number.isInteger(id) && id >= 1 && id <= MAX_PACKET_ID ? '' :
-    `messageId ${JSON.stringify(id)} is not a packet id (allowed: 1..${MAX_PACKET_ID})`;
+function packetIdError(packetId: unknown): string {
+  return typeof packetId === 'number' && Number.isInteger(packetId) && packetId >= 1 && packetId <= MAX_PACKET_ID ? '' :
+    `messageId ${JSON.stringify(packetId)} is not a packet id (allowed: 1..${MAX_PACKET_ID})`;
 }
 
 function publishError(record: { [field: string]: unknown }): string {

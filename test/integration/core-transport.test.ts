@@ -96,6 +96,37 @@ describe('NodeTcpTransport', () => {
     t.close();
   });
 
+  it('coalesces the writes of one tick into one writev, in order; coalesce: false writes each at once', async () => {
+    let got = Buffer.alloc(0);
+    const server = net.createServer((s) => { s.on('data', (d) => { got = Buffer.concat([got, d]); }); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const sockets: net.Socket[] = [];
+    server.on('connection', (s) => sockets.push(s));
+    cleanup.push(() => new Promise<void>((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }));
+    const port = (server.address() as net.AddressInfo).port;
+    const writev = vi.spyOn(net.Socket.prototype as unknown as { _writev: () => void }, '_writev');
+    const single = vi.spyOn(net.Socket.prototype as unknown as { _write: () => void }, '_write');
+    cleanup.push(() => { writev.mockRestore(); single.mockRestore(); });
+    for (const coalesce of [true, false]) {
+      got = Buffer.alloc(0);
+      const t = new NodeTcpTransport({ host: '127.0.0.1', port, coalesce });
+      await new Promise<void>((res) => t.open({ onOpen: () => res(), onData() {}, onDrain() {}, onClose() {} }));
+      writev.mockClear(); single.mockClear();
+      for (let i = 0; i < 5; i++) expect(t.write(new Uint8Array([i, i, i]))).toBe(true);
+      await new Promise<void>((r) => { const c = () => (got.length >= 15 ? r() : setTimeout(c, 5)); c(); });
+      expect([...got]).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
+      if (coalesce) {
+        expect(writev).toHaveBeenCalledTimes(1);
+        expect((writev.mock.calls[0] as unknown as [unknown[]])[0]).toHaveLength(5);
+        expect(single).not.toHaveBeenCalled();
+      } else {
+        // The first write goes out at once; the four behind it queue and leave together.
+        expect(single.mock.calls.length + writev.mock.calls.length).toBeGreaterThan(1);
+      }
+      t.close();
+    }
+  });
+
   it('close() before the connection is set up reports once and opens nothing', async () => {
     const a: AedesBroker = await startAedes(); cleanup.push(() => a.close());
     const t = new NodeTcpTransport({ host: '127.0.0.1', port: a.port });

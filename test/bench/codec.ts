@@ -105,7 +105,7 @@ export async function run(a: BenchArgs): Promise<CodecRow[]> {
     }
   }
   publish({
-    title: `Codec operations per second (median of ${a.runs} round${a.runs > 1 ? 's' : ''} ± half-range, ${ms} ms each)`,
+    title: `Codec operations per second (median of ${a.runs} round${a.runs > 1 ? 's' : ''}, min–max in brackets, ${ms} ms each)`,
     columns: ['op', 'packet', 'codec', 'ops/s', 'board ×mqtt-packet adapter'],
     rows: rows.map((row) => {
       const ref = rows.find((x) => x.op === row.op && x.packet === row.packet && x.side === SIDES[1].name)!;

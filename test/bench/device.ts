@@ -28,7 +28,7 @@ export async function run(a: BenchArgs): Promise<DeviceRun[]> {
   const us = (x: number) => fmtNum(x * 1000);
   const sp = (k: keyof DeviceRun) => (runs.length ? withSpread(runs.map((x) => x[k]), us) : 'failed');
   publish({
-    title: `Device: lightChange publish → LED write (µs; ${count} commands, median of ${a.runs} run${a.runs > 1 ? 's' : ''} ± half-range)`,
+    title: `Device: lightChange publish → LED write (µs; ${count} commands, median of ${a.runs} run${a.runs > 1 ? 's' : ''}, min–max in brackets)`,
     columns: ['path', 'p50 µs', 'p99 µs', 'max µs'],
     rows: [['glowmq client → mosquitto → glowmq device (startDevice) → DigitalOut.write', sp('p50'), sp('p99'), sp('max')]],
     notes: ['one Node process: a commander client publishes on/off at QoS 1, one at a time; the device parses the command and writes the LED; 50 warm-up commands not counted', ...notes],

@@ -26,14 +26,14 @@ export function selfTimes(p: Profile): [string, number][] {
 
 async function main(): Promise<void> {
   const [name = 'glowmq', qos = '1', size = '1024', count = '20000'] = process.argv.slice(2);
-  const { clients } = await availableClients(true);
+  const { clients } = await availableClients();
   const c = clients.find((x) => x.name === name);
   if (!c) throw new Error(`no client ${name}: ${clients.map((x) => x.name).join(', ')}`);
   const dir = mkdtempSync(join(tmpdir(), 'glowmq-prof-'));
   const prof: ClientKind = { ...c, cmd: () => c.cmd(['--cpu-prof', `--cpu-prof-dir=${dir}`]) };
   const b = await mosquitto();
   try {
-    const r = await runPair(prof, b.url, Number(qos) as QoS, Number(size), Number(count), 100);
+    const r = await runPair(prof, b.url, { qos: Number(qos) as QoS, size: Number(size), count: Number(count), window: 100, warmup: 2000 });
     console.log(`${name} QoS ${qos} ${size} B × ${count}: pub CPU ${r.pubCpu10k.toFixed(0)} ms/10k, sub ${r.subCpu10k.toFixed(0)} ms/10k (profiling inflates both)`);
   } finally { await b.stop(); }
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile')).sort()) {

@@ -72,7 +72,7 @@ export async function run(a: BenchArgs): Promise<StartupRow[]> {
   } finally { await b.stop(); }
   const fmt = (x: number) => fmtNum(x, 1);
   publish({
-    title: `Start-up, wall time from spawn (ms; median of ${n} ± half-range)`,
+    title: `Start-up, wall time from spawn (ms; median of ${n}, min–max in brackets)`,
     columns: ['measure', 'client', 'wall ms', 'CPU ms', 'wall ×MQTT.js', 'CPU ×MQTT.js'],
     rows: rows.map((r) => {
       const ref = rows.find((x) => x.what === r.what && x.client === 'MQTT.js');

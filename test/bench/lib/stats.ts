@@ -13,12 +13,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
-/** "median ±spread%" where spread is (max-min)/2 relative to the median; one run: just the value. */
-export function withSpread(xs: number[], fmt: (x: number) => string): string {
-  const m = median(xs);
-  if (xs.length < 2 || !isFinite(m) || m === 0) return fmt(m);
-  const spread = (Math.max(...xs) - Math.min(...xs)) / 2 / Math.abs(m) * 100;
-  return `${fmt(m)} ±${spread < 10 ? spread.toFixed(1) : spread.toFixed(0)}%`;
+/** "median (min–max)"; one run: just the value. */
+export function withSpread(values: number[], fmt: (value: number) => string): string {
+  const mid = median(values);
+  if (values.length < 2 || !isFinite(mid)) return fmt(mid);
+  return `${fmt(mid)} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
 }
 
 export function fmtNum(x: number, digits = 0): string {

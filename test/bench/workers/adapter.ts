@@ -9,7 +9,7 @@ export interface BenchClient {
 }
 
 /** Connect to `url` (mqtt://user:pass@host:port); call back once at CONNACK. */
-export type Connect = (url: string, clientId: string, onConnected: (c: BenchClient) => void, onError: (e: Error) => void) => void;
+export type Connect = (url: string, clientId: string, onConnected: (c: BenchClient) => void, onError: (e: Error) => void, job?: Job) => void;
 
 /** The workload a worker is given (env BENCH_JOB, JSON). */
 export interface Job {
@@ -24,8 +24,11 @@ export interface Job {
   count: number;
   /** Publishes outstanding at once (pub, soak). */
   window?: number;
-  /** Round trips before measuring (ping). */
+  /** Untimed messages first: round trips (ping), or publishes numbered from `count` up (pub, sub). */
   warmup?: number;
+  /** glowmq only: TCP_NODELAY and write coalescing of its Node transport (default on), for the nodelay section. */
+  noDelay?: boolean;
+  coalesce?: boolean;
   /** Message counts at which soak records the heap. */
   checkpoints?: number[];
 }

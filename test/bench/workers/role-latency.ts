@@ -18,9 +18,11 @@ export function runPing(c: BenchClient, job: Job): void {
   let i = 0, t = 0, started = false;
   const next = () => {
     if (i === total) {
-      rtts.sort((a, b) => a - b);
-      const at = (p: number) => rtts[Math.min(rtts.length - 1, Math.ceil(p / 100 * rtts.length) - 1)];
-      emit({ ev: 'done', n: rtts.length, p50: at(50), p99: at(99), max: rtts[rtts.length - 1], mean: rtts.reduce((a, b) => a + b, 0) / rtts.length });
+      rtts.sort((left, right) => left - right);
+      const at = (pct: number) => rtts[Math.min(rtts.length - 1, Math.max(0, Math.ceil(pct / 100 * rtts.length) - 1))];
+      // The distribution: the round trip at every whole percentile, 0 (fastest) to 100 (slowest).
+      const curve = Array.from({ length: 101 }, (_, pct) => at(pct));
+      emit({ ev: 'done', n: rtts.length, p50: at(50), p99: at(99), max: rtts[rtts.length - 1], mean: rtts.reduce((sum, rtt) => sum + rtt, 0) / rtts.length, curve });
       c.end(() => process.exit(0));
       return;
     }

@@ -20,5 +20,5 @@ export function workerMain(connect: Connect): void {
       case 'connect': return runConnect();
       case 'soak': return runSoak(c, job);
     }
-  }, fail);
+  }, fail, job);
 }

@@ -45,20 +45,18 @@ export function espruinoStore(storage: EspruinoStorage, file: string, platform: 
     if (Object.keys(records).length) storage.writeJSON(file, records);
     else storage.erase(file);
   };
-  const scheduleFlush = () => {
-    if (timer == null) timer = platform.setTimeout(flush, delay);
-  };
   E.on('kill', flush);
+  // Each function object costs board variables: put and del schedule the flush themselves.
   return {
     put: (key: string, value: StoredRecord) => {
       records[key] = copy(value);
-      scheduleFlush();
+      if (timer == null) timer = platform.setTimeout(flush, delay);
     },
     del: (key: string) => {
       // Records are objects: never falsy. Deleting a missing key writes nothing.
       if (!records[key]) return;
       delete records[key];
-      scheduleFlush();
+      if (timer == null) timer = platform.setTimeout(flush, delay);
     },
     all: () => copy(records),
   };

@@ -100,7 +100,7 @@ export async function run(a: BenchArgs): Promise<AtRun[]> {
     rows: runs.map((r) => [r.dialect, String(r.baud), `${r.payload} B`, fmt(r.bps), fmt(r.ceiling), `${((100 * r.bps) / r.ceiling).toFixed(1)}%`]),
     notes: [
       `${seconds} s per row after 1.5 s warm-up; client → AT driver → emulator (8N1 throttle both directions) → TCP → MQTT sink.`,
-      'Ceiling: lock-step 2048-byte AT+CIPSEND cycles (esp-at-tcp.md §8); goal ≥ 90% (issue 4).',
+      'Ceiling: lock-step 2048-byte AT+CIPSEND cycles (esp-at-tcp.md §8); goal ≥ 90%.',
     ],
   });
   return runs;

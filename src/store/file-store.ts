@@ -169,12 +169,10 @@ export class FileStore implements Store {
     // Store a decoded copy so later changes to the caller's object do not leak in unsaved.
     this.records.set(key, decode(encode(value)) as StoredRecord);
     const failure = this.trySave();
-    if (!failure) return;
-    if (had) {
-      // A new state of a record already on disk (PUBLISH → PUBREL): the file still holds the
-      // older state, which a restart resends; nothing accepted is lost, so keep going.
-      return;
-    }
+    // Only a message being accepted is refused. A new state of a record already on disk
+    // (PUBLISH → PUBREL), or an inbound QoS 2 marker, is kept in memory: the file still holds
+    // what a restart needs to lose nothing, and the next good save catches up.
+    if (!failure || had || value.cmd !== 'publish') return;
     this.records.delete(key);
     if (previous !== undefined) this.records.set(key, previous);
     throw new Error(`file store ${this.file}: cannot save (${failure}); message not accepted`);

@@ -182,14 +182,17 @@ describe('FileStore when a write fails', () => {
     expect(Object.keys(new FileStore(f, { onCorrupt: 'throw' }).all())).toEqual(['o1', 'o2']);
   });
 
-  it('a failed update of a record already on disk (PUBLISH → PUBREL) or a failed delete does not throw: the older file still holds the message', () => {
+  it('a failed update of a record already on disk (PUBLISH → PUBREL), inbound QoS 2 marker or delete does not throw: the older file still holds the message', () => {
     const f = join(dir, 's.json');
     new FileStore(f).put('o1', publish(1, [1]));
     const warnings: string[] = [];
     const s = new FileStore(f, { warn: (m) => warnings.push(m), write: shortWrites(0) });
     s.put('o1', { cmd: 'pubrel', messageId: 1 });
+    s.put('i7', {});
+    expect(Object.keys(s.all())).toEqual(['o1', 'i7']); // held in memory for this run
     s.del('o1');
     expect(warnings).toHaveLength(1);
+    expect(Object.keys(new FileStore(f).all())).toEqual(['o1']);
     expect(new FileStore(f).all().o1).toMatchObject({ cmd: 'publish', messageId: 1 });
   });
 
@@ -217,6 +220,17 @@ describe('FileStore when a write fails', () => {
     expect(h.tr.take()).toEqual([]);
     h.client.publish('a/b', 'y', { qos: 0 }, (err) => results.push(err ?? 'sent'));
     expect(results[1]).toBe('sent');
+  });
+  it('an inbound QoS 2 message on a full disk is still received and acknowledged (nothing of ours to refuse)', () => {
+    const s = new FileStore(join(dir, 's.json'), { warn: () => {}, write: shortWrites(0) });
+    const h = harness(mqttPacketCodec, {}, s);
+    h.up();
+    h.tr.deliver({ cmd: 'publish', topic: 'cmd', payload: Buffer.from('on'), qos: 2, messageId: 9, retain: false, dup: false });
+    expect(h.tr.take().map((packet) => [packet.cmd, (packet as { messageId?: number }).messageId])).toEqual([['pubrec', 9]]);
+    h.tr.deliver({ cmd: 'pubrel', messageId: 9 });
+    expect(h.tr.take().map((packet) => [packet.cmd, (packet as { messageId?: number }).messageId])).toEqual([['pubcomp', 9]]);
+    expect(h.ev('message')).toHaveLength(1);
+    expect(h.ev('error')).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-// `npm run bench` [-- --quick] [--runs N] [--only size,codec,startup,latency,device,memory,throughput,nodelay,at]
+// `npm run bench` [-- --quick] [--runs N] [--only size,codec,startup,latency,device,memory,throughput,nodelay,cli,at]
 // Builds the bundles, runs every bench section in turn (each prints its table as it
 // finishes), checks the goals against this run's figures, then writes the report whole:
 // BENCHMARKS.md and docs/benchmarks/*.svg for a complete run (every section, 3 or more
@@ -16,6 +16,7 @@ import * as device from './device';
 import * as memory from './memory';
 import * as throughput from './throughput';
 import * as nodelay from './nodelay';
+import * as cli from './cli';
 import * as atThroughput from './at-throughput';
 
 const MIN_RUNS_FOR_REPORT = 3;
@@ -39,8 +40,9 @@ async function main(): Promise<void> {
   results.memory = await step('memory', () => memory.run(args));
   results.throughput = await step('throughput', () => throughput.run(args));
   await step('nodelay', () => nodelay.run(args));
+  results.cli = await step('cli', () => cli.run(args));
   await step('at', () => atThroughput.run(args));
-  if (results.throughput || results.latency || results.memory || results.startup) publish(goalsTable(results, args.runs));
+  if (results.throughput || results.latency || results.memory || results.startup || results.cli) publish(goalsTable(results, args.runs));
   const complete = !args.quick && args.only.length === 0 && args.runs >= MIN_RUNS_FOR_REPORT;
   const description = args.quick
     ? '`--quick`: small counts and one repetition, a smoke run of the scripts; its figures are not the committed ones'

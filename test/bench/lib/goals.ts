@@ -5,12 +5,14 @@ import type { ThroughputRow } from '../throughput';
 import type { LatencyRow } from '../latency';
 import type { IdleRow, SoakResult } from '../memory';
 import type { StartupRow } from '../startup';
+import type { CliRow } from '../cli';
 
 export interface Results {
   throughput?: ThroughputRow[];
   latency?: LatencyRow[];
   memory?: { idle: IdleRow[]; soak: SoakResult[] };
   startup?: StartupRow[];
+  cli?: CliRow[];
 }
 
 const MB = 1024 * 1024;
@@ -90,6 +92,31 @@ export function goalsTable(res: Results, runs: number): Table {
       rows.push([`start-up, ${what}`, '≤ 0.50× MQTT.js', `wall ${x(w)}, CPU ${x(c)}`, verdict(isFinite(w) ? w <= 0.5 : undefined)]);
     }
   }
-    const notes = ['each ratio is glowmq ÷ MQTT.js of the medians of the repeated runs; a verdict needs 3 or more runs (else it is marked indicative)'];
+    if (res.cli) rows.push(...cliGoals(res.cli));
+  const notes = ['each ratio is glowmq ÷ MQTT.js of the medians of the repeated runs; a verdict needs 3 or more runs (else it is marked indicative)'];
   return { title: 'Goals, from the figures above', columns: ['goal', 'target', 'measured (glowmq ÷ MQTT.js)', 'verdict'], rows, notes };
+}
+
+/** The command-line goals: glowmq ÷ MQTT.js of the median figures of each case. */
+function cliGoals(cli: CliRow[]): string[][] {
+  const figure = (prefix: string, tool: string, key: 'cpu' | 'maxRss' | 'ms') => {
+    const row = cli.find((candidate) => candidate.what.startsWith(prefix) && candidate.tool === tool && candidate.samples.length);
+    return row ? median(row.samples.map((sample) => sample[key])) : NaN;
+  };
+  const share = (prefix: string, key: 'cpu' | 'maxRss' | 'ms') => figure(prefix, 'glowmq', key) / figure(prefix, 'MQTT.js', key);
+  const goal = (name: string, prefix: string, key: 'cpu' | 'maxRss' | 'ms'): string[] => {
+    const value = share(prefix, key);
+    return [name, '≤ 0.50× MQTT.js', x(value), verdict(isFinite(value) ? value <= 0.5 : undefined)];
+  };
+  const pubRow = cli.find((candidate) => candidate.what.startsWith('pub -l') && candidate.tool === 'glowmq' && candidate.samples.length);
+  const wanted = pubRow ? Number(/([\d,]+) QoS/.exec(pubRow.what)![1].replace(/,/g, '')) : NaN;
+  const delivered = pubRow ? Math.min(...pubRow.samples.map((sample) => sample.delivered)) : NaN;
+  return [
+    goal('publisher CPU, QoS 1 without waiting (library)', 'library publisher', 'cpu'),
+    goal('`sub` CLI receiving QoS 1: CPU', 'sub', 'cpu'),
+    goal('`sub` CLI receiving QoS 1: peak RSS', 'sub', 'maxRss'),
+    goal('`pub -l` QoS 1 lines: wall', 'pub -l', 'ms'),
+    goal('`pub -l` QoS 1 lines: peak RSS', 'pub -l', 'maxRss'),
+    ['`pub -l`: every line delivered', `all ${isFinite(wanted) ? wanted.toLocaleString('en-US') : ''}`, isFinite(delivered) ? delivered.toLocaleString('en-US') : '–', verdict(isFinite(delivered) ? delivered === wanted : undefined)],
+  ];
 }

@@ -23,10 +23,10 @@ const MS_TO_US = 1000;
 let seq = 0;
 
 async function once(client: ClientKind, url: string, qos: QoS, count: number, warmup: number): Promise<LatencyRun> {
-  const id = `${process.pid}-${++seq}`;
-  const job = { url, topic: `lat/${id}/a`, topic2: `lat/${id}/b`, qos, size: 16, count, warmup };
-  const echo = new Worker(`${client.name} echo`, client.cmd(), { ...job, role: 'echo', clientId: `becho-${id}` });
-  const ping = new Worker(`${client.name} ping`, client.cmd(), { ...job, role: 'ping', clientId: `bping-${id}` });
+  const runId = `${process.pid}-${++seq}`;
+  const job = { url, topic: `lat/${runId}/a`, topic2: `lat/${runId}/b`, qos, size: 16, count, warmup };
+  const echo = new Worker(`${client.name} echo`, client.cmd(), { ...job, role: 'echo', clientId: `becho-${runId}` });
+  const ping = new Worker(`${client.name} ping`, client.cmd(), { ...job, role: 'ping', clientId: `bping-${runId}` });
   try {
     await echo.next('ready', 20_000);
     await ping.next('ready', 20_000);
@@ -61,7 +61,7 @@ export async function run(args: BenchArgs): Promise<LatencyRow[]> {
       }
     }
   } finally { await broker.stop(); }
-  const micros = (ms: number) => fmtNum(ms * MS_TO_US);
+  const micros = (millis: number) => fmtNum(millis * MS_TO_US);
   const med = (row: LatencyRow | undefined, key: 'p50' | 'p99') => (row?.runs.length ? median(row.runs.map((result) => result[key])) : NaN);
   publish({
     title: `Round-trip latency, ${fmtNum(count)} sequential round trips via mosquitto, 16 B (µs; median of ${args.runs} run${args.runs > 1 ? 's' : ''}, min–max in brackets)`,

@@ -32,10 +32,10 @@ const PER_10K_TO_US = 0.1; // ms per 10,000 messages → µs per message
 let seq = 0;
 
 async function roundTrips(client: ClientKind, url: string, setting: Setting, count: number, warmup: number): Promise<{ p50: number; p99: number }> {
-  const id = `${process.pid}-nd${++seq}`;
-  const job = { url, topic: `nd/${id}/a`, topic2: `nd/${id}/b`, qos: QOS, size: 16, count, warmup, noDelay: setting.noDelay, coalesce: setting.coalesce };
-  const echo = new Worker('glowmq echo', client.cmd(), { ...job, role: 'echo', clientId: `ndecho-${id}` });
-  const ping = new Worker('glowmq ping', client.cmd(), { ...job, role: 'ping', clientId: `ndping-${id}` });
+  const runId = `${process.pid}-nd${++seq}`;
+  const job = { url, topic: `nd/${runId}/a`, topic2: `nd/${runId}/b`, qos: QOS, size: 16, count, warmup, noDelay: setting.noDelay, coalesce: setting.coalesce };
+  const echo = new Worker('glowmq echo', client.cmd(), { ...job, role: 'echo', clientId: `ndecho-${runId}` });
+  const ping = new Worker('glowmq ping', client.cmd(), { ...job, role: 'ping', clientId: `ndping-${runId}` });
   try {
     await echo.next('ready', 20_000);
     await ping.next('ready', 20_000);

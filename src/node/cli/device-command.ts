@@ -65,9 +65,9 @@ export async function launchDevice(cfg: NodeDeviceConfig, o: LaunchOptions): Pro
   let store: FileStore | undefined;
   try {
     store = cfg.store !== undefined ? new FileStore(cfg.store, { warn: (m) => log('warn', m) }) : undefined;
-  } catch (e) {
-    if (e instanceof StoreAccessError) throw new UsageError(`glowmq device: cannot use --store ${e.message}`);
-    throw e;
+  } catch (err) {
+    if (err instanceof StoreAccessError) throw new UsageError(`glowmq device: cannot use --store ${err.message}`);
+    throw err;
   }
   const options = { ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 30000 };
   const shownUrl = redactUrl(cfg.broker);

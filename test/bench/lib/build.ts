@@ -18,8 +18,8 @@ async function bundle(name: string, entry: string): Promise<string | Error> {
       external: ['mqtt'], logLevel: 'silent', absWorkingDir: ROOT,
     });
     return outfile;
-  } catch (e) {
-    return new Error(`cannot build ${entry}: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
+  } catch (err) {
+    return new Error(`cannot build ${entry}: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`);
   }
 }
 

@@ -30,20 +30,20 @@ const STEADY_FROM_TENTH = 2;
 let seq = 0;
 
 /** Wall time above what the steady rate predicts, as a share of the whole (0 = none). */
-export function warmShare(t0: number, tenths: number[] | undefined): number {
+export function warmShare(startedAt: number, tenths: number[] | undefined): number {
   if (!tenths || tenths.length < 10) return NaN;
   const last = tenths[tenths.length - 1], from = tenths[STEADY_FROM_TENTH - 1];
   const steadyPerTenth = (last - from) / (10 - STEADY_FROM_TENTH);
-  const actual = last - t0;
+  const actual = last - startedAt;
   return actual > 0 ? Math.max(0, (actual - steadyPerTenth * 10) / actual) : NaN;
 }
 
 export async function runPair(client: ClientKind, url: string, pairJob: PairJob): Promise<PairResult> {
-  const id = `${process.pid}-${++seq}`;
+  const runId = `${process.pid}-${++seq}`;
   const { count } = pairJob;
-  const job = { url, topic: `bench/${id}`, qos: pairJob.qos, size: pairJob.size, count, window: pairJob.window, warmup: pairJob.warmup, ...pairJob.extra };
-  const sub = new Worker(`${client.name} subscriber`, client.cmd(), { ...job, role: 'sub', clientId: `bsub-${id}` });
-  const pub = new Worker(`${client.name} publisher`, client.cmd(), { ...job, role: 'pub', clientId: `bpub-${id}` });
+  const job = { url, topic: `bench/${runId}`, qos: pairJob.qos, size: pairJob.size, count, window: pairJob.window, warmup: pairJob.warmup, ...pairJob.extra };
+  const sub = new Worker(`${client.name} subscriber`, client.cmd(), { ...job, role: 'sub', clientId: `bsub-${runId}` });
+  const pub = new Worker(`${client.name} publisher`, client.cmd(), { ...job, role: 'pub', clientId: `bpub-${runId}` });
   try {
     await sub.next('ready', 20_000);
     await pub.next('ready', 20_000);
@@ -59,7 +59,7 @@ export async function runPair(client: ClientKind, url: string, pairJob: PairJob)
     sub.send('stop');
     const subDone = await sub.next('done', 300_000);
     const e2eMs = subDone.last - pubDone.t0;
-    const per10k = (ms: number | undefined) => (ms === undefined ? NaN : ms / count * 10_000);
+    const per10k = (cpuMs: number | undefined) => (cpuMs === undefined ? NaN : cpuMs / count * 10_000);
     return {
       e2eRate: subDone.unique / (e2eMs / 1000),
       pubRate: count / ((pubDone.t1 - pubDone.t0) / 1000),

@@ -68,9 +68,9 @@ function frame(title: string, yLabel: string, scale: Scale, note: string | undef
     `<text transform="translate(16 ${MARGIN.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
   ];
   for (const tick of scale.ticks) {
-    const y = num(scale.toY(tick));
-    out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${y}" y2="${y}" stroke="#dddddd"/>`);
-    out.push(`<text x="${MARGIN.left - 6}" y="${y}" dy="4" text-anchor="end">${shortNumber(tick)}</text>`);
+    const tickY = num(scale.toY(tick));
+    out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${tickY}" y2="${tickY}" stroke="#dddddd"/>`);
+    out.push(`<text x="${MARGIN.left - 6}" y="${tickY}" dy="4" text-anchor="end">${shortNumber(tick)}</text>`);
   }
   out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_H}" stroke="#333333"/>`);
   out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${MARGIN.top + PLOT_H}" y2="${MARGIN.top + PLOT_H}" stroke="#333333"/>`);
@@ -82,12 +82,12 @@ function frame(title: string, yLabel: string, scale: Scale, note: string | undef
 
 function legend(names: string[], dashed: boolean[] = []): string[] {
   return names.flatMap((name, i) => {
-    const x = MARGIN.left + PLOT_W + 16, y = MARGIN.top + 10 + i * 20, colour = PALETTE[i % PALETTE.length];
+    const left = MARGIN.left + PLOT_W + 16, top = MARGIN.top + 10 + i * 20, colour = PALETTE[i % PALETTE.length];
     return [
       dashed[i]
-        ? `<line x1="${x}" x2="${x + 14}" y1="${y}" y2="${y}" stroke="${colour}" stroke-width="2.5" stroke-dasharray="4 3"/>`
-        : `<rect x="${x}" y="${y - 6}" width="14" height="12" fill="${colour}"/>`,
-      `<text x="${x + 20}" y="${y}" dy="4">${esc(name)}</text>`,
+        ? `<line x1="${left}" x2="${left + 14}" y1="${top}" y2="${top}" stroke="${colour}" stroke-width="2.5" stroke-dasharray="4 3"/>`
+        : `<rect x="${left}" y="${top - 6}" width="14" height="12" fill="${colour}"/>`,
+      `<text x="${left + 20}" y="${top}" dy="4">${esc(name)}</text>`,
     ];
   });
 }
@@ -105,10 +105,10 @@ export function barChart(spec: BarChartSpec): string {
     spec.series.forEach((series, seriesIndex) => {
       const value = series.values[groupIndex];
       if (!value || !isFinite(value.median)) return;
-      const x = left + seriesIndex * barW, top = scale.toY(value.median), base = MARGIN.top + PLOT_H;
-      body.push(`<rect x="${num(x)}" y="${num(top)}" width="${num(barW * 0.9)}" height="${num(base - top)}" fill="${PALETTE[seriesIndex % PALETTE.length]}"><title>${esc(`${series.name}, ${group}: ${shortNumber(value.median)} (${shortNumber(value.min)}–${shortNumber(value.max)})`)}</title></rect>`);
+      const barX = left + seriesIndex * barW, top = scale.toY(value.median), base = MARGIN.top + PLOT_H;
+      body.push(`<rect x="${num(barX)}" y="${num(top)}" width="${num(barW * 0.9)}" height="${num(base - top)}" fill="${PALETTE[seriesIndex % PALETTE.length]}"><title>${esc(`${series.name}, ${group}: ${shortNumber(value.median)} (${shortNumber(value.min)}–${shortNumber(value.max)})`)}</title></rect>`);
       if (value.max > value.min) {
-        const mid = num(x + barW * 0.45);
+        const mid = num(barX + barW * 0.45);
         body.push(`<line x1="${mid}" x2="${mid}" y1="${num(scale.toY(value.max))}" y2="${num(scale.toY(value.min))}" stroke="#222222"/>`);
       }
     });
@@ -119,10 +119,10 @@ export function barChart(spec: BarChartSpec): string {
 
 /** Lines over a linear x axis. */
 export function lineChart(spec: LineChartSpec): string {
-  const xs = spec.series.flatMap((series) => series.points.map((point) => point[0]));
-  const ys = spec.series.flatMap((series) => series.points.map((point) => point[1]));
-  const scale = yScale(ys, false, spec.yMax);
-  const xTicks = ticks(0, Math.max(...xs, 1), false);
+  const xValues = spec.series.flatMap((series) => series.points.map((point) => point[0]));
+  const yValues = spec.series.flatMap((series) => series.points.map((point) => point[1]));
+  const scale = yScale(yValues, false, spec.yMax);
+  const xTicks = ticks(0, Math.max(...xValues, 1), false);
   const xTop = xTicks[xTicks.length - 1];
   const toX = (value: number) => MARGIN.left + PLOT_W * (value / xTop);
   const body: string[] = [];

@@ -13,10 +13,10 @@ function transportFor(url: string, job: Job | undefined) {
 export function glowmqConnect(): Connect {
   return (url, clientId, onConnected, onError, job) => {
     const client = createNodeClient(url, { clientId, reconnect: false, transport: transportFor(url, job) });
-    let up = false;
-    client.on('connect', () => { if (!up) { up = true; onConnected(wrap); } });
+    let connected = false;
+    client.on('connect', () => { if (!connected) { connected = true; onConnected(wrap); } });
     client.on('error', onError);
-    client.on('close', (err) => { if (!up) onError(err ?? new Error('closed before CONNACK')); });
+    client.on('close', (err) => { if (!connected) onError(err ?? new Error('closed before CONNACK')); });
     const wrap: BenchClient = {
       publish: (topic, payload, qos, done) => client.publish(topic, payload, { qos }, done),
       subscribe: (topic, qos, done) => client.subscribe(topic, { qos }, (err) => done(err)),

@@ -16,7 +16,7 @@ export function runPub(client: BenchClient, job: Job): void {
   const tpl = template(job.size);
   const window = job.window ?? DEFAULT_WINDOW;
   let errors = 0, firstError = '', pumping = false, phase: Phase | undefined;
-  let t0 = 0, cpu0 = process.cpuUsage();
+  let startedAt = 0, cpu0 = process.cpuUsage();
   const onDone = (err?: Error) => {
     if (err) { errors++; if (!firstError) firstError = err.message; }
     const current = phase!;
@@ -38,8 +38,8 @@ export function runPub(client: BenchClient, job: Job): void {
     if (total === 0) finished(); else pump();
   };
   const finish = () => {
-    const t1 = wall();
-    emit({ ev: 'done', t0, t1, ...cpuSplit(cpu0), sent: job.count, completed: job.count - errors, errors, firstError, ...memory() });
+    const endedAt = wall();
+    emit({ ev: 'done', t0: startedAt, t1: endedAt, ...cpuSplit(cpu0), sent: job.count, completed: job.count - errors, errors, firstError, ...memory() });
     client.end(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
@@ -50,7 +50,7 @@ export function runPub(client: BenchClient, job: Job): void {
       start(job.count, job.warmup ?? 0, () => { errors = 0; firstError = ''; emit({ ev: 'warm' }); });
     } else if (cmd === 'go' && !started) {
       started = true;
-      t0 = wall(); cpu0 = process.cpuUsage();
+      startedAt = wall(); cpu0 = process.cpuUsage();
       start(0, job.count, finish);
     }
   });

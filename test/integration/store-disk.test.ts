@@ -31,8 +31,8 @@ const root: Peer = {
   present: canMount() && hasCommand('setpriv'),
 };
 
-function publish(id: number): StoredRecord {
-  return { cmd: 'publish', topic: 'full/disk', payload: new Uint8Array(PAYLOAD_BYTES).fill(id & 255), qos: 1, retain: false, dup: false, messageId: id };
+function publish(packetId: number): StoredRecord {
+  return { cmd: 'publish', topic: 'full/disk', payload: new Uint8Array(PAYLOAD_BYTES).fill(packetId & 255), qos: 1, retain: false, dup: false, messageId: packetId };
 }
 
 describeWithPeers('file store on a full disk and an unreadable file', [root], () => {
@@ -47,66 +47,66 @@ describeWithPeers('file store on a full disk and an unreadable file', [root], ()
   });
 
   it('puts until the disk is full: the refused put throws ENOSPC, the file holds every accepted record, and space freed by acks is used again', () => {
-    const f = join(mnt, 'lib.store');
+    const file = join(mnt, 'lib.store');
     const warnings: string[] = [];
-    const store = new FileStore(f, { warn: (m) => warnings.push(m) });
+    const store = new FileStore(file, { warn: (msg) => warnings.push(msg) });
     let accepted = 0, refusal = '';
-    for (let id = 1; id < 100 && !refusal; id++) {
-      try { store.put('o' + id, publish(id)); accepted = id; } catch (err) { refusal = (err as Error).message; }
+    for (let packetId = 1; packetId < 100 && !refusal; packetId++) {
+      try { store.put('o' + packetId, publish(packetId)); accepted = packetId; } catch (err) { refusal = (err as Error).message; }
     }
-    expect(refusal).toBe(`file store ${f}: cannot save (no space left on device (ENOSPC)); message not accepted`);
+    expect(refusal).toBe(`file store ${file}: cannot save (no space left on device (ENOSPC)); message not accepted`);
     expect(accepted).toBeGreaterThan(3);
-    expect(warnings).toEqual([`file store ${f}: write failed: no space left on device (ENOSPC); the previous file is kept, new QoS 1/2 messages are refused`]);
-    const onDisk = new FileStore(f, { onCorrupt: 'throw' }).all();
+    expect(warnings).toEqual([`file store ${file}: write failed: no space left on device (ENOSPC); the previous file is kept, new QoS 1/2 messages are refused`]);
+    const onDisk = new FileStore(file, { onCorrupt: 'throw' }).all();
     expect(Object.keys(onDisk)).toEqual(Array.from({ length: accepted }, (_, i) => 'o' + (i + 1)));
     // Acks free space (a failed delete is only logged); then new messages are accepted again.
-    for (let id = 1; id <= accepted; id++) store.del('o' + id);
+    for (let packetId = 1; packetId <= accepted; packetId++) store.del('o' + packetId);
     store.put('o' + (accepted + 1), publish(accepted + 1));
-    expect(warnings[warnings.length - 1]).toBe(`file store ${f}: writable again`);
-    expect(Object.keys(new FileStore(f, { onCorrupt: 'throw' }).all())).toEqual(['o' + (accepted + 1)]);
-    rmSync(f);
+    expect(warnings[warnings.length - 1]).toBe(`file store ${file}: writable again`);
+    expect(Object.keys(new FileStore(file, { onCorrupt: 'throw' }).all())).toEqual(['o' + (accepted + 1)]);
+    rmSync(file);
   });
 
   it('glowmq device with --store on the full disk and no broker: readings are refused loudly, and after kill -9 the store loads intact', async () => {
-    const f = join(mnt, 'device.store');
+    const file = join(mnt, 'device.store');
     const port = await freePort(); // nothing listens there
-    const args = ['device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'full', '--interval', '0.1', '--store', f];
+    const args = ['device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'full', '--interval', '0.1', '--store', file];
     const device = start(process.execPath, [CLI, ...args]);
     try {
       await device.line(/write failed: no space left on device/);
       await device.line(/publish failed: file store .* cannot save/);
     } finally { await device.kill('SIGKILL'); }
     const warnings: string[] = [];
-    const records = new FileStore(f, { warn: (m) => warnings.push(m) }).all();
+    const records = new FileStore(file, { warn: (msg) => warnings.push(msg) }).all();
     expect(warnings).toEqual([]);
-    const seqs = Object.values(records).map((r) => JSON.parse(Buffer.from(r.payload as Uint8Array).toString()).seq as number);
+    const seqs = Object.values(records).map((record) => JSON.parse(Buffer.from(record.payload as Uint8Array).toString()).seq as number);
     expect(seqs.length).toBeGreaterThan(5);
     // Every reading the store accepted is there, from the first: no gap.
     expect(seqs).toEqual(seqs.map((_, i) => i));
-    rmSync(f);
+    rmSync(file);
   });
 
   it('a store the user may not read is a permission problem: one line naming --store, exit 2, and the file left where it is', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'glowmq-perm-'));
     try {
       chmodSync(dir, 0o777);
-      const f = join(dir, 'secret.store');
-      writeFileSync(f, '{"format":"glowmq-store/1","records":[["i1",{}]]}', { mode: 0o600 }); // root's, unreadable to nobody
+      const file = join(dir, 'secret.store');
+      writeFileSync(file, '{"format":"glowmq-store/1","records":[["i1",{}]]}', { mode: 0o600 }); // root's, unreadable to nobody
       const port = await freePort();
       const device = start('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI,
-        'device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'perm', '--store', f]);
+        'device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'perm', '--store', file]);
       expect(await device.exited).toBe(2);
-      expect(device.stderr().trim()).toBe(`glowmq device: cannot use --store ${f}: permission denied reading or writing it (EACCES)`);
-      expect(readFileSync(f, 'utf8')).toContain('"i1"');
+      expect(device.stderr().trim()).toBe(`glowmq device: cannot use --store ${file}: permission denied reading or writing it (EACCES)`);
+      expect(readFileSync(file, 'utf8')).toContain('"i1"');
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });
 
 it('glowmq device --store in a folder that does not exist: one line naming --store, exit 2, before anything connects', async () => {
-  const f = join(tmpdir(), 'glowmq-no-such-dir-' + process.pid, 'x.json');
+  const file = join(tmpdir(), 'glowmq-no-such-dir-' + process.pid, 'x.json');
   const port = await freePort();
-  const device = start(process.execPath, [CLI, 'device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'nodir', '--store', f]);
+  const device = start(process.execPath, [CLI, 'device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'nodir', '--store', file]);
   expect(await device.exited).toBe(2);
-  expect(device.stderr()).toBe(`glowmq device: cannot use --store ${f}: folder ${join(f, '..')} does not exist (ENOENT)\n`);
+  expect(device.stderr()).toBe(`glowmq device: cannot use --store ${file}: folder ${join(file, '..')} does not exist (ENOENT)\n`);
   expect(device.stdout()).toBe('');
 });

@@ -41,8 +41,8 @@ describe('bench charts', () => {
     const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', yMax: 10, series: [{ name: 'a', points: [[0, 1], [50, 5], [100, 1000]] }, { name: 'b', points: [[0, 2], [100, 3]], dashed: true }] });
     const paths = svg.match(/<path d="([^"]+)"/g)!;
     expect(paths).toHaveLength(2);
-    const ys = [...paths[0].matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((match) => Number(match[1]));
-    expect(Math.min(...ys)).toBeGreaterThanOrEqual(44); // never above the plot's top margin
+    const yValues = [...paths[0].matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((match) => Number(match[1]));
+    expect(Math.min(...yValues)).toBeGreaterThanOrEqual(44); // never above the plot's top margin
     expect(svg).toContain('stroke-dasharray="6 4"');
   });
 });

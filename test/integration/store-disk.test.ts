@@ -3,6 +3,7 @@
 // Without root the suite is skipped loudly, and under CI=true it fails naming what is missing.
 import { it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,9 +105,16 @@ describeWithPeers('file store on a full disk and an unreadable file', [root], ()
 
 it('glowmq device --store in a folder that does not exist: one line naming --store, exit 2, before anything connects', async () => {
   const file = join(tmpdir(), 'glowmq-no-such-dir-' + process.pid, 'x.json');
-  const port = await freePort();
-  const device = start(process.execPath, [CLI, 'device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'nodir', '--store', file]);
-  expect(await device.exited).toBe(2);
-  expect(device.stderr()).toBe(`glowmq device: cannot use --store ${file}: folder ${join(file, '..')} does not exist (ENOENT)\n`);
-  expect(device.stdout()).toBe('');
+  // A listener where the broker would be: the device must not even connect.
+  let connections = 0;
+  const listener = createServer((sock) => { connections++; sock.destroy(); });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    const port = (listener.address() as AddressInfo).port;
+    const device = start(process.execPath, [CLI, 'device', '--broker', `mqtt://127.0.0.1:${port}`, '--id', 'nodir', '--store', file]);
+    expect(await device.exited).toBe(2);
+    expect(device.stderr()).toBe(`glowmq device: cannot use --store ${file}: folder ${join(file, '..')} does not exist (ENOENT)\n`);
+    expect(device.stdout()).toBe('');
+    expect(connections).toBe(0);
+  } finally { await new Promise<void>((resolve) => listener.close(() => resolve())); }
 });

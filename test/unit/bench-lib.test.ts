@@ -6,12 +6,15 @@ import { withSpread, fmtNum } from '../bench/lib/stats';
 import { barChart, lineChart, spreadOf, shortNumber } from '../bench/lib/svg';
 
 describe('bench arithmetic', () => {
-  it('warm-up share: 0 for a run at one rate throughout, the excess time for a slow first fifth', () => {
+  it('warm-up share: 0 for a run at one pace throughout or with a late stall, the excess time for a slow first fifth', () => {
     const steady = Array.from({ length: 10 }, (_, i) => 100 + (i + 1) * 10);
     expect(warmShare(100, steady)).toBeCloseTo(0, 9);
     // The first tenth took 30 ms instead of 10: 20 ms of a 120 ms run is warm-up.
     const slowStart = Array.from({ length: 10 }, (_, i) => 100 + 20 + (i + 1) * 10);
     expect(warmShare(100, slowStart)).toBeCloseTo(20 / 120, 9);
+    // A stall late in the run (another process) is not warm-up.
+    const lateStall = Array.from({ length: 10 }, (_, i) => 100 + (i + 1) * 10 + (i >= 7 ? 50 : 0));
+    expect(warmShare(100, lateStall)).toBe(0);
     expect(warmShare(100, [110, 120])).toBeNaN();
   });
 

@@ -2,6 +2,7 @@
 // client library through one broker. A warm-up phase (untimed) comes first, so the timed
 // messages measure the steady state, not the JIT compiling the hot paths.
 import type { ClientKind } from './clients';
+import { median } from './stats';
 import { Worker } from './worker';
 import type { QoS } from '../workers/adapter';
 
@@ -15,7 +16,7 @@ export interface PairResult {
   subCpu10k: number;
   pubSys10k: number;    // the system (kernel) part alone
   subSys10k: number;
-  /** Share of the timed run's wall time above the steady rate (first fifth vs the rest): what warm-up still cost. */
+  /** Share of the timed run's wall time the first fifth took beyond the steady pace: what warm-up still cost. */
   warmShare: number;
   errors: number;
 }
@@ -24,18 +25,23 @@ export interface PairJob { qos: QoS; size: number; count: number; window: number
 
 /** How long the subscriber may take to report the warm-up messages (QoS 0 may lose some: then go on). */
 const WARM_WAIT_MS = 10_000;
-/** The steady rate is taken over messages 20%..100%; the first fifth is where warm-up would show. */
-const STEADY_FROM_TENTH = 2;
-
 let seq = 0;
 
-/** Wall time above what the steady rate predicts, as a share of the whole (0 = none). */
+/** Tenths of the run where warm-up would show (the first fifth); the typical tenth is the median of the others. */
+const WARM_TENTHS = 2;
+
+/**
+ * Wall time the first fifth of the run took beyond a typical tenth, as a share of the whole
+ * run (0 = none). The median of the later tenths is the steady pace, so a stall late in the
+ * run (another process on the machine) does not count; one early in the run still does.
+ */
 export function warmShare(startedAt: number, tenths: number[] | undefined): number {
   if (!tenths || tenths.length < 10) return NaN;
-  const last = tenths[tenths.length - 1], from = tenths[STEADY_FROM_TENTH - 1];
-  const steadyPerTenth = (last - from) / (10 - STEADY_FROM_TENTH);
-  const actual = last - startedAt;
-  return actual > 0 ? Math.max(0, (actual - steadyPerTenth * 10) / actual) : NaN;
+  const durations = tenths.map((at, i) => at - (i ? tenths[i - 1] : startedAt));
+  const typical = median(durations.slice(WARM_TENTHS));
+  const excess = durations.slice(0, WARM_TENTHS).reduce((sum, took) => sum + Math.max(0, took - typical), 0);
+  const total = tenths[tenths.length - 1] - startedAt;
+  return total > 0 ? excess / total : NaN;
 }
 
 export async function runPair(client: ClientKind, url: string, pairJob: PairJob): Promise<PairResult> {

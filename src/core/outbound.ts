@@ -32,9 +32,15 @@ export const sendEntry = (session: Session, entry: Entry): void => {
   write(session, packet, isPublish && !packet.qos && entry.callback_);
 };
 
+// Stored BEFORE it is written; a store that cannot save it (a full disk) refuses the publish:
+// its callback gets the store's error, and its packet id stays free.
 const storeAndSend = (session: Session, entry: Entry): void => {
+  if (WITH_STORE && session.store_ && entry.packet_.qos) {
+    try { session.store_.put(OUTBOUND_PREFIX + entry.packet_.messageId, entry.packet_); } catch (refused) {
+      return fail(session, entry.callback_ || undefined, (refused as Error).message);
+    }
+  }
   addEntry(session, entry);
-  if (WITH_STORE && session.store_ && entry.packet_.qos) session.store_.put(OUTBOUND_PREFIX + entry.packet_.messageId, entry.packet_);
   if (session.connected_) sendEntry(session, entry);
 };
 

@@ -17,13 +17,13 @@ export interface GpiodOptions {
 /** libgpiod major version of `bin`, from `gpioset --version`. */
 export function gpiosetVersion(bin: string): 1 | 2 {
   let out: string;
-  try { out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (e) {
-    const err = e as NodeJS.ErrnoException;
+  try { out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (thrown) {
+    const err = thrown as NodeJS.ErrnoException;
     throw new Error(err.code === 'ENOENT' ? `${bin} not found: install libgpiod's tools (apt-get install gpiod)` : `${bin} --version failed: ${err.message}`);
   }
-  const m = /v(\d+)\./.exec(out);
-  if (!m) throw new Error(`${bin} --version: unrecognised output ${JSON.stringify(out.slice(0, 60))}`);
-  return m[1] === '1' ? 1 : 2;
+  const major = /v(\d+)\./.exec(out);
+  if (!major) throw new Error(`${bin} --version: unrecognised output ${JSON.stringify(out.slice(0, 60))}`);
+  return major[1] === '1' ? 1 : 2;
 }
 
 /**
@@ -34,12 +34,12 @@ export function gpiosetVersion(bin: string): 1 | 2 {
 export function checkLine(gpioset: string, version: 1 | 2, chip: string, line: number): void {
   const bin = gpioset.indexOf('/') >= 0 ? join(dirname(gpioset), 'gpioinfo') : 'gpioinfo';
   let out: string;
-  try { out = execFileSync(bin, version === 1 ? [chip] : ['-c', chip], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string };
+  try { out = execFileSync(bin, version === 1 ? [chip] : ['-c', chip], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (thrown) {
+    const err = thrown as NodeJS.ErrnoException & { stderr?: string };
     if (err.code === 'ENOENT') return;
     throw new Error(`GPIO chip ${chip}: ${String(err.stderr ?? err.message).trim()}`);
   }
-  const lines = out.split('\n').filter((l) => /^\s+line\s+\d+:/.test(l)).length;
+  const lines = out.split('\n').filter((text) => /^\s+line\s+\d+:/.test(text)).length;
   if (line >= lines) throw new Error(`GPIO chip ${chip} has ${lines} lines (0-${lines - 1}); there is no line ${line}`);
 }
 
@@ -53,43 +53,43 @@ export class GpiodOut implements DigitalOut {
     this.version = gpiosetVersion(this.bin);
     checkLine(this.bin, this.version, chip, line);
   }
-  /** The argv for setting the line to v. */
-  args(v: 0 | 1): string[] {
-    const set = `${this.line}=${v}`;
+  /** The argv for setting the line to `level`. */
+  args(level: 0 | 1): string[] {
+    const set = `${this.line}=${level}`;
     return this.version === 1 ? ['--mode=signal', this.chip, set] : ['--chip', this.chip, set];
   }
   // Writes run one after another: the line is exclusive, so the old holder must have
   // exited before the next gpioset asks for it (else "Device or resource busy").
   private chain: Promise<void> = Promise.resolve();
-  write(v: 0 | 1, cb?: (err?: Error) => void): void {
-    this.value = v;
-    this.chain = this.chain.then(() => this.stopHolder()).then(() => this.startHolder(v)).then(() => cb?.(), (e: Error) => cb?.(e));
+  write(level: 0 | 1, done?: (err?: Error) => void): void {
+    this.value = level;
+    this.chain = this.chain.then(() => this.stopHolder()).then(() => this.startHolder(level)).then(() => done?.(), (err: Error) => done?.(err));
   }
   private stopHolder(): Promise<void> {
-    const p = this.holder;
+    const old = this.holder;
     this.holder = undefined;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => { p.once('close', () => resolve()); p.kill('SIGTERM'); });
+    if (!old || old.exitCode !== null || old.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => { old.once('close', () => resolve()); old.kill('SIGTERM'); });
   }
-  private startHolder(v: 0 | 1): Promise<void> {
+  private startHolder(level: 0 | 1): Promise<void> {
     return new Promise((resolve, reject) => {
-      const p = spawn(this.bin, this.args(v), { stdio: ['ignore', 'ignore', 'pipe'] });
-      this.holder = p;
+      const holder = spawn(this.bin, this.args(level), { stdio: ['ignore', 'ignore', 'pipe'] });
+      this.holder = holder;
       let errText = '';
       let started = false;
-      p.stderr!.on('data', (d) => { errText += d; });
-      p.once('spawn', () => { started = true; resolve(); });
-      p.once('error', (e) => { if (!started) reject(new Error(`${this.bin}: ${e.message}`)); });
+      holder.stderr!.on('data', (chunk) => { errText += chunk; });
+      holder.once('spawn', () => { started = true; resolve(); });
+      holder.once('error', (err) => { if (!started) reject(new Error(`${this.bin}: ${err.message}`)); });
       // 'close': after stderr is fully read. A holder that dies on its own failed.
-      p.once('close', (code, signal) => {
-        if (this.holder === p) this.holder = undefined;
-        if (started && code !== 0 && signal !== 'SIGTERM') this.opts.onError?.(new Error(`gpioset ${this.chip} ${this.line}=${v} failed (exit ${code ?? signal}): ${errText.trim() || 'no message'}`));
+      holder.once('close', (code, signal) => {
+        if (this.holder === holder) this.holder = undefined;
+        if (started && code !== 0 && signal !== 'SIGTERM') this.opts.onError?.(new Error(`gpioset ${this.chip} ${this.line}=${level} failed (exit ${code ?? signal}): ${errText.trim() || 'no message'}`));
       });
     });
   }
   read(): 0 | 1 { return this.value; }
   /** Stops holding the line (it returns to its default); cb once the holder has exited. */
-  release(cb?: () => void): void {
-    this.chain = this.chain.then(() => this.stopHolder()).then(() => cb?.());
+  release(done?: () => void): void {
+    this.chain = this.chain.then(() => this.stopHolder()).then(() => done?.());
   }
 }

@@ -15,8 +15,8 @@ export const SENSOR_ALLOWED = 'sim, thermal or ds18b20';
 export function ledSpecError(spec: unknown): string {
   return typeof spec === 'string' && /^(sim|gpiod:[A-Za-z0-9_./-]+:\d{1,4}|sysfs:\d{1,4})$/.test(spec) ? '' : LED_ALLOWED;
 }
-export function sensorsSpecError(v: unknown): string {
-  return Array.isArray(v) && v.every((s) => s === 'sim' || s === 'thermal' || s === 'ds18b20') && new Set(v).size === v.length ? '' : `a list of distinct sensors from ${SENSOR_ALLOWED}`;
+export function sensorsSpecError(specs: unknown): string {
+  return Array.isArray(specs) && specs.every((spec) => spec === 'sim' || spec === 'thermal' || spec === 'ds18b20') && new Set(specs).size === specs.length ? '' : `a list of distinct sensors from ${SENSOR_ALLOWED}`;
 }
 
 export interface HalOptions {
@@ -24,24 +24,24 @@ export interface HalOptions {
   sysRoot?: string;
   gpiosetBin?: string;
   /** Called with every LED change of the simulated board. */
-  onSimLed?: (v: 0 | 1) => void;
-  onError?: (e: Error) => void;
+  onSimLed?: (level: 0 | 1) => void;
+  onError?: (err: Error) => void;
   random?: () => number;
 }
 
-export function createLed(spec: string, o: HalOptions = {}): DigitalOut {
-  const p = spec.split(':');
-  if (p[0] === 'gpiod') return new GpiodOut(p[1], Number(p[2]), { bin: o.gpiosetBin, onError: o.onError });
-  if (p[0] === 'sysfs') return new SysfsGpioOut(Number(p[1]), { root: (o.sysRoot ?? '/sys') + '/class/gpio' });
-  return new SimLed(o.onSimLed);
+export function createLed(spec: string, opts: HalOptions = {}): DigitalOut {
+  const [kind, first, second] = spec.split(':');
+  if (kind === 'gpiod') return new GpiodOut(first, Number(second), { bin: opts.gpiosetBin, onError: opts.onError });
+  if (kind === 'sysfs') return new SysfsGpioOut(Number(first), { root: (opts.sysRoot ?? '/sys') + '/class/gpio' });
+  return new SimLed(opts.onSimLed);
 }
 
-export function createSensors(specs: string[], o: HalOptions = {}): Sensor[] {
+export function createSensors(specs: string[], opts: HalOptions = {}): Sensor[] {
   const out: Sensor[] = [];
-  for (const s of specs) {
-    if (s === 'thermal') out.push(new ThermalSensor('cpu_temperature', o.sysRoot));
-    else if (s === 'ds18b20') out.push(...ds18b20Sensors(o.sysRoot));
-    else out.push(new SimTemperature('temperature', o.random));
+  for (const spec of specs) {
+    if (spec === 'thermal') out.push(new ThermalSensor('cpu_temperature', opts.sysRoot));
+    else if (spec === 'ds18b20') out.push(...ds18b20Sensors(opts.sysRoot));
+    else out.push(new SimTemperature('temperature', opts.random));
   }
   return out;
 }

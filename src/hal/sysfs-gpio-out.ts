@@ -11,18 +11,18 @@ const PI_CHIP = /pinctrl-bcm|pinctrl-rp1|bcm2835|raspberrypi/i;
 
 export function listChips(gpioRoot: string): GpioChip[] {
   if (!existsSync(gpioRoot)) throw new Error(`${gpioRoot} does not exist: this kernel has no sysfs GPIO (use --gpio gpiod:CHIP:LINE)`);
-  const rd = (d: string, f: string) => { try { return readFileSync(join(gpioRoot, d, f), 'utf8').trim(); } catch { return ''; } };
-  return readdirSync(gpioRoot).filter((d) => /^gpiochip\d+$/.test(d))
-    .map((d) => ({ dir: d, base: Number(rd(d, 'base')), ngpio: Number(rd(d, 'ngpio')), label: rd(d, 'label') }))
-    .filter((c) => Number.isInteger(c.base))
-    .sort((a, b) => a.base - b.base);
+  const readField = (dir: string, field: string) => { try { return readFileSync(join(gpioRoot, dir, field), 'utf8').trim(); } catch { return ''; } };
+  return readdirSync(gpioRoot).filter((name) => /^gpiochip\d+$/.test(name))
+    .map((dir) => ({ dir, base: Number(readField(dir, 'base')), ngpio: Number(readField(dir, 'ngpio')), label: readField(dir, 'label') }))
+    .filter((chip) => Number.isInteger(chip.base))
+    .sort((left, right) => left.base - right.base);
 }
 
 /** The global sysfs number of line `offset`: on the Pi's SoC chip when present, else the lowest-based chip. */
 export function globalGpio(gpioRoot: string, offset: number): { number: number; chip: GpioChip } {
   const chips = listChips(gpioRoot);
   if (chips.length === 0) throw new Error(`no gpiochip* under ${gpioRoot}`);
-  const chip = chips.find((c) => PI_CHIP.test(c.label)) ?? chips[0];
+  const chip = chips.find((candidate) => PI_CHIP.test(candidate.label)) ?? chips[0];
   if (chip.ngpio > 0 && offset >= chip.ngpio) throw new Error(`line ${offset} is beyond ${chip.label || chip.dir} (${chip.ngpio} lines, base ${chip.base})`);
   return { number: chip.base + offset, chip };
 }
@@ -43,12 +43,12 @@ export class SysfsGpioOut implements DigitalOut {
   private ready = false;
   constructor(readonly offset: number, private opts: SysfsOptions = {}) {
     this.root = opts.root ?? '/sys/class/gpio';
-    const g = globalGpio(this.root, offset);
-    this.number = g.number;
-    this.chip = g.chip;
+    const found = globalGpio(this.root, offset);
+    this.number = found.number;
+    this.chip = found.chip;
   }
-  write(v: 0 | 1, cb?: (err?: Error) => void): void {
-    this.value = v;
+  write(level: 0 | 1, done?: (err?: Error) => void): void {
+    this.value = level;
     const dir = join(this.root, 'gpio' + this.number);
     let tries = this.opts.retries ?? 40;
     const attempt = () => {
@@ -59,16 +59,16 @@ export class SysfsGpioOut implements DigitalOut {
           this.ready = true;
         }
         writeFileSync(join(dir, 'value'), String(this.value));
-        cb?.();
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
+        done?.();
+      } catch (thrown) {
+        const err = thrown as NodeJS.ErrnoException;
         if ((err.code === 'ENOENT' || err.code === 'EACCES') && tries-- > 0) { setTimeout(attempt, this.opts.retryMs ?? 50); return; }
-        cb?.(new Error(`sysfs GPIO ${this.number} (line ${this.offset} of ${this.chip.label || this.chip.dir}): ${err.message}`));
+        done?.(new Error(`sysfs GPIO ${this.number} (line ${this.offset} of ${this.chip.label || this.chip.dir}): ${err.message}`));
       }
     };
     if (!this.ready && !existsSync(dir)) {
-      try { writeFileSync(join(this.root, 'export'), String(this.number)); } catch (e) {
-        cb?.(new Error(`cannot export GPIO ${this.number} via ${join(this.root, 'export')}: ${(e as Error).message}`));
+      try { writeFileSync(join(this.root, 'export'), String(this.number)); } catch (err) {
+        done?.(new Error(`cannot export GPIO ${this.number} via ${join(this.root, 'export')}: ${(err as Error).message}`));
         return;
       }
     }

@@ -3,7 +3,7 @@
 
 /** One digital output (the LED). read() returns what was last written, or the pin's level. */
 export interface DigitalOut {
-  write(value: 0 | 1, cb?: (err?: Error) => void): void;
+  write(value: 0 | 1, done?: (err?: Error) => void): void;
   read(): 0 | 1;
 }
 
@@ -11,5 +11,5 @@ export interface DigitalOut {
 export interface Sensor {
   readonly name: string; // topic level: <base>/sensors/<name>
   readonly unit: string; // e.g. "°C"
-  read(cb: (err: Error | undefined, value?: number) => void): void;
+  read(done: (err: Error | undefined, value?: number) => void): void;
 }

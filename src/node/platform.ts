@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Platform } from '../core/types';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const RANK: { [l: string]: number } = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+const RANK: { [level: string]: number } = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
 export interface NodePlatformOptions {
   /** Lowest level written. Default: $GLOWMQ_LOG, else 'warn'. */
@@ -22,8 +22,8 @@ export function nodePlatform(opts: NodePlatformOptions = {}): Platform {
   const write = opts.write ?? ((line: string) => { process.stderr.write(line + '\n'); });
   return {
     now: () => performance.now(),
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
+    setTimeout: (handler, delayMs) => setTimeout(handler, delayMs),
+    clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
     random: Math.random,
     log(lvl, msg) { if ((RANK[lvl] ?? RANK.debug!) >= min) write(`glowmq ${lvl}: ${msg}`); },
   };

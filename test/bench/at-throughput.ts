@@ -16,10 +16,10 @@ import { boardCodec } from '../../src/core/codec';
 import { nodePlatform } from '../../src/node/platform';
 
 /** §8: payload bytes per second of lock-step 2048-byte CIPSEND cycles (ESP-AT strings). */
-export function lockStepCeiling(baud: number, n = 2048): number {
-  const digits = String(n).length;
-  const cycle = 13 + digits + 9 + n + 15 + digits + 11;
-  return ((baud / 10) * n) / cycle;
+export function lockStepCeiling(baud: number, chunk = 2048): number {
+  const digits = String(chunk).length;
+  const cycle = 13 + digits + 9 + chunk + 15 + digits + 11;
+  return ((baud / 10) * chunk) / cycle;
 }
 
 /** A TCP peer that accepts one MQTT connection and counts PUBLISH payload bytes. */
@@ -27,40 +27,40 @@ function sink(): Promise<{ port: number; bytes: () => number; log: [number, numb
   let bytes = 0;
   const log: [number, number][] = []; // (arrival time, payload bytes so far) per TCP read
   const conns: net.Socket[] = [];
-  const srv = net.createServer((c) => {
-    conns.push(c);
-    const p = mqttPacket.parser({ protocolVersion: 4 });
-    p.on('packet', (pk: any) => {
-      if (pk.cmd === 'connect') c.write(mqttPacket.generate({ cmd: 'connack', returnCode: 0, sessionPresent: false } as any));
-      else if (pk.cmd === 'publish') bytes += pk.payload.length;
-      else if (pk.cmd === 'pingreq') c.write(mqttPacket.generate({ cmd: 'pingresp' } as any));
+  const srv = net.createServer((conn) => {
+    conns.push(conn);
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    parser.on('packet', (packet: any) => {
+      if (packet.cmd === 'connect') conn.write(mqttPacket.generate({ cmd: 'connack', returnCode: 0, sessionPresent: false } as any));
+      else if (packet.cmd === 'publish') bytes += packet.payload.length;
+      else if (packet.cmd === 'pingreq') conn.write(mqttPacket.generate({ cmd: 'pingresp' } as any));
     });
-    c.on('data', (d) => { p.parse(d); log.push([performance.now(), bytes]); });
-    c.on('error', () => {});
+    conn.on('data', (data) => { parser.parse(data); log.push([performance.now(), bytes]); });
+    conn.on('error', () => {});
   });
   return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
     port: (srv.address() as net.AddressInfo).port,
     bytes: () => bytes,
     log,
-    close() { for (const c of conns) c.destroy(); srv.close(); },
+    close() { for (const conn of conns) conn.destroy(); srv.close(); },
   })));
 }
 
 export interface AtRun { dialect: DialectName; baud: number; payload: number; seconds: number; bps: number; ceiling: number }
 
 export async function measure(dialect: DialectName, baud: number, payload: number, seconds: number): Promise<AtRun> {
-  const s = await sink();
+  const mqttSink = await sink();
   const sim = new ModemSim({ dialect, baud, bootMs: 5 });
   const platform = nodePlatform({ level: 'silent' });
   const client = new Client({ clientId: 'at-bench', keepalive: 0, reconnect: false }, {
     platform, codec: boardCodec,
-    transport: createAtTransport(simStream(sim), platform, { host: '127.0.0.1', port: s.port }),
+    transport: createAtTransport(simStream(sim), platform, { host: '127.0.0.1', port: mqttSink.port }),
   });
   try {
     sim.start();
     await new Promise<void>((resolve, reject) => {
       client.on('connect', () => resolve());
-      client.on('close', (e) => reject(e ?? new Error('closed')));
+      client.on('close', (err) => reject(err ?? new Error('closed')));
       client.connect();
     });
     const body = new Uint8Array(payload).fill(0x61);
@@ -69,38 +69,38 @@ export async function measure(dialect: DialectName, baud: number, payload: numbe
     // so the client's queue, not this loop, is what the transport's back-pressure paces.
     const pump = () => { if (running) client.publish('b', body, { qos: 0 }, () => setImmediate(pump)); };
     pump();
-    await new Promise((r) => setTimeout(r, 1500)); // warm-up: queues full, steady state
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // warm-up: queues full, steady state
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     // Rate between the first and the last arrival inside the window: whole send cycles only,
     // so a 2048-byte burst at either edge does not bias the figure.
-    const w = s.log.filter((x) => x[0] >= t0);
-    const first = w[0], last = w[w.length - 1];
+    const arrivals = mqttSink.log.filter((entry) => entry[0] >= started);
+    const first = arrivals[0], last = arrivals[arrivals.length - 1];
     const bps = ((last[1] - first[1]) * 1000) / (last[0] - first[0]);
     running = false;
     return { dialect, baud, payload, seconds, bps, ceiling: lockStepCeiling(baud) };
   } finally {
     client.end(true);
     sim.close();
-    s.close();
+    mqttSink.close();
   }
 }
 
-export async function run(a: BenchArgs): Promise<AtRun[]> {
-  const seconds = a.quick ? 4 : 10;
-  const cases: [DialectName, number, number][] = a.quick
+export async function run(args: BenchArgs): Promise<AtRun[]> {
+  const seconds = args.quick ? 4 : 10;
+  const cases: [DialectName, number, number][] = args.quick
     ? [['esp32', 115200, 4096]]
     : [['esp32', 115200, 4096], ['esp8266', 115200, 4096], ['nonos', 115200, 4096], ['esp32', 115200, 1024], ['esp32', 115200, 128], ['esp32', 921600, 4096]];
   const runs: AtRun[] = [];
   for (const [d, b, p] of cases) runs.push(await measure(d, b, p, seconds));
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
   publish({
     title: 'AT driver: sustained QoS 0 publish payload through the modem emulator',
     columns: ['dialect', 'baud', 'payload', 'payload B/s', '§8 ceiling B/s', 'of ceiling'],
-    rows: runs.map((r) => [r.dialect, String(r.baud), `${r.payload} B`, fmt(r.bps), fmt(r.ceiling), `${((100 * r.bps) / r.ceiling).toFixed(1)}%`]),
+    rows: runs.map((run) => [run.dialect, String(run.baud), `${run.payload} B`, fmt(run.bps), fmt(run.ceiling), `${((100 * run.bps) / run.ceiling).toFixed(1)}%`]),
     notes: [
       `${seconds} s per row after 1.5 s warm-up; client → AT driver → emulator (8N1 throttle both directions) → TCP → MQTT sink.`,
-      'Ceiling: lock-step 2048-byte AT+CIPSEND cycles (esp-at-tcp.md §8); goal ≥ 90% (issue 4).',
+      'Ceiling: lock-step 2048-byte AT+CIPSEND cycles (esp-at-tcp.md §8); goal ≥ 90%.',
     ],
   });
   return runs;

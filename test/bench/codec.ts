@@ -32,47 +32,47 @@ const PARSE: [string, Packet][] = [
   ['suback', { cmd: 'suback', messageId: 7, granted: [1] }],
 ];
 
-interface Side { name: string; encode(p: Packet): unknown; parse(chunks: Buffer[], expect: number): void }
+interface Side { name: string; encode(packet: Packet): unknown; parse(chunks: Buffer[], expect: number): void }
 
-function viaCodec(name: string, c: Codec): Side {
+function viaCodec(name: string, codec: Codec): Side {
   return {
-    name, encode: (p) => c.encode(p),
+    name, encode: (packet) => codec.encode(packet),
     parse(chunks, expect) {
-      let n = 0;
-      const ps = c.parser(1 << 28, () => { n++; }, (e) => { throw e; });
-      for (const ch of chunks) ps.feed(ch);
-      if (n !== expect) throw new Error(`${name}: parsed ${n} of ${expect}`);
+      let parsed = 0;
+      const parser = codec.parser(1 << 28, () => { parsed++; }, (err) => { throw err; });
+      for (const chunk of chunks) parser.feed(chunk);
+      if (parsed !== expect) throw new Error(`${name}: parsed ${parsed} of ${expect}`);
     },
   };
 }
 
 const raw: Side = {
   name: 'mqtt-packet (raw)',
-  encode: (p) => mqttPacket.generate({ protocolId: 'MQTT', protocolVersion: 4, ...(p as any) }),
+  encode: (packet) => mqttPacket.generate({ protocolId: 'MQTT', protocolVersion: 4, ...(packet as any) }),
   parse(chunks, expect) {
-    let n = 0;
-    const ps = mqttPacket.parser({ protocolVersion: 4 });
-    ps.on('packet', () => { n++; });
-    ps.on('error', (e) => { throw e; });
-    for (const ch of chunks) ps.parse(ch);
-    if (n !== expect) throw new Error(`mqtt-packet: parsed ${n} of ${expect}`);
+    let parsed = 0;
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    parser.on('packet', () => { parsed++; });
+    parser.on('error', (err) => { throw err; });
+    for (const chunk of chunks) parser.parse(chunk);
+    if (parsed !== expect) throw new Error(`mqtt-packet: parsed ${parsed} of ${expect}`);
   },
 };
 
 const SIDES: Side[] = [viaCodec('glowmq board codec', boardCodec), viaCodec('mqtt-packet via glowmq adapter', mqttPacketCodec), raw];
 
 /** ops/s of fn (which performs `per` operations) over about `ms` milliseconds. */
-function rate(fn: () => void, per: number, ms: number): number {
-  fn(); // warm up
+function rate(body: () => void, per: number, sliceMs: number): number {
+  body(); // warm up
   let ops = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) { fn(); ops += per; t = performance.now(); }
-  return ops / ((t - t0) / 1000);
+  const started = performance.now();
+  let now = started;
+  while (now - started < sliceMs) { body(); ops += per; now = performance.now(); }
+  return ops / ((now - started) / 1000);
 }
 
-function stream(p: Packet): { chunks: Buffer[]; count: number } {
-  const one = Buffer.from(mqttPacket.generate({ ...(p as any) }));
+function stream(packet: Packet): { chunks: Buffer[]; count: number } {
+  const one = Buffer.from(mqttPacket.generate({ ...(packet as any) }));
   const count = Math.max(16, Math.ceil((1 << 18) / one.length)); // about 256 KiB of packets
   const all = Buffer.concat(Array.from({ length: count }, () => one));
   const chunks: Buffer[] = [];
@@ -82,34 +82,34 @@ function stream(p: Packet): { chunks: Buffer[]; count: number } {
 
 export interface CodecRow { op: 'encode' | 'parse'; packet: string; side: string; rates: number[] }
 
-export async function run(a: BenchArgs): Promise<CodecRow[]> {
-  const ms = a.quick ? 60 : 250;
+export async function run(args: BenchArgs): Promise<CodecRow[]> {
+  const sliceMs = args.quick ? 60 : 250;
   const rows: CodecRow[] = [];
-  for (const [packet] of ENCODE) for (const s of SIDES) rows.push({ op: 'encode', packet, side: s.name, rates: [] });
-  for (const [packet] of PARSE) for (const s of SIDES) rows.push({ op: 'parse', packet, side: s.name, rates: [] });
+  for (const [packet] of ENCODE) for (const side of SIDES) rows.push({ op: 'encode', packet, side: side.name, rates: [] });
+  for (const [packet] of PARSE) for (const side of SIDES) rows.push({ op: 'parse', packet, side: side.name, rates: [] });
   const streams = new Map(PARSE.map(([n, p]) => [n, stream(p)]));
   // Round -1 only warms the JIT; rounds interleave the codecs, so drift on a busy machine
   // hits each alike.
-  for (let r = -1; r < a.runs; r++) {
+  for (let round = -1; round < args.runs; round++) {
     for (const row of rows) {
-      const slice = r < 0 ? 20 : ms;
-      const keep = (x: number) => { if (r >= 0) row.rates.push(x); };
-      const s = SIDES.find((x) => x.name === row.side)!;
+      const slice = round < 0 ? 20 : sliceMs;
+      const keep = (value: number) => { if (round >= 0) row.rates.push(value); };
+      const side = SIDES.find((candidate) => candidate.name === row.side)!;
       if (row.op === 'encode') {
-        const p = ENCODE.find((x) => x[0] === row.packet)![1];
-        keep(rate(() => { for (let i = 0; i < 100; i++) s.encode(p); }, 100, slice));
+        const packet = ENCODE.find((entry) => entry[0] === row.packet)![1];
+        keep(rate(() => { for (let i = 0; i < 100; i++) side.encode(packet); }, 100, slice));
       } else {
-        const st = streams.get(row.packet)!;
-        keep(rate(() => s.parse(st.chunks, st.count), st.count, slice));
+        const packets = streams.get(row.packet)!;
+        keep(rate(() => side.parse(packets.chunks, packets.count), packets.count, slice));
       }
     }
   }
   publish({
-    title: `Codec operations per second (median of ${a.runs} round${a.runs > 1 ? 's' : ''} ± half-range, ${ms} ms each)`,
+    title: `Codec operations per second (median of ${args.runs} round${args.runs > 1 ? 's' : ''}, min–max in brackets, ${sliceMs} ms each)`,
     columns: ['op', 'packet', 'codec', 'ops/s', 'board ×mqtt-packet adapter'],
     rows: rows.map((row) => {
-      const ref = rows.find((x) => x.op === row.op && x.packet === row.packet && x.side === SIDES[1].name)!;
-      return [row.op, row.packet, row.side, withSpread(row.rates, (x) => fmtNum(x)), row.side === SIDES[0].name ? ratio(median(row.rates), median(ref.rates)) : ''];
+      const ref = rows.find((other) => other.op === row.op && other.packet === row.packet && other.side === SIDES[1].name)!;
+      return [row.op, row.packet, row.side, withSpread(row.rates, (value) => fmtNum(value)), row.side === SIDES[0].name ? ratio(median(row.rates), median(ref.rates)) : ''];
     }),
     notes: ['parse: about 256 KiB of identical packets fed in 64 KiB chunks (packets straddle chunk boundaries); ops = packets parsed', 'all three in one process (tsx), interleaved, after a 20 ms warm-up round'],
   });

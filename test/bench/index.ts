@@ -1,13 +1,13 @@
-// `npm run bench` [-- --quick] [--runs N] [--only size,codec,startup,latency,device,memory,throughput,at]
-// Builds the bundles, runs every bench script in turn (each prints its table and appends
-// it to BENCHMARKS.md), then checks the issue's goals against this run's figures.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// `npm run bench` [-- --quick] [--runs N] [--only size,codec,startup,latency,device,memory,throughput,nodelay,cli,at]
+// Builds the bundles, runs every bench section in turn (each prints its table as it
+// finishes), checks the goals against this run's figures, then writes the report whole:
+// BENCHMARKS.md and docs/benchmarks/*.svg for a complete run (every section, 3 or more
+// repetitions, not --quick); test/bench/out/ (git-ignored) for anything less.
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from './lib/args';
 import { goalsTable, type Results } from './lib/goals';
-import { BENCH, ROOT } from './lib/paths';
-import { publish } from './lib/report';
+import { ROOT } from './lib/paths';
+import { publish, reportPlace, writeReport } from './lib/report';
 import * as size from './size';
 import * as codec from './codec';
 import * as startup from './startup';
@@ -15,33 +15,40 @@ import * as latency from './latency';
 import * as device from './device';
 import * as memory from './memory';
 import * as throughput from './throughput';
+import * as nodelay from './nodelay';
+import * as cli from './cli';
+import * as atThroughput from './at-throughput';
+
+const MIN_RUNS_FOR_REPORT = 3;
 
 async function main(): Promise<void> {
-  const a = parseArgs();
-  const want = (s: string) => a.only.length === 0 || a.only.includes(s);
-  const t0 = Date.now();
+  const args = parseArgs();
+  const wanted = (name: string) => args.only.length === 0 || args.only.includes(name);
+  const startedAt = new Date();
   try { execFileSync(process.execPath, ['esbuild.config.mjs', '--quiet'], { cwd: ROOT, stdio: 'inherit' }); } catch { console.error('bench: the build reported a failure (above); measuring what was built'); }
-  const res: Results = {};
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    if (!want(name)) return undefined;
-    const s = Date.now();
-    try { return await fn(); } catch (e) { console.error(`bench ${name} failed: ${(e as Error).stack}`); return undefined; } finally { console.error(`  (${name}: ${((Date.now() - s) / 1000).toFixed(1)} s)`); }
+  const results: Results = {};
+  const step = async <T>(name: string, body: () => Promise<T>): Promise<T | undefined> => {
+    if (!wanted(name)) return undefined;
+    const began = Date.now();
+    try { return await body(); } catch (err) { console.error(`bench ${name} failed: ${(err as Error).stack}`); return undefined; } finally { console.error(`  (${name}: ${((Date.now() - began) / 1000).toFixed(1)} s)`); }
   };
-  await step('size', () => size.run(a));
-  await step('codec', () => codec.run(a));
-  res.startup = await step('startup', () => startup.run(a));
-  res.latency = await step('latency', () => latency.run(a));
-  await step('device', () => device.run(a));
-  res.memory = await step('memory', () => memory.run(a));
-  res.throughput = await step('throughput', () => throughput.run(a));
-  const at = join(BENCH, 'at-throughput.ts');
-  await step('at', async () => {
-    if (!existsSync(at)) { console.log('\n(at-throughput: test/bench/at-throughput.ts not written yet)'); return; }
-    const r = spawnSync(process.execPath, ['--import', 'tsx', at, ...(a.quick ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit', timeout: 180_000 });
-    if (r.status !== 0) console.error(`at-throughput exited ${r.status ?? r.signal}`);
-  });
-  if (res.throughput || res.latency || res.memory || res.startup) publish(goalsTable(res));
-  console.log(`bench: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  await step('size', () => size.run(args));
+  await step('codec', () => codec.run(args));
+  results.startup = await step('startup', () => startup.run(args));
+  results.latency = await step('latency', () => latency.run(args));
+  await step('device', () => device.run(args));
+  results.memory = await step('memory', () => memory.run(args));
+  results.throughput = await step('throughput', () => throughput.run(args));
+  await step('nodelay', () => nodelay.run(args));
+  results.cli = await step('cli', () => cli.run(args));
+  await step('at', () => atThroughput.run(args));
+  if (results.throughput || results.latency || results.memory || results.startup || results.cli) publish(goalsTable(results, args.runs));
+  const complete = !args.quick && args.only.length === 0 && args.runs >= MIN_RUNS_FOR_REPORT;
+  const description = args.quick
+    ? '`--quick`: small counts and one repetition, a smoke run of the scripts; its figures are not the committed ones'
+    : complete ? 'a complete run: every section, full message counts' : `a partial run (${args.only.length ? `--only ${args.only.join(',')}` : `${args.runs} run${args.runs === 1 ? '' : 's'}`})`;
+  const file = writeReport(reportPlace(complete, args.quick ? 'BENCHMARKS.quick' : 'BENCHMARKS.partial'), { runs: args.runs, startedAt, description });
+  console.log(`bench: report written to ${file} in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

@@ -1,82 +1,94 @@
 // Memory: (1) RSS a connected idle client adds to its process (vs the same harness without
 // the library), and its heap; (2) glowmq's heap while streaming QoS 1 messages through the
-// broker to itself, at 10,000 and at 1,000,000 messages: it must not grow with the count.
+// broker to itself, at 50 points up to 1,000,000 messages: it must not grow with the count
+// (a chart shows heap and RSS over the run).
 //   tsx test/bench/memory.ts [--quick] [--runs N]
 import type { BenchArgs } from './lib/args';
 import { mosquitto } from './lib/brokers';
 import { availableClients } from './lib/clients';
 import { runIfMain } from './lib/main';
-import { publish } from './lib/report';
+import { addChart, publish, sampleLoad } from './lib/report';
+import { lineChart } from './lib/svg';
 import { fmtNum, median, withSpread } from './lib/stats';
 import { Worker } from './lib/worker';
 
-const MB = 1024 * 1024;
-const mb = (x: number) => fmtNum(x / MB, 1);
+const MIB = 1024 * 1024;
+/** Heap and RSS samples over the soak run (the chart), and which of them the table shows. */
+const SOAK_POINTS = 50;
+const TABLE_POINTS = [1, 5, 10, 25, 50];
+const mib = (bytes: number) => fmtNum(bytes / MIB, 1);
 let seq = 0;
 
 export interface IdleRow { client: string; rss: number[]; bare: number[]; heap: number[] }
 export interface SoakResult { client: string; heap: { at: number; heapUsed: number; rss: number }[]; msgsPerSec: number }
 
 async function measure(label: string, cmd: string[], job: object): Promise<{ rss: number; heapUsed: number }> {
-  const w = new Worker(label, cmd, job as { role: string });
-  try { const d = await w.next('done', 30_000); return { rss: d.rss, heapUsed: d.heapUsed }; } finally { await w.close(); }
+  const worker = new Worker(label, cmd, job as { role: string });
+  try { const done = await worker.next('done', 30_000); return { rss: done.rss, heapUsed: done.heapUsed }; } finally { await worker.close(); }
 }
 
-export async function run(a: BenchArgs): Promise<{ idle: IdleRow[]; soak: SoakResult[] }> {
-  const { clients, missing } = await availableClients(true);
-  const b = await mosquitto();
-  const notes = missing.map((m) => `not measured: ${m}`);
-  const idle: IdleRow[] = clients.map((c) => ({ client: c.name, rss: [], bare: [], heap: [] }));
+export async function run(args: BenchArgs): Promise<{ idle: IdleRow[]; soak: SoakResult[] }> {
+  const { clients, missing } = await availableClients();
+  const broker = await mosquitto();
+  const notes = missing.map((text) => `not measured: ${text}`);
+  const idle: IdleRow[] = clients.map((client) => ({ client: client.name, rss: [], bare: [], heap: [] }));
   const soak: SoakResult[] = [];
-  const gc = ['--expose-gc'];
+  const gcFlags = ['--expose-gc'];
   try {
-    for (let r = 0; r < a.runs; r++) {
+    for (let repetition = 0; repetition < args.runs; repetition++) {
+      sampleLoad();
       for (const row of idle) {
-        const c = clients.find((x) => x.name === row.client)!;
+        const client = clients.find((candidate) => candidate.name === row.client)!;
         try {
-          const base = await measure(`${c.name} bare`, c.bareCmd(gc), { role: 'bare' });
-          const on = await measure(`${c.name} idle`, c.cmd(gc), { role: 'idle', url: b.url, clientId: `bidle-${process.pid}-${++seq}` });
-          row.bare.push(base.rss); row.rss.push(on.rss); row.heap.push(on.heapUsed);
-        } catch (e) { notes.push(`${c.name} idle: ${(e as Error).message}`); }
+          const base = await measure(`${client.name} bare`, client.bareCmd(gcFlags), { role: 'bare' });
+          const connected = await measure(`${client.name} idle`, client.cmd(gcFlags), { role: 'idle', url: broker.url, clientId: `bidle-${process.pid}-${++seq}` });
+          row.bare.push(base.rss); row.rss.push(connected.rss); row.heap.push(connected.heapUsed);
+        } catch (err) { notes.push(`${client.name} idle: ${(err as Error).message}`); }
       }
     }
-    const total = a.quick ? 10_000 : 1_000_000;
-    const first = a.quick ? 1_000 : 10_000;
-    const checkpoints = [first, total / 10, total / 2, total].filter((x, i, all) => all.indexOf(x) === i);
-    for (const c of clients.filter((x) => x.name === 'glowmq')) {
-      const id = `${process.pid}-${++seq}`;
-      const w = new Worker(`${c.name} soak`, c.cmd(gc), { role: 'soak', url: b.url, clientId: `bsoak-${id}`, topic: `soak/${id}`, qos: 1, size: 16, count: total, window: 100, checkpoints });
+    const total = args.quick ? 10_000 : 1_000_000;
+    const checkpoints = Array.from({ length: SOAK_POINTS }, (_, i) => (total / SOAK_POINTS) * (i + 1));
+    for (const client of clients.filter((candidate) => candidate.name === 'glowmq')) {
+      const runId = `${process.pid}-${++seq}`;
+      const worker = new Worker(`${client.name} soak`, client.cmd(gcFlags), { role: 'soak', url: broker.url, clientId: `bsoak-${runId}`, topic: `soak/${runId}`, qos: 1, size: 16, count: total, window: 100, checkpoints });
       try {
-        const d = await w.next('done', 900_000);
-        soak.push({ client: c.name, heap: d.heap, msgsPerSec: total / (d.ms / 1000) });
-      } catch (e) { notes.push(`${c.name} soak: ${(e as Error).message}`); } finally { await w.close(); }
+        const done = await worker.next('done', 900_000);
+        soak.push({ client: client.name, heap: done.heap, msgsPerSec: total / (done.ms / 1000) });
+      } catch (err) { notes.push(`${client.name} soak: ${(err as Error).message}`); } finally { await worker.close(); }
     }
-  } finally { await b.stop(); }
+  } finally { await broker.stop(); }
 
-  const isPy = (n: string) => n === 'paho';
+  const isPy = (name: string) => name === 'paho';
   publish({
-    title: `Memory of one idle connected client process (MiB; median of ${a.runs} run${a.runs > 1 ? "s" : ""} ± half-range)`,
+    title: `Memory of one idle connected client process (MiB; median of ${args.runs} run${args.runs > 1 ? "s" : ""}, min–max in brackets)`,
     columns: ['client', 'RSS connected', 'RSS without library', 'RSS added', 'heap used'],
-    rows: idle.map((r) => {
-      const added = r.rss.map((x, i) => x - r.bare[i]);
-      return [r.client, withSpread(r.rss, mb), withSpread(r.bare, mb), r.rss.length ? mb(median(added)) : 'failed', isPy(r.client) ? '–' : withSpread(r.heap, mb)];
+    rows: idle.map((row) => {
+      const added = row.rss.map((rss, i) => rss - row.bare[i]);
+      return [row.client, withSpread(row.rss, mib), withSpread(row.bare, mib), row.rss.length ? mib(median(added)) : 'failed', isPy(row.client) ? '–' : withSpread(row.heap, mib)];
     }),
     notes: [
       'connected: the bench worker with the library loaded, CONNACK received, 0.5 s idle, then gc() twice; without: the same harness, library not loaded, not connected',
-      'glowmq/board = glowmq with the board codec instead of mqtt-packet (which builds a 65,536-entry Buffer cache at load: ~6 MiB heap)',
       'node workers are single esbuild bundles run with plain `node --expose-gc`; paho: /usr/bin/python3, baseline = same interpreter without importing paho',
       ...notes,
     ],
   });
   if (soak.length) {
-    const s = soak[0];
-    const base = s.heap[0];
+    const soakRun = soak[0];
+    const base = soakRun.heap[0];
     publish({
-      title: `Heap while streaming QoS 1 messages (16 B) through mosquitto to its own subscription: ${s.client}`,
+      title: `Heap while streaming QoS 1 messages (16 B) through mosquitto to its own subscription: ${soakRun.client}`,
       columns: ['messages', 'heap used MiB', 'vs first', 'RSS MiB'],
-      rows: s.heap.map((h) => [fmtNum(h.at), fmtNum(h.heapUsed / MB, 2), `${h.heapUsed >= base.heapUsed ? '+' : ''}${fmtNum((h.heapUsed - base.heapUsed) / 1024, 0)} KiB`, mb(h.rss)]),
-      notes: [`${fmtNum(s.msgsPerSec)} msgs/s round trip (publish + receive) with a window of 100; heap measured after gc() at each count`, ...notes.filter((n) => n.includes('soak'))],
+      rows: soakRun.heap.filter((_, i) => TABLE_POINTS.includes(i + 1)).map((sample) => [fmtNum(sample.at), fmtNum(sample.heapUsed / MIB, 2), `${sample.heapUsed >= base.heapUsed ? '+' : ''}${fmtNum((sample.heapUsed - base.heapUsed) / 1024, 0)} KiB`, mib(sample.rss)]),
+      notes: [`${fmtNum(soakRun.msgsPerSec)} msgs/s round trip (publish + receive) with a window of 100; heap measured after gc() at ${SOAK_POINTS} points (chart), a few shown here`, ...notes.filter((note) => note.includes('soak'))],
     });
+    addChart('memory.svg', 'Memory over a long run', lineChart({
+      title: `Memory while ${fmtNum(soakRun.heap[soakRun.heap.length - 1].at)} QoS 1 messages stream through (MiB)`, xLabel: 'messages published and received', yLabel: 'MiB',
+      series: [
+        { name: 'heap used', points: soakRun.heap.map((sample): [number, number] => [sample.at, sample.heapUsed / MIB]) },
+        { name: 'RSS', points: soakRun.heap.map((sample): [number, number] => [sample.at, sample.rss / MIB]), dashed: true },
+      ],
+      note: `${soakRun.client}, 16 B payloads through mosquitto to its own subscription, window 100; measured after gc()`,
+    }));
   }
   return { idle, soak };
 }

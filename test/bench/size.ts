@@ -15,7 +15,7 @@ const ESPRUINO_MQTT = 6160;
 
 export interface SizeRow { what: string; bytes: number; gz: number }
 
-export async function run(_a: BenchArgs): Promise<SizeRow[]> {
+export async function run(_args: BenchArgs): Promise<SizeRow[]> {
   const files: [string, string][] = [
     ['glowmq core (codec + client + router): dist/espruino/core.js', 'dist/espruino/core.js'],
     ['glowmq board bundle (device + AT driver): dist/espruino/glowmq.js', 'dist/espruino/glowmq.js'],
@@ -25,16 +25,16 @@ export async function run(_a: BenchArgs): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
   const notes: string[] = [];
   for (const [what, f] of files) {
-    const p = join(ROOT, f);
-    if (!existsSync(p)) { notes.push(`${f} missing (npm run build)`); continue; }
-    const b = readFileSync(p);
-    rows.push({ what, bytes: b.length, gz: gzipSync(b, { level: 9 }).length });
+    const path = join(ROOT, f);
+    if (!existsSync(path)) { notes.push(`${f} missing (npm run build)`); continue; }
+    const bytes = readFileSync(path);
+    rows.push({ what, bytes: bytes.length, gz: gzipSync(bytes, { level: 9 }).length });
   }
   rows.push({ what: 'Espruino MQTT module (published figure)', bytes: ESPRUINO_MQTT, gz: NaN });
   publish({
     title: 'Size (bytes)',
     columns: ['artifact', 'minified', 'gzip -9', '×Espruino MQTT'],
-    rows: rows.map((r) => [r.what, fmtNum(r.bytes), isFinite(r.gz) ? fmtNum(r.gz) : '–', `${(r.bytes / ESPRUINO_MQTT).toFixed(2)}×`]),
+    rows: rows.map((row) => [row.what, fmtNum(row.bytes), isFinite(row.gz) ? fmtNum(row.gz) : '–', `${(row.bytes / ESPRUINO_MQTT).toFixed(2)}×`]),
     notes: ['built by `node esbuild.config.mjs` (the bench runs it first); ×Espruino MQTT = minified bytes / 6,160', ...notes],
   });
   return rows;

@@ -22,15 +22,15 @@ const RUSAGE = join(BENCH, 'workers/rusage.py');
 /** Spawn → exit wall ms and the child's user+sys CPU ms; rejects on a non-zero exit. */
 function timeExit(cmd: string[], env: { [k: string]: string } = {}): Promise<{ ms: number; cpu: number }> {
   return new Promise((resolve, reject) => {
-    const p = spawn('/usr/bin/python3', [RUSAGE, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const proc = spawn('/usr/bin/python3', [RUSAGE, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '', err = '';
-    p.stdout!.on('data', (d) => { out += d; });
-    p.stderr!.on('data', (d) => { err += d; });
-    p.on('exit', () => {
+    proc.stdout!.on('data', (chunk) => { out += chunk; });
+    proc.stderr!.on('data', (chunk) => { err += chunk; });
+    proc.on('exit', () => {
       const lines = out.trim().split('\n');
       try {
-        const r = JSON.parse(lines[lines.length - 1]);
-        if (r.code === 0 && (!env.BENCH_JOB || out.includes('"connack"'))) return resolve(r);
+        const result = JSON.parse(lines[lines.length - 1]);
+        if (result.code === 0 && (!env.BENCH_JOB || out.includes('"connack"'))) return resolve(result);
       } catch { /* reported below */ }
       reject(new Error(`${cmd.slice(0, 3).join(' ')} … failed: ${err.trim().slice(-300)}`));
     });
@@ -39,46 +39,46 @@ function timeExit(cmd: string[], env: { [k: string]: string } = {}): Promise<{ m
 
 export interface StartupRow { what: string; client: string; ms: number[]; cpu: number[] }
 
-export async function run(a: BenchArgs): Promise<StartupRow[]> {
-  const n = a.quick ? 3 : 10;
-  const b = await mosquitto();
+export async function run(args: BenchArgs): Promise<StartupRow[]> {
+  const repetitions = args.quick ? 3 : 10;
+  const broker = await mosquitto();
   const { clients, missing } = await availableClients();
   const built = await buildWorkers();
-  const notes = missing.map((m) => `not measured: ${m}`);
-  const u = new URL(b.url);
+  const notes = missing.map((text) => `not measured: ${text}`);
+  const brokerUrl = new URL(broker.url);
   const rows: StartupRow[] = [];
   const cli = join(ROOT, 'dist/node/glowmq.cjs');
   const pubs: [string, string[] | null][] = [
-    ['glowmq', existsSync(cli) ? [process.execPath, cli, 'pub', '-h', u.hostname, '-p', u.port, '-u', 'admin', '-P', 'password', '-t', 'bench/start', '-m', 'x'] : null],
-    ['MQTT.js', typeof built['mqttjs-pub'] === 'string' ? [process.execPath, built['mqttjs-pub'], b.url, 'bench/start', 'x'] : null],
+    ['glowmq', existsSync(cli) ? [process.execPath, cli, 'pub', '-h', brokerUrl.hostname, '-p', brokerUrl.port, '-u', 'admin', '-P', 'password', '-t', 'bench/start', '-m', 'x'] : null],
+    ['MQTT.js', typeof built['mqttjs-pub'] === 'string' ? [process.execPath, built['mqttjs-pub'], broker.url, 'bench/start', 'x'] : null],
     ['node -e 0', [process.execPath, '-e', '0']],
-    ['mosquitto_pub', ['mosquitto_pub', '-h', u.hostname, '-p', u.port, '-u', 'admin', '-P', 'password', '-t', 'bench/start', '-m', 'x']],
+    ['mosquitto_pub', ['mosquitto_pub', '-h', brokerUrl.hostname, '-p', brokerUrl.port, '-u', 'admin', '-P', 'password', '-t', 'bench/start', '-m', 'x']],
   ];
   if (!pubs[0][1]) notes.push('glowmq pub: dist/node/glowmq.cjs missing (npm run build)');
-  for (const c of clients) rows.push({ what: 'start → CONNACK', client: c.name, ms: [], cpu: [] });
+  for (const client of clients) rows.push({ what: 'start → CONNACK', client: client.name, ms: [], cpu: [] });
   for (const [name, cmd] of pubs) if (cmd) rows.push({ what: name === 'node -e 0' ? 'empty node process (floor)' : 'pub 1 message: start → exit', client: name, ms: [], cpu: [] });
-  const add = (row: StartupRow, r: { ms: number; cpu: number }) => { row.ms.push(r.ms); row.cpu.push(r.cpu); };
+  const add = (row: StartupRow, result: { ms: number; cpu: number }) => { row.ms.push(result.ms); row.cpu.push(result.cpu); };
   try {
-    for (let i = 0; i < n; i++) {
-      for (const c of clients) {
-        const job = JSON.stringify({ role: 'connect', url: b.url, clientId: `bstart-${process.pid}-${++seq}` });
-        try { add(rows.find((r) => r.client === c.name && r.what.includes('CONNACK'))!, await timeExit(c.cmd(), { BENCH_JOB: job })); } catch (e) { notes.push((e as Error).message); }
+    for (let i = 0; i < repetitions; i++) {
+      for (const client of clients) {
+        const job = JSON.stringify({ role: 'connect', url: broker.url, clientId: `bstart-${process.pid}-${++seq}` });
+        try { add(rows.find((row) => row.client === client.name && row.what.includes('CONNACK'))!, await timeExit(client.cmd(), { BENCH_JOB: job })); } catch (err) { notes.push((err as Error).message); }
       }
       for (const [name, cmd] of pubs) {
         if (!cmd) continue;
-        try { add(rows.find((r) => r.client === name && !r.what.includes('CONNACK'))!, await timeExit(cmd)); } catch (e) { notes.push((e as Error).message); }
+        try { add(rows.find((row) => row.client === name && !row.what.includes('CONNACK'))!, await timeExit(cmd)); } catch (err) { notes.push((err as Error).message); }
       }
     }
-  } finally { await b.stop(); }
-  const fmt = (x: number) => fmtNum(x, 1);
+  } finally { await broker.stop(); }
+  const fmt = (value: number) => fmtNum(value, 1);
   publish({
-    title: `Start-up, wall time from spawn (ms; median of ${n} ± half-range)`,
+    title: `Start-up, wall time from spawn (ms; median of ${repetitions}, min–max in brackets)`,
     columns: ['measure', 'client', 'wall ms', 'CPU ms', 'wall ×MQTT.js', 'CPU ×MQTT.js'],
-    rows: rows.map((r) => {
-      const ref = rows.find((x) => x.what === r.what && x.client === 'MQTT.js');
-      const mine = r.client.startsWith('glowmq') && ref;
-      return [r.what, r.client, r.ms.length ? withSpread(r.ms, fmt) : 'failed', r.cpu.length ? withSpread(r.cpu, fmt) : 'failed',
-        mine ? ratio(median(r.ms), median(ref.ms)) : '', mine ? ratio(median(r.cpu), median(ref.cpu)) : ''];
+    rows: rows.map((row) => {
+      const ref = rows.find((other) => other.what === row.what && other.client === 'MQTT.js');
+      const mine = row.client.startsWith('glowmq') && ref;
+      return [row.what, row.client, row.ms.length ? withSpread(row.ms, fmt) : 'failed', row.cpu.length ? withSpread(row.cpu, fmt) : 'failed',
+        mine ? ratio(median(row.ms), median(ref.ms)) : '', mine ? ratio(median(row.cpu), median(ref.cpu)) : ''];
     }),
     notes: [
       'start → CONNACK: the bench worker (one esbuild bundle, plain node) exits at CONNACK; wall = fork → exit, CPU = the child\'s user+sys (os.wait4)',

@@ -17,9 +17,9 @@ let root: string;
 beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'glowmq-sys-')); });
 afterEach(() => { rmSync(root, { recursive: true, force: true }); });
 
-const put = (rel: string, text: string) => { const f = join(root, rel); mkdirSync(join(f, '..'), { recursive: true }); writeFileSync(f, text); };
-const read = (cb: (f: (err: Error | undefined, v?: number) => void) => void) => new Promise<number>((res, rej) => cb((e, v) => e ? rej(e) : res(v!)));
-const write = (led: { write: (v: 0 | 1, cb?: (e?: Error) => void) => void }, v: 0 | 1) => new Promise<void>((res, rej) => led.write(v, (e) => e ? rej(e) : res()));
+const put = (rel: string, text: string) => { const path = join(root, rel); mkdirSync(join(path, '..'), { recursive: true }); writeFileSync(path, text); };
+const read = (done: (callback: (err: Error | undefined, value?: number) => void) => void) => new Promise<number>((res, rej) => done((err, value) => err ? rej(err) : res(value!)));
+const write = (led: { write: (value: 0 | 1, done?: (err?: Error) => void) => void }, value: 0 | 1) => new Promise<void>((res, rej) => led.write(value, (err) => err ? rej(err) : res()));
 
 function piChips() {
   put('class/gpio/export', '');
@@ -31,9 +31,9 @@ function piChips() {
 describe('sysfs GPIO', () => {
   it('finds the SoC chip by label and adds its base (Pi OS numbers from 512)', () => {
     piChips();
-    const g = globalGpio(join(root, 'class/gpio'), 17);
-    expect(g.number).toBe(529);
-    expect(g.chip.label).toBe('pinctrl-bcm2711');
+    const found = globalGpio(join(root, 'class/gpio'), 17);
+    expect(found.number).toBe(529);
+    expect(found.chip.label).toBe('pinctrl-bcm2711');
   });
 
   it('uses the lowest base when no chip is the Pi SoC', () => {
@@ -102,7 +102,7 @@ i=0; while [ $i -lt 54 ]; do printf '\\tline %3d:      unnamed       unused   in
     return { bin, log };
   }
   const calls = (log: string) => existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
-  const until = async (f: () => boolean) => { for (let i = 0; i < 400 && !f(); i++) await new Promise((r) => setTimeout(r, 10)); };
+  const until = async (condition: () => boolean) => { for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10)); };
 
   it('the real gpioset here is libgpiod v1 and the arguments follow its syntax', () => {
     // The contract is the real tool's syntax: check it is what the stand-in assumes.
@@ -114,44 +114,44 @@ i=0; while [ $i -lt 54 ]; do printf '\\tline %3d:      unnamed       unused   in
   });
 
   it('v1: holds each value with gpioset --mode=signal CHIP LINE=V, replacing the previous holder', async () => {
-    const s = standIn('v1.6.3');
-    const led = new GpiodOut('gpiochip0', 17, { bin: s.bin });
+    const stub = standIn('v1.6.3');
+    const led = new GpiodOut('gpiochip0', 17, { bin: stub.bin });
     expect(led.version).toBe(1);
     await write(led, 1);
-    await until(() => calls(s.log).length >= 1);
+    await until(() => calls(stub.log).length >= 1);
     await write(led, 0);
     expect(led.read()).toBe(0);
-    await until(() => calls(s.log).length >= 3);
-    await new Promise<void>((r) => led.release(r));
-    expect(calls(s.log)).toEqual([
+    await until(() => calls(stub.log).length >= 3);
+    await new Promise<void>((resolve) => led.release(resolve));
+    expect(calls(stub.log)).toEqual([
       '--mode=signal gpiochip0 17=1', 'released --mode=signal gpiochip0 17=1',
       '--mode=signal gpiochip0 17=0', 'released --mode=signal gpiochip0 17=0',
     ]);
-    expect(calls(s.log).filter((l) => !l.startsWith('released'))).toEqual(['--mode=signal gpiochip0 17=1', '--mode=signal gpiochip0 17=0']);
+    expect(calls(stub.log).filter((call) => !call.startsWith('released'))).toEqual(['--mode=signal gpiochip0 17=1', '--mode=signal gpiochip0 17=0']);
   });
 
   it('v2: gpioset --chip CHIP LINE=V', async () => {
-    const s = standIn('v2.1');
-    const led = new GpiodOut('gpiochip4', 5, { bin: s.bin });
+    const stub = standIn('v2.1');
+    const led = new GpiodOut('gpiochip4', 5, { bin: stub.bin });
     expect(led.version).toBe(2);
     expect(led.args(1)).toEqual(['--chip', 'gpiochip4', '5=1']);
     await write(led, 1);
-    await until(() => calls(s.log).length >= 1);
-    await new Promise<void>((r) => led.release(r));
-    expect(calls(s.log)).toEqual(['--chip gpiochip4 5=1', 'released --chip gpiochip4 5=1']);
+    await until(() => calls(stub.log).length >= 1);
+    await new Promise<void>((resolve) => led.release(resolve));
+    expect(calls(stub.log)).toEqual(['--chip gpiochip4 5=1', 'released --chip gpiochip4 5=1']);
   });
 
   it('checks the chip and line with gpioinfo at start-up', () => {
-    const s = standIn('v1.6.3');
-    expect(() => new GpiodOut('gpiochip9', 17, { bin: s.bin })).toThrow('GPIO chip gpiochip9: gpioinfo: looking up chip gpiochip9: No such file or directory');
-    expect(() => new GpiodOut('gpiochip0', 54, { bin: s.bin })).toThrow('GPIO chip gpiochip0 has 54 lines (0-53); there is no line 54');
-    expect(new GpiodOut('gpiochip0', 53, { bin: s.bin }).line).toBe(53);
+    const stub = standIn('v1.6.3');
+    expect(() => new GpiodOut('gpiochip9', 17, { bin: stub.bin })).toThrow('GPIO chip gpiochip9: gpioinfo: looking up chip gpiochip9: No such file or directory');
+    expect(() => new GpiodOut('gpiochip0', 54, { bin: stub.bin })).toThrow('GPIO chip gpiochip0 has 54 lines (0-53); there is no line 54');
+    expect(new GpiodOut('gpiochip0', 53, { bin: stub.bin }).line).toBe(53);
   });
 
   it('reports a holder that fails, with gpioset\'s own message', async () => {
-    const s = standIn('v1.6.3');
+    const stub = standIn('v1.6.3');
     const errors: Error[] = [];
-    const led = new GpiodOut('gpiochip0', 49, { bin: s.bin, onError: (e) => errors.push(e) });
+    const led = new GpiodOut('gpiochip0', 49, { bin: stub.bin, onError: (err) => errors.push(err) });
     await write(led, 1);
     await until(() => errors.length > 0);
     expect(errors[0].message).toMatch(/gpioset gpiochip0 49=1 failed \(exit 1\): gpioset: error setting the GPIO line values: Invalid argument/);
@@ -166,12 +166,12 @@ describe('thermal zone', () => {
   it('reads millidegrees from the CPU zone', async () => {
     put('class/thermal/thermal_zone0/type', 'acpitz\n'); put('class/thermal/thermal_zone0/temp', '27800\n');
     put('class/thermal/thermal_zone1/type', 'cpu-thermal\n'); put('class/thermal/thermal_zone1/temp', '48312\n');
-    const s = new ThermalSensor('cpu_temperature', root);
-    expect(s.zone).toBe(join(root, 'class/thermal/thermal_zone1'));
-    expect(s.unit).toBe('°C');
-    expect(await read((cb) => s.read(cb))).toBe(48.3);
+    const sensor = new ThermalSensor('cpu_temperature', root);
+    expect(sensor.zone).toBe(join(root, 'class/thermal/thermal_zone1'));
+    expect(sensor.unit).toBe('°C');
+    expect(await read((done) => sensor.read(done))).toBe(48.3);
     put('class/thermal/thermal_zone1/temp', '-1500\n');
-    expect(await read((cb) => s.read(cb))).toBe(-1.5);
+    expect(await read((done) => sensor.read(done))).toBe(-1.5);
   });
 
   it('falls back to the first zone, and refuses garbage and absence', async () => {
@@ -179,7 +179,7 @@ describe('thermal zone', () => {
     put('class/thermal/thermal_zone10/type', 'y'); put('class/thermal/thermal_zone10/temp', '2000');
     expect(findThermalZone(root)).toBe(join(root, 'class/thermal/thermal_zone2'));
     put('class/thermal/thermal_zone2/temp', 'hot');
-    await expect(read((cb) => new ThermalSensor('c', root).read(cb))).rejects.toThrow(/not a millidegree number: "hot"/);
+    await expect(read((done) => new ThermalSensor('c', root).read(done))).rejects.toThrow(/not a millidegree number: "hot"/);
     rmSync(join(root, 'class'), { recursive: true });
     expect(() => new ThermalSensor('c', root)).toThrow(/no thermal zone with a temp file/);
   });
@@ -199,14 +199,14 @@ describe('DS18B20', () => {
     put('bus/w1/devices/28-0316a2799a1c/w1_slave', good);
     put('bus/w1/devices/w1_bus_master1/uevent', '');
     let sensors = ds18b20Sensors(root);
-    expect(sensors.map((s) => s.name)).toEqual(['ds18b20']);
-    expect(await read((cb) => sensors[0].read(cb))).toBe(23.13);
+    expect(sensors.map((sensor) => sensor.name)).toEqual(['ds18b20']);
+    expect(await read((done) => sensors[0].read(done))).toBe(23.13);
     put('bus/w1/devices/28-0316a2799a1d/w1_slave', good.replace('YES', 'NO'));
     sensors = ds18b20Sensors(root);
-    expect(sensors.map((s) => s.name)).toEqual(['ds18b20_28-0316a2799a1c', 'ds18b20_28-0316a2799a1d']);
-    await expect(read((cb) => sensors[1].read(cb))).rejects.toThrow(/DS18B20 28-0316a2799a1d: CRC check failed/);
+    expect(sensors.map((sensor) => sensor.name)).toEqual(['ds18b20_28-0316a2799a1c', 'ds18b20_28-0316a2799a1d']);
+    await expect(read((done) => sensors[1].read(done))).rejects.toThrow(/DS18B20 28-0316a2799a1d: CRC check failed/);
     rmSync(join(root, 'bus/w1/devices/28-0316a2799a1c'), { recursive: true });
-    await expect(read((cb) => sensors[0].read(cb))).rejects.toThrow(/gone from the 1-Wire bus/);
+    await expect(read((done) => sensors[0].read(done))).rejects.toThrow(/gone from the 1-Wire bus/);
   });
 
   it('says how to enable 1-Wire when none is present', () => {
@@ -217,7 +217,7 @@ describe('DS18B20', () => {
 describe('simulated board and specs', () => {
   it('the LED remembers and reports every write', () => {
     const seen: number[] = [];
-    const led = new SimLed((v) => seen.push(v));
+    const led = new SimLed((level) => seen.push(level));
     led.write(1); led.write(0); led.write(1);
     expect(led.read()).toBe(1);
     expect(led.history).toEqual([1, 0, 1]);
@@ -225,20 +225,20 @@ describe('simulated board and specs', () => {
   });
 
   it('the temperature wanders within 18–28 °C in 0.1 steps', async () => {
-    let x = 0;
-    const t = new SimTemperature('temperature', () => (x = (x * 16807 + 11) % 2147483647) / 2147483647);
+    let seed = 0;
+    const sim = new SimTemperature('temperature', () => (seed = (seed * 16807 + 11) % 2147483647) / 2147483647);
     let prev: number | undefined;
     for (let i = 0; i < 2000; i++) {
-      const v = await read((cb) => t.read(cb));
-      expect(v).toBeGreaterThanOrEqual(18); expect(v).toBeLessThanOrEqual(28);
-      expect(Math.round(v * 10)).toBeCloseTo(v * 10, 6);
-      if (prev !== undefined) expect(Math.abs(v - prev)).toBeLessThanOrEqual(0.41);
-      prev = v;
+      const reading = await read((done) => sim.read(done));
+      expect(reading).toBeGreaterThanOrEqual(18); expect(reading).toBeLessThanOrEqual(28);
+      expect(Math.round(reading * 10)).toBeCloseTo(reading * 10, 6);
+      if (prev !== undefined) expect(Math.abs(reading - prev)).toBeLessThanOrEqual(0.41);
+      prev = reading;
     }
   });
 
   it('validates LED and sensor specs and builds the backends', () => {
-    for (const ok of ['sim', 'gpiod:gpiochip0:17', 'gpiod:0:4', 'sysfs:17']) expect(ledSpecError(ok), ok).toBe('');
+    for (const spec of ['sim', 'gpiod:gpiochip0:17', 'gpiod:0:4', 'sysfs:17']) expect(ledSpecError(spec), spec).toBe('');
     for (const bad of ['', 'gpio:17', 'gpiod:gpiochip0', 'sysfs:', 'sysfs:x', 'LED1', 3]) expect(ledSpecError(bad), String(bad)).toMatch(/sim, gpiod:CHIP:LINE/);
     expect(sensorsSpecError(['sim', 'thermal'])).toBe('');
     expect(sensorsSpecError(['sim', 'sim'])).toMatch(/distinct/);
@@ -247,6 +247,6 @@ describe('simulated board and specs', () => {
     piChips();
     expect(createLed('sysfs:17', { sysRoot: root })).toBeInstanceOf(SysfsGpioOut);
     put('class/thermal/thermal_zone0/temp', '40000');
-    expect(createSensors(['sim', 'thermal'], { sysRoot: root }).map((s) => s.name)).toEqual(['temperature', 'cpu_temperature']);
+    expect(createSensors(['sim', 'thermal'], { sysRoot: root }).map((sensor) => sensor.name)).toEqual(['temperature', 'cpu_temperature']);
   });
 });

@@ -2,17 +2,17 @@
 // what was last written: digitalRead would switch the pin to an input on the board.
 import type { DigitalOut } from '../types';
 
-declare function digitalWrite(pin: unknown, v: number): void;
+declare function digitalWrite(pin: unknown, level: number): void;
 
 export function espruinoLed(pin: unknown): DigitalOut {
-  let v: 0 | 1 = 0;
+  let written: 0 | 1 = 0;
   digitalWrite(pin, 0);
   return {
-    write: (x, cb) => {
-      let err: Error | undefined;
-      try { digitalWrite(pin, x); v = x; } catch (e) { err = e as Error; }
-      if (cb) cb(err);
+    write: (level, done) => {
+      let failure: Error | undefined;
+      try { digitalWrite(pin, level); written = level; } catch (err) { failure = err as Error; }
+      if (done) done(failure);
     },
-    read: () => v,
+    read: () => written,
   };
 }

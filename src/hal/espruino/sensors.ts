@@ -12,10 +12,10 @@ export function espruinoSensor(name: string): Sensor {
   return {
     name: name, unit: free ? 'vars' : '°C',
     // A throw is passed on; NaN goes as it is (the device reports a non-finite value).
-    read: (cb) => {
-      let v: number;
-      try { v = free ? process.memory().free : E.getTemperature(); } catch (e) { return cb(e as Error); }
-      cb(undefined, Math.round(v * 100) / 100);
+    read: (done) => {
+      let reading: number;
+      try { reading = free ? process.memory().free : E.getTemperature(); } catch (err) { return done(err as Error); }
+      done(undefined, Math.round(reading * 100) / 100);
     },
   };
 }

@@ -14,10 +14,10 @@ import { deviceSchema } from '../../app/config';
 import { discoveryMessages } from '../../app/discovery';
 import { readPem } from './broker-flags';
 import type { NodeClientOptions } from '../connect';
-import { FileStore } from '../../store/file-store';
+import { FileStore, StoreAccessError } from '../../store/file-store';
 import { parseArgs, helpText } from './args';
 import { labelledLog, type LogFn } from './log';
-import { RunError } from './usage-error';
+import { RunError, UsageError } from './usage-error';
 import type { CliIo } from './io';
 import { serialClient } from './serial-client';
 
@@ -80,7 +80,13 @@ export async function launchDevice(cfg: NodeDeviceConfig, launch: LaunchOptions)
     sensors = launch.sensors ?? createSensors(cfg.sensors, { sysRoot: launch.sysRoot });
   } catch (err) { throw new RunError(`glowmq device: ${(err as Error).message}`); }
   const platform: DevicePlatform = { ...nodePlatform({ level: 'silent' }), log };
-  const store = typeof cfg.store === 'string' ? new FileStore(cfg.store, { warn: (text) => log('warn', text) }) : undefined;
+  let store: FileStore | undefined;
+  try {
+    store = typeof cfg.store === 'string' ? new FileStore(cfg.store, { warn: (text) => log('warn', text) }) : undefined;
+  } catch (err) {
+    if (err instanceof StoreAccessError) throw new UsageError(`glowmq device: cannot use --store ${err.message}`);
+    throw err;
+  }
   const options = { ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 30000 };
   if (cfg.insecure) log('warn', '--insecure: the broker\'s certificate is not verified (any CA, any name, expired too): anyone on the path can read and forge the traffic, password included');
   const shownUrl = redactUrl(cfg.broker);

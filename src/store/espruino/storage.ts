@@ -5,10 +5,13 @@
 // (default 0: after the current task, so a burst of publishes costs one flash write); an
 // E.on('kill') hook (reset(), load(), save()) flushes what is still pending, so a soft
 // reset loses nothing accepted. A power cut can lose the last `delay` ms.
-// Few function objects (each costs board memory): put and del are one function.
 import type { Platform, Store, StoredRecord, Timer } from '../../core/types';
 
-declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array; on(ev: string, fn: () => void): void };
+declare const E: {
+  toString(bytes: Uint8Array): string;
+  toUint8Array(text: string): Uint8Array;
+  on(event: string, handler: () => void): void;
+};
 
 export interface EspruinoStorage {
   readJSON(name: string, noExceptions: boolean): unknown;
@@ -18,37 +21,43 @@ export interface EspruinoStorage {
 
 /** A deep copy that turns Uint8Array → {$u8} and {$u8} → Uint8Array: put() is given
  * Uint8Arrays only, and the records kept (and flashed) hold {$u8} only. */
-function copy(v: any): any {
-  if (v instanceof Uint8Array) return { $u8: E.toString(v) };
-  if (v && typeof v == 'object') {
-    if (v.$u8 != null) return E.toUint8Array(v.$u8);
-    const o: any = v instanceof Array ? [] : {};
-    for (const k in v) o[k] = copy(v[k]);
-    return o;
+function copy(value: any): any {
+  if (value instanceof Uint8Array) return { $u8: E.toString(value) };
+  if (value && typeof value == 'object') {
+    if (value.$u8 != null) return E.toUint8Array(value.$u8);
+    const out: any = value instanceof Array ? [] : {};
+    for (const key in value) out[key] = copy(value[key]);
+    return out;
   }
-  return v;
+  return value;
 }
 
-export function espruinoStore(storage: EspruinoStorage, file: string, p: Platform, delay: number): Store {
+export function espruinoStore(storage: EspruinoStorage, file: string, platform: Platform, delay: number): Store {
   // File names are at most 28 characters on the board. An array is the older format
   // ([key, value] pairs): not read (a client would take its indices for keys).
-  const got: any = storage.readJSON(file, true);
-  const recs: { [k: string]: StoredRecord } = got instanceof Array ? {} : got || {};
+  const saved: any = storage.readJSON(file, true);
+  const records: { [key: string]: StoredRecord } = saved instanceof Array ? {} : saved || {};
   let timer: Timer;
   const flush = () => {
     if (timer == null) return;
-    p.clearTimeout(timer);
+    platform.clearTimeout(timer);
     timer = undefined;
-    if (Object.keys(recs).length) storage.writeJSON(file, recs);
+    if (Object.keys(records).length) storage.writeJSON(file, records);
     else storage.erase(file);
   };
-  /** put (v given) or del (v undefined). Records are objects: never falsy. */
-  const set = (k: string, v?: StoredRecord) => {
-    if (v) recs[k] = copy(v);
-    else if (recs[k]) delete recs[k];
-    else return;
-    if (timer == null) timer = p.setTimeout(flush, delay);
-  };
   E.on('kill', flush);
-  return { put: set, del: set, all: () => copy(recs) };
+  // Each function object costs board variables: put and del schedule the flush themselves.
+  return {
+    put: (key: string, value: StoredRecord) => {
+      records[key] = copy(value);
+      if (timer == null) timer = platform.setTimeout(flush, delay);
+    },
+    del: (key: string) => {
+      // Records are objects: never falsy. Deleting a missing key writes nothing.
+      if (!records[key]) return;
+      delete records[key];
+      if (timer == null) timer = platform.setTimeout(flush, delay);
+    },
+    all: () => copy(records),
+  };
 }

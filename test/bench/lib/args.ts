@@ -11,7 +11,7 @@ export function parseArgs(argv = process.argv.slice(2)): BenchArgs {
   const quick = argv.includes('--quick');
   const i = argv.indexOf('--only');
   const only = i >= 0 && argv[i + 1] ? argv[i + 1].split(',') : [];
-  const r = argv.indexOf('--runs');
-  const runs = r >= 0 ? Math.max(1, Number(argv[r + 1]) || 1) : quick ? 1 : 3;
+  const runsAt = argv.indexOf('--runs');
+  const runs = runsAt >= 0 ? Math.max(1, Number(argv[runsAt + 1]) || 1) : quick ? 1 : 3;
   return { quick, runs, only };
 }

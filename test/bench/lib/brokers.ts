@@ -12,8 +12,8 @@ export interface Broker { name: string; url: string; stop(): Promise<void>; outp
 export async function mosquitto(): Promise<Broker> {
   // No per-client queue limit: a subscriber a little slower than its publisher must not
   // see QoS 1/2 messages dropped by the broker (default max_queued_messages 1000).
-  const m = await startMosquitto({ extraConfig: 'max_queued_messages 0\nmax_inflight_messages 0\nset_tcp_nodelay true' });
-  return { name: 'mosquitto', url: m.url, stop: () => m.stop(), output: m.output };
+  const instance = await startMosquitto({ extraConfig: 'max_queued_messages 0\nmax_inflight_messages 0\nset_tcp_nodelay true' });
+  return { name: 'mosquitto', url: instance.url, stop: () => instance.stop(), output: instance.output };
 }
 
 export async function aedes(): Promise<Broker | Error> {
@@ -22,12 +22,12 @@ export async function aedes(): Promise<Broker | Error> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(BENCH, 'workers/aedes-broker.ts')], { stdio: ['pipe', 'pipe', 'inherit'], cwd: ROOT });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).once('line', resolve);
-    proc.once('exit', (c) => reject(new Error(`aedes broker exited (${c})`)));
-  }).catch((e: Error) => e);
+    proc.once('exit', (code) => reject(new Error(`aedes broker exited (${code})`)));
+  }).catch((err: Error) => err);
   if (line instanceof Error) return line;
   const { url } = JSON.parse(line) as { url: string };
   return {
     name: 'aedes', url,
-    stop: () => new Promise((r) => { if (proc.exitCode !== null) return r(); proc.once('exit', () => r()); proc.stdin!.end(); setTimeout(() => proc.kill('SIGKILL'), 3000).unref(); }),
+    stop: () => new Promise((resolve) => { if (proc.exitCode !== null) return resolve(); proc.once('exit', () => resolve()); proc.stdin!.end(); setTimeout(() => proc.kill('SIGKILL'), 3000).unref(); }),
   };
 }

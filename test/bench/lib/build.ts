@@ -18,8 +18,8 @@ async function bundle(name: string, entry: string): Promise<string | Error> {
       external: ['mqtt'], logLevel: 'silent', absWorkingDir: ROOT,
     });
     return outfile;
-  } catch (e) {
-    return new Error(`cannot build ${entry}: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);
+  } catch (err) {
+    return new Error(`cannot build ${entry}: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`);
   }
 }
 
@@ -33,7 +33,6 @@ export function buildWorkers(): Promise<Built> {
     ['mqttjs-pub', join(BENCH, 'workers/mqttjs-pub.ts')],
     ['glowmq-worker', join(BENCH, 'workers/glowmq.ts'), join(ROOT, 'src/core/client.ts')],
     ['device-latency', join(BENCH, 'workers/device-latency.ts'), join(ROOT, 'src/app/index.ts')],
-    ['glowmq-board-worker', join(BENCH, 'workers/glowmq-board.ts'), join(ROOT, 'src/core/client.ts')],
   ];
   built = (async () => {
     const out: Built = {};

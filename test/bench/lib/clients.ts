@@ -6,7 +6,7 @@ import { buildWorkers } from './build';
 import { BENCH } from './paths';
 
 export interface ClientKind {
-  name: 'glowmq' | 'glowmq/board' | 'MQTT.js' | 'paho';
+  name: 'glowmq' | 'MQTT.js' | 'paho';
   /** argv to start a worker (node flags may be prepended for node workers). */
   cmd(nodeFlags?: string[]): string[];
   roles: string[];
@@ -22,19 +22,19 @@ function hasPaho(): boolean {
 
 export interface ClientSet { clients: ClientKind[]; missing: string[] }
 
-/** `boardCodec`: also glowmq on Node with the board codec (to choose the Node codec). */
-export async function availableClients(boardCodec = false): Promise<ClientSet> {
-  const b = await buildWorkers();
+// glowmq on Node uses the board's own codec (src/core/codec) already, so there is no second
+// glowmq variant to compare.
+export async function availableClients(): Promise<ClientSet> {
+  const built = await buildWorkers();
   const clients: ClientKind[] = [];
   const missing: string[] = [];
   const node = (name: ClientKind['name'], file: string | Error) => {
     if (file instanceof Error) { missing.push(`${name}: ${file.message}`); return; }
-    const bare = b['bare-worker'];
+    const bare = built['bare-worker'];
     clients.push({ name, cmd: (flags = []) => [process.execPath, ...flags, file], roles: ALL_ROLES, bareCmd: (flags = []) => [process.execPath, ...flags, bare as string] });
   };
-  node('glowmq', b['glowmq-worker']);
-  if (boardCodec) node('glowmq/board', b['glowmq-board-worker']);
-  node('MQTT.js', b['mqttjs-worker']);
+  node('glowmq', built['glowmq-worker']);
+  node('MQTT.js', built['mqttjs-worker']);
   const paho = ['/usr/bin/python3', join(BENCH, 'workers/paho_worker.py')];
   if (hasPaho()) clients.push({ name: 'paho', cmd: () => paho, bareCmd: () => paho, roles: ['pub', 'sub', 'echo', 'ping', 'idle', 'connect'] });
   else missing.push('paho: /usr/bin/python3 cannot import paho.mqtt (apt-get install python3-paho-mqtt)');

@@ -2,14 +2,14 @@
 export type QoS = 0 | 1 | 2;
 
 export interface BenchClient {
-  publish(topic: string, payload: Buffer, qos: QoS, cb: (err?: Error) => void): void;
-  subscribe(topic: string, qos: QoS, cb: (err?: Error) => void): void;
-  onMessage(fn: (topic: string, payload: Uint8Array) => void): void;
-  end(cb: () => void): void;
+  publish(topic: string, payload: Buffer, qos: QoS, done: (err?: Error) => void): void;
+  subscribe(topic: string, qos: QoS, done: (err?: Error) => void): void;
+  onMessage(handler: (topic: string, payload: Uint8Array) => void): void;
+  end(done: () => void): void;
 }
 
 /** Connect to `url` (mqtt://user:pass@host:port); call back once at CONNACK. */
-export type Connect = (url: string, clientId: string, onConnected: (c: BenchClient) => void, onError: (e: Error) => void) => void;
+export type Connect = (url: string, clientId: string, onConnected: (client: BenchClient) => void, onError: (err: Error) => void, job?: Job) => void;
 
 /** The workload a worker is given (env BENCH_JOB, JSON). */
 export interface Job {
@@ -24,8 +24,11 @@ export interface Job {
   count: number;
   /** Publishes outstanding at once (pub, soak). */
   window?: number;
-  /** Round trips before measuring (ping). */
+  /** Untimed messages first: round trips (ping), or publishes numbered from `count` up (pub, sub). */
   warmup?: number;
+  /** glowmq only: TCP_NODELAY and write coalescing of its Node transport (default on), for the nodelay section. */
+  noDelay?: boolean;
+  coalesce?: boolean;
   /** Message counts at which soak records the heap. */
   checkpoints?: number[];
 }

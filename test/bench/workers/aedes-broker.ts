@@ -2,8 +2,8 @@
 // when stdin closes.
 import { startAedes } from '../../support/aedes';
 
-startAedes().then((b: { url: string; close(): Promise<void> | void }) => {
-  process.stdout.write(JSON.stringify({ url: b.url }) + '\n');
+startAedes().then((broker: { url: string; close(): Promise<void> | void }) => {
+  process.stdout.write(JSON.stringify({ url: broker.url }) + '\n');
   process.stdin.resume();
-  process.stdin.on('end', async () => { await b.close(); process.exit(0); });
-}, (e: Error) => { console.error(e); process.exit(1); });
+  process.stdin.on('end', async () => { await broker.close(); process.exit(0); });
+}, (err: Error) => { console.error(err); process.exit(1); });

@@ -5,6 +5,12 @@ export const wall = (): number => performance.timeOrigin + performance.now();
 
 /** user+sys CPU ms since `from` (a process.cpuUsage() value). */
 export function cpuMs(from: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(from);
-  return (d.user + d.system) / 1000;
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+}
+
+/** CPU ms since `from`: user+sys as cpuMs, and the system (kernel) part alone as sysMs. */
+export function cpuSplit(from: NodeJS.CpuUsage): { cpuMs: number; sysMs: number } {
+  const used = process.cpuUsage(from);
+  return { cpuMs: (used.user + used.system) / 1000, sysMs: used.system / 1000 };
 }

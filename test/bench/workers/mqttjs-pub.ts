@@ -3,6 +3,6 @@
 import { connect } from 'mqtt';
 
 const [url, topic, text] = process.argv.slice(2);
-const c = connect(url, { reconnectPeriod: 0 });
-c.on('connect', () => c.publish(topic, text, { qos: 0 }, (e) => { if (e) { console.error(e.message); process.exit(1); } c.end(false, {}, () => process.exit(0)); }));
-c.on('error', (e) => { console.error(e.message); process.exit(1); });
+const client = connect(url, { reconnectPeriod: 0 });
+client.on('connect', () => client.publish(topic, text, { qos: 0 }, (err) => { if (err) { console.error(err.message); process.exit(1); } client.end(false, {}, () => process.exit(0)); }));
+client.on('error', (err) => { console.error(err.message); process.exit(1); });

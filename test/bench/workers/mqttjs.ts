@@ -4,14 +4,14 @@ import type { BenchClient, Connect } from './adapter';
 import { workerMain } from './worker-main';
 
 const connect: Connect = (url, clientId, onConnected, onError) => {
-  const c = mqttConnect(url, { clientId, protocolVersion: 4, reconnectPeriod: 0 });
-  c.once('connect', () => onConnected(wrap));
-  c.on('error', onError);
+  const client = mqttConnect(url, { clientId, protocolVersion: 4, reconnectPeriod: 0 });
+  client.once('connect', () => onConnected(wrap));
+  client.on('error', onError);
   const wrap: BenchClient = {
-    publish: (topic, payload, qos, cb) => { c.publish(topic, payload, { qos }, (e) => cb(e ?? undefined)); },
-    subscribe: (topic, qos, cb) => { c.subscribe(topic, { qos }, (e) => cb(e ?? undefined)); },
-    onMessage: (fn) => { c.on('message', (t, p) => fn(t, p)); },
-    end: (cb) => { c.end(false, {}, () => cb()); },
+    publish: (topic, payload, qos, done) => { client.publish(topic, payload, { qos }, (err) => done(err ?? undefined)); },
+    subscribe: (topic, qos, done) => { client.subscribe(topic, { qos }, (err) => done(err ?? undefined)); },
+    onMessage: (handler) => { client.on('message', (topic, payload) => handler(topic, payload)); },
+    end: (done) => { client.end(false, {}, () => done()); },
   };
 };
 

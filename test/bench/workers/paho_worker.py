@@ -20,6 +20,9 @@ def cpu_ms():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return (r.ru_utime + r.ru_stime) * 1000.0
 
+def sys_ms():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime * 1000.0
+
 def rss():
     with open('/proc/self/status') as f:
         for l in f:
@@ -74,38 +77,53 @@ if role == 'pub':
     st = {'done': 0}
     def on_pub(cl, ud, mid): st['done'] += 1
     c.on_publish = on_pub
+    def run(first, total):
+        st['done'], sent = 0, 0
+        while st['done'] < total:
+            while sent < total and sent - st['done'] < win:
+                c.publish(job['topic'], payload(tpl, first + sent), qos); sent += 1
+            c.loop(timeout=0.001)
+        return sent
     emit({'ev': 'ready'})
-    while 'go' not in cmds: c.loop(timeout=0.01)
-    t0, c0, sent = wall(), cpu_ms(), 0
-    while st['done'] < n:
-        while sent < n and sent - st['done'] < win:
-            c.publish(job['topic'], payload(tpl, sent), qos); sent += 1
-        c.loop(timeout=0.001)
-    emit({'ev': 'done', 't0': t0, 't1': wall(), 'cpuMs': cpu_ms() - c0, 'sent': sent, 'completed': st['done'], 'errors': 0, 'rss': rss(), 'heapUsed': 0})
+    while 'go' not in cmds and 'warm' not in cmds: c.loop(timeout=0.01)
+    if 'warm' in cmds:  # warm-up messages are numbered from n up: the subscriber sets them aside
+        run(n, job.get('warmup', 0)); emit({'ev': 'warm'})
+        while 'go' not in cmds: c.loop(timeout=0.01)
+    t0, c0, s0 = wall(), cpu_ms(), sys_ms()
+    sent = run(0, n)
+    emit({'ev': 'done', 't0': t0, 't1': wall(), 'cpuMs': cpu_ms() - c0, 'sysMs': sys_ms() - s0, 'sent': sent, 'completed': st['done'], 'errors': 0, 'rss': rss(), 'heapUsed': 0})
     c.disconnect(); sys.exit(0)
 
 if role == 'sub':
     seen = bytearray(n)
+    warmup = job.get('warmup', 0)
     st = {'unique': 0, 'dups': 0, 'oor': 0, 'bytes': 0, 'first': 0, 'last': 0}
+    tenths = []
     def on_msg(cl, ud, m):
+        s = int.from_bytes(m.payload[:4], 'big')
+        if s >= n:
+            st['oor'] += 1
+            if st['oor'] == warmup: emit({'ev': 'warm'})
+            return
         t = wall()
         if not st['first']: st['first'] = t
         st['last'] = t
         st['bytes'] += len(m.payload)
-        s = int.from_bytes(m.payload[:4], 'big')
-        if s >= n: st['oor'] += 1; return
         if seen[s]: st['dups'] += 1; return
         seen[s] = 1; st['unique'] += 1
+        if st['unique'] * 10 >= n * (len(tenths) + 1): tenths.append(t)
     c.on_message = on_msg
     wait_subscribed(job['topic'])
-    c0 = cpu_ms()
+    c0, s0 = cpu_ms(), sys_ms()
     emit({'ev': 'ready'})
     deadline = None
     while st['unique'] < n:
         c.loop(timeout=0.01)
+        if 'reset' in cmds:
+            cmds.discard('reset'); c0, s0 = cpu_ms(), sys_ms(); emit({'ev': 'reset', 'warmSeen': st['oor']})
         if 'stop' in cmds and deadline is None: deadline = time.time() + 1.5
         if deadline is not None and time.time() > deadline: break
-    emit({'ev': 'done', 'unique': st['unique'], 'dups': st['dups'], 'outOfRange': st['oor'], 'bytes': st['bytes'], 'first': st['first'], 'last': st['last'], 'cpuMs': cpu_ms() - c0, 'rss': rss(), 'heapUsed': 0})
+    emit({'ev': 'done', 'unique': st['unique'], 'dups': st['dups'], 'outOfRange': max(0, st['oor'] - warmup), 'bytes': st['bytes'], 'first': st['first'], 'last': st['last'], 'tenths': tenths, 'cpuMs': cpu_ms() - c0, 'sysMs': sys_ms() - s0, 'rss': rss(), 'heapUsed': 0})
     c.disconnect(); sys.exit(0)
 
 if role == 'echo':
@@ -131,7 +149,7 @@ if role == 'ping':
         if i >= warm: rtts.append(wall() - t)
     rtts.sort()
     at = lambda p: rtts[min(len(rtts) - 1, max(0, -(-p * len(rtts) // 100) - 1))]
-    emit({'ev': 'done', 'n': len(rtts), 'p50': at(50), 'p99': at(99), 'max': rtts[-1], 'mean': sum(rtts) / len(rtts)})
+    emit({'ev': 'done', 'n': len(rtts), 'p50': at(50), 'p99': at(99), 'max': rtts[-1], 'mean': sum(rtts) / len(rtts), 'curve': [rtts[max(0, min(len(rtts) - 1, -(-p * len(rtts) // 100) - 1))] for p in range(101)]})
     c.disconnect(); sys.exit(0)
 
 emit({'ev': 'error', 'message': 'paho worker: role %s not supported' % role}); sys.exit(1)

@@ -6,9 +6,9 @@ import { cpuMs, wall } from './clock';
 import { emit, memory, onCommand } from './io';
 import { makePayload, template } from './payload';
 
-export function runIdle(c: BenchClient): void {
+export function runIdle(client: BenchClient): void {
   // Let the connection settle (timers armed, buffers released) before measuring.
-  setTimeout(() => { emit({ ev: 'done', ...memory() }); c.end(() => process.exit(0)); }, 500);
+  setTimeout(() => { emit({ ev: 'done', ...memory() }); client.end(() => process.exit(0)); }, 500);
 }
 
 export function runConnect(): void {
@@ -16,27 +16,27 @@ export function runConnect(): void {
   process.exit(0);
 }
 
-export function runSoak(c: BenchClient, job: Job): void {
+export function runSoak(client: BenchClient, job: Job): void {
   const tpl = template(job.size);
   const win = job.window ?? 100;
-  const marks = (job.checkpoints ?? [job.count]).slice().sort((a, b) => a - b);
+  const marks = (job.checkpoints ?? [job.count]).slice().sort((left, right) => left - right);
   const heap: { at: number; heapUsed: number; rss: number }[] = [];
   let sent = 0, got = 0, pumping = false;
-  const cpu0 = process.cpuUsage(), t0 = wall();
+  const cpu0 = process.cpuUsage(), startedAt = wall();
   const pump = () => {
     if (pumping) return;
     pumping = true;
-    while (sent < job.count && sent - got < win) { const i = sent++; c.publish(job.topic, makePayload(tpl, i), 1, () => {}); }
+    while (sent < job.count && sent - got < win) { const i = sent++; client.publish(job.topic, makePayload(tpl, i), 1, () => {}); }
     pumping = false;
   };
-  c.onMessage(() => {
+  client.onMessage(() => {
     got++;
     if (got === marks[heap.length]) heap.push({ at: got, ...memory() });
     if (got === job.count) {
-      emit({ ev: 'done', heap, cpuMs: cpuMs(cpu0), ms: wall() - t0 });
-      c.end(() => process.exit(0));
+      emit({ ev: 'done', heap, cpuMs: cpuMs(cpu0), ms: wall() - startedAt });
+      client.end(() => process.exit(0));
     } else pump();
   });
-  c.subscribe(job.topic, 1, () => { emit({ ev: 'ready' }); pump(); });
+  client.subscribe(job.topic, 1, () => { emit({ ev: 'ready' }); pump(); });
   onCommand(() => {});
 }

@@ -10,15 +10,15 @@ export function workerMain(connect: Connect): void {
   let job: Job;
   try { job = JSON.parse(process.env.BENCH_JOB ?? ''); } catch { fail('BENCH_JOB (JSON) is missing'); }
   process.on('uncaughtException', fail);
-  connect(job.url, job.clientId, (c) => {
+  connect(job.url, job.clientId, (client) => {
     switch (job.role) {
-      case 'pub': return runPub(c, job);
-      case 'sub': return runSub(c, job);
-      case 'echo': return runEcho(c, job);
-      case 'ping': return runPing(c, job);
-      case 'idle': return runIdle(c);
+      case 'pub': return runPub(client, job);
+      case 'sub': return runSub(client, job);
+      case 'echo': return runEcho(client, job);
+      case 'ping': return runPing(client, job);
+      case 'idle': return runIdle(client);
       case 'connect': return runConnect();
-      case 'soak': return runSoak(c, job);
+      case 'soak': return runSoak(client, job);
     }
-  }, fail);
+  }, fail, job);
 }

@@ -7,7 +7,6 @@ import { numberFlag, stringFlag } from './args';
 import { UsageError } from './usage-error';
 import { parseBrokerUrl, redactUrl, brokerUrlString } from '../url';
 import { percentDecode } from '../../core/broker-url';
-import type { NodeTcpOptions } from '../../transport/node-tcp';
 import type { QoS } from '../../core/types';
 import { topicNameError } from '../../core/topic';
 
@@ -150,11 +149,6 @@ export function brokerTarget(cmd: string, parsed: Parsed, env: NodeJS.ProcessEnv
 }
 
 /** The socket options for a target (for callers that build their own transport). */
-export function tcpOptions(target: BrokerTarget): NodeTcpOptions {
-  const broker = parseBrokerUrl(target.url);
-  const { ca, cert, key, rejectUnauthorized } = target.options;
-  return { host: broker.host, port: broker.port, tls: broker.tls, ca, cert, key, rejectUnauthorized };
-}
 
 /** The warning --insecure earns, on stderr even without -d (unless --quiet). */
 export function insecureWarning(cmd: string, target: BrokerTarget): string | undefined {

@@ -5,7 +5,11 @@
 // acknowledgements in one socket write, and the socket is not read while stdout is full: the
 // broker then queues or drops according to its own policy, and our memory stays flat.
 import type { Transport, TransportFactory, TransportHandlers } from '../../core/types';
-import { NodeTcpTransport, type NodeTcpOptions } from '../../transport/node-tcp';
+
+/** A link whose socket can stop being read: TCP's net.Socket and ws's WebSocket both can. */
+export type PausableLink = Transport & {
+  readonly socket?: { pause(): void; resume(): void; once(event: 'close', listener: () => void): unknown } | undefined;
+};
 import { PacketType } from '../../core/packet-type';
 
 /** The fixed header's type is the first byte's high nibble (MQTT 3.1.1 §2.2). */
@@ -27,7 +31,7 @@ export class PacedLink {
   private acksToKeep = 0;
   private acknowledging = true;
   private closeWhenFlushed = false;
-  private current?: NodeTcpTransport;
+  private current?: PausableLink;
   private socketClosed: Promise<void> = Promise.resolve();
 
   constructor(private readonly stdout: NodeJS.WritableStream, private readonly onStdoutError: (err: NodeJS.ErrnoException) => void) {
@@ -55,9 +59,10 @@ export class PacedLink {
   /** Resolves once the socket of the last link is closed (after the final DISCONNECT left). */
   closed(): Promise<void> { return this.socketClosed; }
 
-  factory(options: NodeTcpOptions): TransportFactory {
+  /** The client's transport factory: each link made by `makeLink`, paced. */
+  factory(makeLink: () => PausableLink): TransportFactory {
     return () => {
-      const inner = new NodeTcpTransport(options);
+      const inner = makeLink();
       const link: Transport = {
         open: (handlers) => this.open(inner, handlers),
         write: (bytes) => this.write(inner, bytes),
@@ -67,7 +72,7 @@ export class PacedLink {
     };
   }
 
-  private open(inner: NodeTcpTransport, handlers: TransportHandlers): void {
+  private open(inner: PausableLink, handlers: TransportHandlers): void {
     this.current = inner;
     this.waiting = [];
     this.chunkWrites = [];
@@ -84,7 +89,7 @@ export class PacedLink {
     });
   }
 
-  private readChunk(inner: NodeTcpTransport, handlers: TransportHandlers, bytes: Uint8Array): void {
+  private readChunk(inner: PausableLink, handlers: TransportHandlers, bytes: Uint8Array): void {
     this.readingChunk = true;
     try { handlers.onData(bytes); } finally { this.readingChunk = false; }
     const writes = this.chunkWrites;
@@ -112,7 +117,7 @@ export class PacedLink {
     });
   }
 
-  private write(inner: NodeTcpTransport, bytes: Uint8Array): boolean {
+  private write(inner: PausableLink, bytes: Uint8Array): boolean {
     if (inner !== this.current) return false;
     if (!this.acknowledging && this.isAck(bytes)) {
       if (this.acksToKeep === 0) return true; // withheld: the broker keeps the message
@@ -143,7 +148,7 @@ export class PacedLink {
     if (inner && this.closeWhenFlushed && !this.waiting.length) inner.close();
   }
 
-  private close(inner: NodeTcpTransport): void {
+  private close(inner: PausableLink): void {
     // The DISCONNECT (and the acknowledgements before it) go out first.
     if (inner === this.current && this.waiting.length) { this.closeWhenFlushed = true; return; }
     inner.close();

@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { QoS } from '../../core/types';
 import { topicNameError } from '../../core/topic';
 import { parseArgs, helpText, numberFlag, stringFlag, type Flag, type Parsed } from './args';
-import { BROKER_FLAGS, brokerTarget, insecureWarning, tcpOptions } from './broker-flags';
-import { corkedLink } from './corked-link';
+import { BROKER_FLAGS, brokerTarget, insecureWarning } from './broker-flags';
 import { openSession, type Session } from './session';
 import { publishLines } from './line-pump';
 import { UsageError, RunError } from './usage-error';
@@ -138,7 +137,7 @@ export async function runPub(argv: string[], streams: CliIo): Promise<number> {
   if (insecure) warn?.(insecure);
   const debug = parsed.values.debug ? streams.err : undefined;
   // QoS 0 lines wait in the (bounded) queue through a reconnect instead of failing.
-  const session = openSession('pub', target, { extra: { queueQoS0: true, transport: corkedLink(tcpOptions(target)) }, debug, warn });
+  const session = openSession('pub', target, { extra: { queueQoS0: true }, debug, warn });
   const stopped = new Promise<number>((resolve) => { const remove = streams.onInterrupt?.(() => { remove?.(); resolve(0); }); });
   const publisher = publisherFor(session, options, debug);
   try {

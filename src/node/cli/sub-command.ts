@@ -5,9 +5,10 @@ import { Writable } from 'node:stream';
 import type { QoS } from '../../core/types';
 import { topicFilterError, topicMatches } from '../../core/topic';
 import { parseArgs, helpText, numberFlag, stringFlag, type Flag, type Parsed } from './args';
-import { BROKER_FLAGS, brokerTarget, insecureWarning, tcpOptions, type BrokerTarget } from './broker-flags';
+import { BROKER_FLAGS, brokerTarget, insecureWarning, type BrokerTarget } from './broker-flags';
+import { brokerTransport } from '../connect';
 import { openSession, type Session } from './session';
-import { PacedLink } from './paced-link';
+import { PacedLink, type PausableLink } from './paced-link';
 import { messagePrinter, type Printer, type Received } from './sub-format';
 import { UsageError, RunError } from './usage-error';
 import type { CliIo } from './io';
@@ -131,7 +132,7 @@ async function subscribeAndPrint(options: SubOptions, streams: CliIo, warn?: (li
   });
   const session = openSession('sub', options.target, {
     extra: {
-      clean: !flags.persistent, transport: link.factory(tcpOptions(options.target)),
+      clean: !flags.persistent, transport: link.factory(brokerTransport(options.target.url, options.target.options) as () => PausableLink),
       maxPacketSize: options.maxPacketSize ?? DEFAULT_MAX_PACKET,
       // Ending, wait this long for what is owed (--remove-retained's publishes, a SUBACK).
       endTimeout: CLOSE_WAIT_MS,

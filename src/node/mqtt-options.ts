@@ -93,10 +93,10 @@ type Setter = (value: unknown, out: TranslatedOptions) => void;
 
 const MS_DEFAULT_RECONNECT = 1000;
 
-function check(ok: boolean, name: string, value: unknown, allowed: string): void {
+function check(valid: boolean, name: string, value: unknown, allowed: string): void {
   // A password is never printed, not even a wrong one: only its type.
   const shown = name === 'password' ? `a ${typeof value}` : JSON.stringify(value);
-  if (!ok) throw new TypeError(`glowmq: option ${name} is ${shown}; allowed: ${allowed}`);
+  if (!valid) throw new TypeError(`glowmq: option ${name} is ${shown}; allowed: ${allowed}`);
 }
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 

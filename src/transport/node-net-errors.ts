@@ -29,10 +29,10 @@ const TLS: { [code: string]: string } = {
 export interface NetError extends Error { code?: string | undefined; cause?: unknown }
 
 function wrap(msg: string, err: NetError): NetError {
-  const e: NetError = new Error(msg);
-  e.code = err.code;
-  e.cause = err;
-  return e;
+  const wrapped: NetError = new Error(msg);
+  wrapped.code = err.code;
+  wrapped.cause = err;
+  return wrapped;
 }
 
 /** `where` is "host:port"; `host` the name the certificate was checked against. */
@@ -41,16 +41,16 @@ export function describeNetError(err: NetError, where: string, host: string, tls
   if (code in TLS) {
     return wrap(code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `TLS: host name ${host} does not match the certificate` : `TLS: ${TLS[code]}`, err);
   }
-  const m = String(err.message || '');
-  if (tls && /alert certificate required|alert handshake failure|peer did not return a certificate/i.test(m)) {
+  const message = String(err.message || '');
+  if (tls && /alert certificate required|alert handshake failure|peer did not return a certificate/i.test(message)) {
     return wrap(`TLS: the broker at ${where} requires a client certificate (give cert and key)`, err);
   }
-  if (tls && /alert unknown ca|alert bad certificate/i.test(m)) {
+  if (tls && /alert unknown ca|alert bad certificate/i.test(message)) {
     return wrap(`TLS: the broker at ${where} refused our client certificate`, err);
   }
-  if (tls && /wrong version number|packet length too long|unknown protocol/i.test(m)) {
+  if (tls && /wrong version number|packet length too long|unknown protocol/i.test(message)) {
     return wrap(`TLS: ${where} does not speak TLS (is it a plain mqtt:// port?)`, err);
   }
   if (code in SOCKET) return wrap(opened ? `connection to ${where}: ${SOCKET[code]}` : `cannot connect to ${where}: ${SOCKET[code]}`, err);
-  return wrap(`${opened ? 'connection to' : 'cannot connect to'} ${where}: ${m || code || 'unknown error'}`, err);
+  return wrap(`${opened ? 'connection to' : 'cannot connect to'} ${where}: ${message || code || 'unknown error'}`, err);
 }

@@ -8,24 +8,24 @@ const tlsModule = (): typeof TLS => process.getBuiltinModule('node:tls') as type
 
 type Pem = string | Buffer;
 
-function isPem(v: Pem): boolean {
-  return String(v).includes('-----BEGIN ');
+function isPem(value: Pem): boolean {
+  return String(value).includes('-----BEGIN ');
 }
 
 /** Throws an Error naming the option; returns nothing when ca/cert/key are usable. */
-export function checkTlsOptions(o: { ca?: Pem | Pem[]; cert?: Pem; key?: Pem }): void {
-  const named: [string, Pem | Pem[] | undefined][] = [['ca', o.ca], ['cert', o.cert], ['key', o.key]];
-  for (const [name, v] of named) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) {
+export function checkTlsOptions(given: { ca?: Pem | Pem[]; cert?: Pem; key?: Pem }): void {
+  const named: [string, Pem | Pem[] | undefined][] = [['ca', given.ca], ['cert', given.cert], ['key', given.key]];
+  for (const [name, value] of named) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) {
       if (!isPem(one)) throw new Error(`TLS: the ${name} option must be PEM text ("-----BEGIN …"), not a file name or other data: read the file first`);
     }
   }
-  if ((o.cert === undefined) !== (o.key === undefined)) throw new Error('TLS: give both cert and key for a client certificate, or neither');
+  if ((given.cert === undefined) !== (given.key === undefined)) throw new Error('TLS: give both cert and key for a client certificate, or neither');
   try {
-    tlsModule().createSecureContext({ ca: o.ca, cert: o.cert, key: o.key });
-  } catch (e) {
-    const m = (e as Error).message;
-    throw new Error(/mismatch/i.test(m) ? 'TLS: the key does not belong to the certificate' : `TLS: cannot use the given ca/cert/key: ${m}`);
+    tlsModule().createSecureContext({ ca: given.ca, cert: given.cert, key: given.key });
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(/mismatch/i.test(message) ? 'TLS: the key does not belong to the certificate' : `TLS: cannot use the given ca/cert/key: ${message}`);
   }
 }

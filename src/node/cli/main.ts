@@ -43,21 +43,21 @@ const COMMANDS: { [name: string]: () => Promise<Runner> } = {
   'modem-sim': async () => (await import('./modem-sim')).runModemSimCommand,
 };
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], cliIo: CliIo): Promise<number> {
   const cmd = argv[0];
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    if (cmd === 'help' && argv[1] && COMMANDS[argv[1]]) return main([argv[1], '--help'], io);
-    io.out(MAIN_HELP);
+    if (cmd === 'help' && argv[1] && COMMANDS[argv[1]]) return main([argv[1], '--help'], cliIo);
+    cliIo.out(MAIN_HELP);
     return cmd === undefined ? 2 : 0;
   }
-  if (cmd === '--version' || cmd === '-V') { io.out(VERSION); return 0; }
+  if (cmd === '--version' || cmd === '-V') { cliIo.out(VERSION); return 0; }
   try {
     const load = Object.prototype.hasOwnProperty.call(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
     if (!load) throw new UsageError(`glowmq: unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(', ')}; see glowmq --help)`);
-    return await (await load())(argv.slice(1), io);
-  } catch (e) {
-    const err = e as Error & { exitCode?: number };
-    io.err(err.exitCode !== undefined ? err.message : `glowmq ${cmd}: ${err.message}`);
+    return await (await load())(argv.slice(1), cliIo);
+  } catch (thrown) {
+    const err = thrown as Error & { exitCode?: number };
+    cliIo.err(err.exitCode !== undefined ? err.message : `glowmq ${cmd}: ${err.message}`);
     return err.exitCode ?? 1;
   }
 }

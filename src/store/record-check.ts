@@ -28,14 +28,14 @@ function publishError(record: { [field: string]: unknown }): string {
 export function recordError(key: string, record: unknown): string {
   if (FORBIDDEN_KEYS.indexOf(key) >= 0) return `the key is named ${key}`;
   const match = /^([io])([1-9][0-9]{0,4})$/.exec(key);
-  if (!match || +match[2] > MAX_PACKET_ID) return `the key is not o<packet id> or i<packet id> (packet id 1..${MAX_PACKET_ID})`;
+  if (!match || +match[2]! > MAX_PACKET_ID) return `the key is not o<packet id> or i<packet id> (packet id 1..${MAX_PACKET_ID})`;
   if (!record || typeof record !== 'object' || Array.isArray(record)) return 'the record is not an object';
   const fields = record as { [field: string]: unknown };
   for (const name of Object.keys(fields)) if (FORBIDDEN_KEYS.indexOf(name) >= 0) return `a field is named ${name}`;
   if (match[1] === 'i') return Object.keys(fields).length ? 'an inbound QoS 2 marker has fields' : '';
   const idError = packetIdError(fields.messageId);
   if (idError) return idError;
-  if (fields.messageId !== +match[2]) return `messageId ${fields.messageId} differs from the key's packet id ${match[2]}`;
+  if (fields.messageId !== +match[2]!) return `messageId ${fields.messageId} differs from the key's packet id ${match[2]}`;
   if (fields.cmd === 'publish') return publishError(fields);
   if (fields.cmd === 'pubrel') return '';
   return `cmd ${JSON.stringify(fields.cmd)} is not a stored packet (allowed: publish, pubrel)`;

@@ -39,7 +39,7 @@ const MAX_GRANTED_QOS = 2;
 // The remaining length: 7 bits a byte, least significant first, in at most 4 bytes (§2.2.3).
 const LENGTH_BITS = 127, MORE_LENGTH_BYTES = 128, MAX_LENGTH_BYTES = 4, BITS_PER_LENGTH_BYTE = 7;
 
-function packetName(type: number): string { return NAMES[type]!.toUpperCase(); }
+export function packetName(type: number): string { return NAMES[type]!.toUpperCase(); }
 function malformed(rule: string): string { return 'malformed ' + packetName(headerByte >> TYPE_SHIFT) + ' packet: ' + rule; }
 // Where "broken", the rule's message: what, the value it has and what it must be.
 function check(broken: unknown, what: string, value: number, allowed: string | number): void {

@@ -16,14 +16,11 @@ declare const E: { asUTF8(text: string): string; toString(bytes: Uint8Array): st
 const enum StringKind { Node = 1, Unicode = 2, ByteStrings = 3 }
 let stringKind: StringKind; // found once, on first use
 function currentStringKind(): StringKind {
-  if (!stringKind) {
-    try {
-      E.asUTF8(''); // throws "Unicode not supported" on a byte-string build
-      stringKind = StringKind.Unicode;
-    } catch (error) {
-      stringKind = typeof E == 'undefined' ? StringKind.Node : StringKind.ByteStrings;
-    }
-  }
+  // A code point past Latin-1 is 3 bytes of UTF-8 where strings hold code points, and its low
+  // byte alone on a byte-string build. Made by JSON.parse from an ASCII escape: a literal would
+  // be UTF-8 bytes in a file bundled as UTF-8. (Not a probe that throws there, as E.asUTF8
+  // does: the error's stack trace copies source lines, more memory than an ESP8266 has spare.)
+  if (!stringKind) stringKind = typeof E == 'undefined' ? StringKind.Node : E.toUint8Array(JSON.parse('"\\u73b0"')).length > 1 ? StringKind.Unicode : StringKind.ByteStrings;
   return stringKind;
 }
 

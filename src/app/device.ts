@@ -103,7 +103,10 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     dropped = 0;
   };
 
-  const onMessage = (topic: string, payload: Uint8Array) => {
+  // Also the 'oversize' handler (topic, size): an inbound message over the size limit that the
+  // client skipped. One function object for both events.
+  const onMessage = (topic: string, payload: Uint8Array | number) => {
+    if (typeof payload == 'number') return report('message on ' + topic + ' skipped: ' + payload + ' bytes, over the size limit');
     if (discovery && topic == cfg.discoveryPrefix + '/status') {
       // Home Assistant (re)started: the fleet answers spread over a few seconds, not at once.
       if (utf8Decode(payload) == 'online') {
@@ -126,15 +129,12 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     });
   };
 
-  /** An inbound message over the size limit, skipped by the client (topic, size, qos). */
-  const onOversize = (topic: string, size: number) => report('message on ' + topic + ' skipped: ' + size + ' bytes, over the size limit');
-
   // Its own reports (<base>/errors, and so the rest of <base>/…) under the group filter: a loop
   // if they were obeyed. They are ignored; say so.
   if (cfg.command && topicMatches(cfg.command, base + '/errors')) log('warn', 'command filter ' + cfg.command + ' also matches the device\'s own topics (' + base + '/...): messages there are ignored');
   client.on('connect', onConnect);
   client.on('message', onMessage);
-  (client as unknown as OversizeEvents).on('oversize', onOversize);
+  (client as unknown as OversizeEvents).on('oversize', onMessage);
   subscribeCommands(client, cfg, log, discovery);
   if (client.connected) onConnect();
   readSensors(); // the first readings now
@@ -149,7 +149,7 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
       platform.clearTimeout(announceTimer);
       client.off('connect', onConnect);
       client.off('message', onMessage);
-      (client as unknown as OversizeEvents).off('oversize', onOversize);
+      (client as unknown as OversizeEvents).off('oversize', onMessage);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
       if (!client.connected) return finish();
       client.publish(base + '/status', 'offline', RETAINED, finish);
@@ -161,6 +161,6 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
 
 /** The client's 'oversize' event (topic, size, qos): an inbound PUBLISH it skipped unread. */
 interface OversizeEvents {
-  on(event: 'oversize', handler: (topic: string, size: number) => void): void;
-  off(event: 'oversize', handler: (topic: string, size: number) => void): void;
+  on(event: 'oversize', handler: (topic: string, size: Uint8Array | number) => void): void;
+  off(event: 'oversize', handler: (topic: string, size: Uint8Array | number) => void): void;
 }

@@ -14,9 +14,8 @@ import { Emitter } from './emitter';
 import { toBytes } from './utf8';
 import { addEntry } from './inflight';
 import { INBOUND_PREFIX } from './qos2';
-import { connect, end, linkDown, reconnectMin, setState, CLOSED } from './lifecycle';
+import { connect, end, reconnectMin, setState, CLOSED } from './lifecycle';
 import { publish, subscribe, unsubscribe } from './outbound';
-import { onPacket, onSkipped } from './inbound';
 import { PacketType } from './packet-type';
 import { WITH_QOS2, WITH_STORE } from './features';
 import { NAMES } from './codec/names';
@@ -59,9 +58,6 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
       attempt_: 0, endDeadline_: 0, unwritten_: [], unwrittenBytes_: 0, lastSentAt_: 0, lastReceivedAt_: 0, lastPingAt_: 0,
-      onPacket_: (packet: any) => onPacket(session, packet),
-      onSkipped_: (skipped: any) => onSkipped(session, skipped),
-      linkDown_: (error: any, broken: any, unsent: any) => linkDown(session, error, broken, unsent),
     } as unknown as Session;
     session.backoffBase_ = reconnectMin(session);
     if (WITH_STORE && session.store_) loadRecords(session);

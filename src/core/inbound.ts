@@ -9,6 +9,7 @@ import { disconnect, setState, tick, CONNECTED } from './lifecycle';
 import { enqueue, resend, sendEntry, serveAwaitingId, subscribePacket } from './outbound';
 import { PacketType } from './packet-type';
 import { NAMES } from './codec/names';
+import { packetName } from './codec/parse';
 import { WITH_QOS2, WITH_STORE } from './features';
 
 // A SUBACK return code at or above this refuses the subscription (MQTT 3.1.1 §3.9.3: 0x80).
@@ -74,7 +75,7 @@ const onAck = (session: Session, type: PacketType, packet: any): void => {
   // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
   const tolerated = WITH_QOS2 && ((type == PacketType.Puback && expected == PacketType.Pubrec) ||
     (type == PacketType.Pubrec && expected == PacketType.Pubcomp));
-  if (!entry || (type != expected && !tolerated)) return violation(session, 'unexpected ' + packet.cmd.toUpperCase() + (packetId ? ' for packet id ' + packetId : ''));
+  if (!entry || (type != expected && !tolerated)) return violation(session, 'unexpected ' + packetName(type) + (packetId ? ' for packet id ' + packetId : ''));
   if (WITH_QOS2 && type == PacketType.Pubrec) {
     toPubrel(entry, store);
     return sendEntry(session, entry);
@@ -92,7 +93,7 @@ const onAck = (session: Session, type: PacketType, packet: any): void => {
 
 export const onPacket = (session: Session, packet: any): void => {
   const type: PacketType = NAMES.indexOf(packet.cmd);
-  if (!session.connected_) return type == PacketType.Connack ? onConnack(session, packet) : violation(session, packet.cmd.toUpperCase() + ' before CONNACK');
+  if (!session.connected_) return type == PacketType.Connack ? onConnack(session, packet) : violation(session, packetName(type) + ' before CONNACK');
   session.madeProgress_ = true; // (a protocol violation keeps the backoff climbing all the same)
   if (type == PacketType.Publish) onPublish(session, packet);
   else if (type == PacketType.Pubrel) {

@@ -2,6 +2,10 @@
 // while it reports back-pressure. Events from a transport the client already left are ignored.
 import type { Entry, Session } from './session';
 import type { SkippedPublish } from './types';
+// A cycle (inbound and lifecycle import this file), but only through calls made at run time:
+// the bundle hoists them all into one scope, and a closure per client to break it costs variables.
+import { onPacket, onSkipped } from './inbound';
+import { linkDown } from './lifecycle';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
@@ -38,7 +42,7 @@ const down = (session: Session, error: Error | undefined, broken?: boolean): voi
   session.link_ = null;
   session.unwritten_ = [];
   session.unwrittenBytes_ = 0;
-  session.linkDown_(error, broken, unsent);
+  linkDown(session, error, broken, unsent);
 };
 
 /** We close the link ourselves; `broken`: the broker broke the protocol. */
@@ -60,21 +64,26 @@ export const open = (session: Session): void => {
   const transport = session.link_ = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
   let opened = false;
   session.linkFull_ = session.madeProgress_ = false;
-  const current = (handler: Function) => (arg?: any) => { if (session.link_ === transport) handler(arg); };
+  // Each handler first checks that this transport is still the session's. (Written out, not a
+  // wrapper per handler: on the board each wrapper is one more function object per link.)
+  const live = () => session.link_ == transport;
   // An unreachable broker (ECONNREFUSED, a DNS failure…) is an 'error' too, as in MQTT.js.
   const failed = (error?: Error) => {
+    if (session.link_ !== transport) return;
     if (error && !opened) emitError(session, error);
     down(session, error || newError(LOST));
   };
-  const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET, current(session.onPacket_),
-    current((error: Error) => violation(session, error.message)), current((skipped: SkippedPublish) => session.onSkipped_(skipped)));
+  const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET,
+    (packet: any) => { if (live()) onPacket(session, packet); },
+    (error: Error) => { if (live()) violation(session, error.message); },
+    (skipped: SkippedPublish) => { if (live()) onSkipped(session, skipped); });
   setTimer(session, timeout, () => drop(session, newError('no CONNACK within ' + timeout + ' ms')));
   try {
     transport.open({
-      onOpen: current(() => { opened = true; write(session, session.connectPacket_); }),
-      onData: current((bytes: Uint8Array) => { session.lastReceivedAt_ = session.platform_.now(); parser.feed(bytes); }),
-      onDrain: current(() => { session.linkFull_ = false; flush(session); }),
-      onClose: current(failed),
+      onOpen: () => { if (live()) { opened = true; write(session, session.connectPacket_); } },
+      onData: (bytes: Uint8Array) => { if (live()) { session.lastReceivedAt_ = session.platform_.now(); parser.feed(bytes); } },
+      onDrain: () => { if (live()) { session.linkFull_ = false; flush(session); } },
+      onClose: failed,
     });
-  } catch (error) { if (session.link_ === transport) failed(error as Error); } // Espruino's net throws on a refused connect
+  } catch (error) { failed(error as Error); } // Espruino's net throws on a refused connect
 };

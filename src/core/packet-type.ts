@@ -16,5 +16,6 @@ export const enum PacketType {
   Disconnect = 14,
 }
 
-/** Is `type` in `typeSet`, a set of packet types with one bit per type number (`1 << PacketType.X | …`)? 1 or 0. */
-export function isOneOf(typeSet: number, type: number): number { return typeSet >> type & 1; }
+// Sets of packet types are numbers with one bit per type number (`1 << PacketType.X | …`):
+// `typeSet >> type & 1` tests one, written out where it is used (a shared function would be
+// one more live function object on the board).

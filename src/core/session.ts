@@ -63,8 +63,4 @@ export interface Session {
   lastReceivedAt_: number;
   lastPingAt_: number;
 
-  // Calls up the layers, set by client.ts (an import would make a cycle).
-  onPacket_(packet: any): void;
-  onSkipped_(skipped: SkippedPublish): void;
-  linkDown_(error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void;
 }

@@ -2,7 +2,7 @@
 // does. The packet is gathered as a list of byte arrays (plain or typed: Uint8Array#set
 // takes both), `size` bytes in all, and copied once into the result.
 import { toBytes } from '../utf8';
-import { PacketType, isOneOf } from '../packet-type';
+import { PacketType } from '../packet-type';
 import { NAMES } from './names';
 
 // The packet being built (module state: nothing allocated per call but the packet itself).
@@ -74,7 +74,7 @@ function appendWithPacketId(type: number, packet: any): number {
     }
   }
   if (type == PacketType.Unsubscribe) for (const topic of packet.unsubscriptions) appendField(topic);
-  return isOneOf(WITH_RESERVED_FLAGS, type) ? RESERVED_FLAGS : 0;
+  return WITH_RESERVED_FLAGS >> type & 1 ? RESERVED_FLAGS : 0;
 }
 
 export function encode(packet: any): Uint8Array {
@@ -89,7 +89,7 @@ export function encode(packet: any): Uint8Array {
     append(toBytes(packet.payload) || []);
     flags = (packet.dup ? PublishFlag.Dup : 0) | packet.qos << QOS_SHIFT | (packet.retain ? PublishFlag.Retain : 0); // §3.3.1
   }
-  else if (isOneOf(WITH_PACKET_ID, type)) flags = appendWithPacketId(type, packet);
+  else if (WITH_PACKET_ID >> type & 1) flags = appendWithPacketId(type, packet);
   else if (type != PacketType.Pingreq && type != PacketType.Disconnect) fail('cannot encode ' + packet.cmd);
   if (size > MAX_REMAINING_LENGTH) fail('packet over ' + MAX_REMAINING_LENGTH + ' bytes');
   const header = parts[0] = [type << TYPE_SHIFT | flags];

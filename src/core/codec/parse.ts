@@ -7,7 +7,7 @@
 // Rule violations are thrown as strings inside and reported through onError; anything
 // else (a throwing onPacket) propagates to the caller and also leaves the parser dead.
 import type { Packet, PacketParser, SkippedPublish } from '../types';
-import { PacketType, isOneOf } from '../packet-type';
+import { PacketType } from '../packet-type';
 import { utf8Decode } from '../utf8';
 import { topicNameError } from '../topic';
 import { NAMES } from './names';
@@ -39,7 +39,7 @@ const MAX_GRANTED_QOS = 2;
 // The remaining length: 7 bits a byte, least significant first, in at most 4 bytes (§2.2.3).
 const LENGTH_BITS = 127, MORE_LENGTH_BYTES = 128, MAX_LENGTH_BYTES = 4, BITS_PER_LENGTH_BYTE = 7;
 
-function packetName(type: number): string { return NAMES[type]!.toUpperCase(); }
+export function packetName(type: number): string { return NAMES[type]!.toUpperCase(); }
 function malformed(rule: string): string { return 'malformed ' + packetName(headerByte >> TYPE_SHIFT) + ' packet: ' + rule; }
 // Where "broken", the rule's message: what, the value it has and what it must be.
 function check(broken: unknown, what: string, value: number, allowed: string | number): void {
@@ -161,7 +161,7 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
             flags = typeByte & FLAGS_MASK;
             headerBytesRead = 1;
             remainingLength = 0;
-            if (!isOneOf(FROM_BROKER, type)) throw 'unexpected ' + packetName(type) + ' packet (type ' + type + ') from the server';
+            if (!(FROM_BROKER >> type & 1)) throw 'unexpected ' + packetName(type) + ' packet (type ' + type + ') from the server';
             if (type == PacketType.Publish) check((flags & PublishFlag.QosMask) == PublishFlag.QosMask, 'QoS', INVALID_QOS, '0..2');
             else {
               required = type == PacketType.Pubrel ? PUBREL_FLAGS : 0;
@@ -184,7 +184,7 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
               received = 0;
               continue;
             }
-            required = isOneOf(VARIABLE_LENGTH, type) ? remainingLength : type == PacketType.Pingresp ? 0 : ACK_LENGTH;
+            required = VARIABLE_LENGTH >> type & 1 ? remainingLength : type == PacketType.Pingresp ? 0 : ACK_LENGTH;
             check(remainingLength != required, REMAINING_LENGTH, remainingLength, required);
             if (chunk.length - index < remainingLength) {
               bodyBuffer = new Uint8Array(remainingLength);

@@ -6,47 +6,52 @@
 // is empty, so back-pressure is counted here: up to 1 KiB between drains.
 import type { Transport, TransportFactory, TransportHandlers } from '../../core/types';
 
-declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array };
+// eslint-disable-next-line id-length -- Espruino's own global
+declare const E: { toString(bytes: Uint8Array): string; toUint8Array(text: string): Uint8Array };
 
 export interface EspruinoSocket {
-  write(s: string): unknown;
+  write(text: string): unknown;
   end(): void;
-  on(ev: string, fn: (x?: any) => void): void;
+  on(event: string, handler: (arg?: any) => void): void;
 }
-export interface EspruinoNet { connect(o: { host: string; port: number }, cb: () => void): EspruinoSocket }
+/** The board's send buffer: write() asks for a pause once this much is written since the last drain. */
+const BYTES_BETWEEN_DRAINS = 1024;
+
+export interface EspruinoNet { connect(options: { host: string; port: number }, onConnect: () => void): EspruinoSocket }
 
 export function espruinoNetTransport(net: EspruinoNet, host: string, port: number): TransportFactory {
-  const at = host + ':' + port + ': ';
+  const where = host + ':' + port + ': ';
   return (): Transport => {
-    // done: 0/1, no initialiser (undefined): fewer bytes on the board.
-    let h: TransportHandlers, sock: EspruinoSocket | null | undefined, done: number | undefined, why: string | undefined, n = 0;
+    // done: 0/1, no initialiser (undefined): fewer bytes on the board. pending: bytes written since the last drain.
+    let handlers: TransportHandlers, sock: EspruinoSocket | null | undefined, done: number | undefined, why: string | undefined, pending = 0;
     // Also the transport's close(): no reason then (a later socket event finds done set).
-    const close = (e?: Error) => {
+    const close = (error?: Error) => {
       if (done) return;
       done = 1;
-      const s = sock;
+      const closing = sock;
       sock = null;
-      if (s) try { s.end(); } catch { /* already gone */ }
-      h.onClose(e);
+      if (closing) try { closing.end(); } catch { /* already gone */ }
+      handlers.onClose(error);
     };
     return {
-      open: (handlers) => {
-        h = handlers;
+      open: (given) => {
+        handlers = given;
         try {
-          sock = net.connect({ host: host, port: port }, () => { if (!done) h.onOpen(); });
-        } catch (e) {
-          setTimeout(() => close(new Error(at + 'connect failed: ' + ((e as Error).message || e))), 0);
+          // onOpen itself, not a guard closure: the client ignores events of a transport it left.
+          sock = net.connect({ host: host, port: port }, handlers.onOpen);
+        } catch (error) {
+          setTimeout(() => close(new Error(where + 'connect failed: ' + ((error as Error).message || error))), 0);
           return;
         }
-        sock.on('data', (d: string) => { if (!done) h.onData(E.toUint8Array(d)); });
-        sock.on('drain', () => { n = 0; if (!done) h.onDrain(); });
-        sock.on('error', (e: any) => { why = at + ((e && e.message) || 'socket error ' + (e && e.code)); });
-        sock.on('close', () => close(new Error(why || at + 'closed by the broker')));
+        sock.on('data', (data: string) => { if (!done) handlers.onData(E.toUint8Array(data)); });
+        sock.on('drain', () => { pending = 0; if (!done) handlers.onDrain(); });
+        sock.on('error', (error: any) => { why = where + ((error && error.message) || 'socket error ' + (error && error.code)); });
+        sock.on('close', () => close(new Error(why || where + 'closed by the broker')));
       },
-      write: (b) => {
+      write: (bytes) => {
         if (!sock) return false; // not open yet, or closed (sock null)
-        sock.write(E.toString(b));
-        return (n += b.length) < 1024;
+        sock.write(E.toString(bytes));
+        return (pending += bytes.length) < BYTES_BETWEEN_DRAINS;
       },
       close: close,
     };

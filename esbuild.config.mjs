@@ -105,6 +105,16 @@ function profileSuffix(modules) {
 const DEVICE_INTERNAL = new RegExp(INTERNAL_FIELD.source + '|^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$');
 const PINNED_STORAGE_NAMES = { messageId: '$i', cmd: '$c', dup: '$d' };
 
+// The core's budgets. The full core's limit is 10,400 B and the lite core's 6,000 B (Espruino's
+// own MQTT module, QoS 0 only, is 6,160 B); neither is met yet (README, "Sizes and where they
+// stand"), so each fails above a ratchet at its measured size and cannot grow.
+const CORE_RATCHET = { full: 11750, lite: 10900 };
+function coreLimits(modules) {
+  if (modules.length === PROFILES.full.length) return { limit: 10400, ratchet: CORE_RATCHET.full };
+  if (modules.length === 0) return { limit: 6000, ratchet: CORE_RATCHET.lite };
+  return { limit: 10400, ratchet: CORE_RATCHET.full };
+}
+
 /** The two board bundles (the core alone, the device) built with a set of modules. */
 export function boardTargets(modules) {
   const suffix = profileSuffix(modules);
@@ -118,7 +128,7 @@ export function boardTargets(modules) {
       // Internal fields end in an underscore (`payloadRemaining_`): the build shortens them in
       // every board bundle. The public API (what other programs call) never ends in one.
       opts: { ...board, mangleProps: INTERNAL_FIELD, plugins },
-      goal: 6000, limit: 10400, modules,
+      goal: 6000, ...coreLimits(modules), modules,
       what: 'codec + client + router, alone' + (profile && ', ' + profile) },
     { name: 'espruino' + suffix, entry: 'targets/espruino/main.ts', out: `dist/espruino/glowmq${suffix}.js`,
       opts: { ...board, mangleProps: DEVICE_INTERNAL, mangleCache: { ...PINNED_STORAGE_NAMES }, plugins },

@@ -1,5 +1,5 @@
-// UTF-8 decoding by hand: the board has no TextDecoder, and its charCodeAt is byte-wide
-// only for binary strings, so UTF-8 is decoded (and validated) code point by code point.
+// UTF-8 by hand: the board has no TextEncoder/TextDecoder, and its charCodeAt is byte-wide
+// only for binary strings, so JS strings (UTF-16) are converted code point by code point.
 //
 // Espruino has two kinds of build. With Unicode support (Bangle.js, the Linux build) a string
 // can hold code points (E.asUTF8 makes one). Without it (Pico, Espruino WiFi, ESP8266, ESP32)
@@ -26,20 +26,35 @@ function currentStringKind(): StringKind {
 
 const ASCII_END = 0x80, TWO_BYTE_END = 0x800, BMP_END = 0x10000, MAX_CODE_POINT = 0x10ffff;
 const HIGH_SURROGATE = 0xd800, LOW_SURROGATE = 0xdc00, SURROGATE_BITS = 10;
-// Surrogates (D800–DFFF) by their top bits.
+// Surrogates by their top bits: a high one is D800–DBFF, a low one DC00–DFFF, either D800–DFFF.
+const HIGH_SURROGATE_TOP = HIGH_SURROGATE >> SURROGATE_BITS, LOW_SURROGATE_TOP = LOW_SURROGATE >> SURROGATE_BITS;
 const ANY_SURROGATE_TOP = HIGH_SURROGATE >> SURROGATE_BITS + 1;
+/** A pair's code point is (high << 10) + low - PAIR_OFFSET: both tags out, 0x10000 in. */
+const PAIR_OFFSET = (HIGH_SURROGATE << SURROGATE_BITS) + LOW_SURROGATE - BMP_END;
 const CONTINUATION = 0x80, CONTINUATION_BITS = 6, CONTINUATION_PAYLOAD = 0x3f, CONTINUATION_TAG_MASK = 0xc0;
 /** The lead byte's tag bits, by the number of continuation bytes after it. */
 const LEAD_TAG = [0, 0xc0, 0xe0, 0xf0];
 /** The smallest code point each length may carry: anything below is an overlong encoding. */
 const SMALLEST_CODE_POINT = [0, ASCII_END, TWO_BYTE_END, BMP_END];
 
-// On a board E.toUint8Array gives the UTF-8 bytes: a byte-string build's text is its UTF-8
-// bytes already, and a Unicode build's strings of code points come out as UTF-8 (text from
-// utf8Decode below is one of those). Elsewhere (Node, browsers) the standard TextEncoder.
 export function utf8Encode(text: string): Uint8Array {
-  // eslint-disable-next-line no-restricted-globals -- not on a board: only where E is not
-  return currentStringKind() == StringKind.Node ? new TextEncoder().encode(text) : E.toUint8Array(text);
+  // On a byte-string build the chars are the bytes of UTF-8 text already.
+  if (currentStringKind() == StringKind.ByteStrings) return E.toUint8Array(text);
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let codePoint = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    // A high surrogate then a low one: one code point. (A lone one is encoded as it is; NaN
+    // past the end is neither.)
+    if (codePoint >> SURROGATE_BITS == HIGH_SURROGATE_TOP && next >> SURROGATE_BITS == LOW_SURROGATE_TOP) {
+      codePoint = (codePoint << SURROGATE_BITS) + next - PAIR_OFFSET;
+      i++;
+    }
+    let continuationBytes = codePoint < ASCII_END ? 0 : codePoint < TWO_BYTE_END ? 1 : codePoint < BMP_END ? 2 : 3;
+    out.push(LEAD_TAG[continuationBytes]! | codePoint >> CONTINUATION_BITS * continuationBytes);
+    while (continuationBytes--) out.push(CONTINUATION | codePoint >> CONTINUATION_BITS * continuationBytes & CONTINUATION_PAYLOAD);
+  }
+  return new Uint8Array(out);
 }
 
 // Text as bytes (UTF-8); anything else as it is. Payloads and passwords may be either.
@@ -81,7 +96,7 @@ export function utf8Decode(bytes: Uint8Array): string | null {
     if (!utf8WellFormed(bytes)) return null;
     return currentStringKind() == StringKind.Unicode ? E.asUTF8(E.toString(bytes)) : E.toString(bytes);
   }
-  let text = '', beyondAscii = false, index = 0;
+  let text = '', beyondLatin1 = false, index = 0;
   while (index < bytes.length) {
     const lead = bytes[index++]!;
     const count = lead < ASCII_END ? 0 : lead < FIRST_LEAD || lead > LAST_LEAD ? NOT_A_LEAD :
@@ -94,7 +109,7 @@ export function utf8Decode(bytes: Uint8Array): string | null {
       codePoint = codePoint << CONTINUATION_BITS | byte & CONTINUATION_PAYLOAD;
     }
     if (codePoint < SMALLEST_CODE_POINT[count]! || codePoint > MAX_CODE_POINT || codePoint >> SURROGATE_BITS + 1 == ANY_SURROGATE_TOP) return null;
-    if (codePoint >= ASCII_END) beyondAscii = true;
+    if (codePoint > 255) beyondLatin1 = true;
     if (codePoint >= BMP_END) {
       // A surrogate pair: the high one carries the top 10 bits of (code point - 0x10000).
       text += fromCharCode(HIGH_SURROGATE + (codePoint - BMP_END >> SURROGATE_BITS));
@@ -103,9 +118,7 @@ export function utf8Decode(bytes: Uint8Array): string | null {
     text += fromCharCode(codePoint);
   }
   // Espruino's String.fromCharCode is byte-wide (0x73b0 → 0xb0): on a byte-string build the
-  // text stays its UTF-8 bytes, and beyond ASCII on a Unicode build E.asUTF8 builds it (a
-  // string of code points, which E.toUint8Array encodes again as UTF-8; one of Latin-1 chars
-  // would come out as single bytes).
+  // text stays its UTF-8 bytes, and beyond Latin-1 on a Unicode build E.asUTF8 builds it.
   const kind = currentStringKind();
-  return kind == StringKind.ByteStrings ? E.toString(bytes) : beyondAscii && kind == StringKind.Unicode ? E.asUTF8(E.toString(bytes)) : text;
+  return kind == StringKind.ByteStrings ? E.toString(bytes) : beyondLatin1 && kind == StringKind.Unicode ? E.asUTF8(E.toString(bytes)) : text;
 }

@@ -1,12 +1,14 @@
-// The BUILT Espruino bundles (dist/espruino/*.js, built by test/support/global-setup.ts)
-// contain only what the board's interpreter runs. The negative cases prove the checker
-// catches each forbidden construct, so a clean result means something.
+// The BUILT Espruino bundles (every board target of esbuild.config.mjs, built by
+// test/support/global-setup.ts) contain only what the board's interpreter runs. The negative
+// cases prove the checker catches each forbidden construct, so a clean result means something.
+// (Only the build's own targets: other suites build --with bundles into the same folder.)
 import { describe, it, expect } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { checkBundle, formatFindings } from './bundle-checker';
 
 const DIR = 'dist/espruino';
-const bundles = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.js')) : [];
+const { targets } = (await import('../../esbuild.config.mjs' as string)) as { targets: { out: string }[] };
+const bundles = targets.map((target) => target.out).filter((out) => out.startsWith(DIR + '/') && existsSync(out)).map((out) => out.slice(DIR.length + 1));
 
 describe('built Espruino bundles use only what the board runs', () => {
   it('the core and the device bundle were built', () => {

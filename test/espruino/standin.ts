@@ -229,7 +229,11 @@ export class StandinBoard {
         },
         toUint8Array: (s: unknown) => {
           if (typeof s !== 'string') throw new Error('E.toUint8Array: expecting a string');
-          return fromBin(binary('E.toUint8Array', s));
+          if (isBin(s)) return fromBin(s);
+          // As the interpreter (2v29) does with a code point above 255: a build with Unicode
+          // strings gives its UTF-8 bytes, one without keeps the low byte (measured on both).
+          if (o.unicode === false) return Uint8Array.from(s, (char) => char.charCodeAt(0) & 0xff);
+          return new Uint8Array(Buffer.from(s, 'utf8'));
         },
         asUTF8: (s: string) => {
           if (o.unicode === false) throw new Error('Unicode not supported on this build');

@@ -28,10 +28,10 @@ export function parseFault(spec: string): Fault {
   if (!(KINDS as string[]).includes(kind) || extra !== undefined) {
     throw new Error(`--fault ${JSON.stringify(spec)}: expected kind[:n[:m]] with kind one of ${KINDS.join(', ')}`);
   }
-  const num = (s: string | undefined, what: string, dflt: number | undefined): number | undefined => {
-    if (s === undefined || s === '') return dflt;
-    if (!/^\d+$/.test(s) || +s < 1) throw new Error(`--fault ${JSON.stringify(spec)}: ${what} must be a positive integer, got ${JSON.stringify(s)}`);
-    return +s;
+  const num = (text: string | undefined, what: string, dflt: number | undefined): number | undefined => {
+    if (text === undefined || text === '') return dflt;
+    if (!/^\d+$/.test(text) || +text < 1) throw new Error(`--fault ${JSON.stringify(spec)}: ${what} must be a positive integer, got ${JSON.stringify(text)}`);
+    return +text;
   };
   const k = kind as FaultKind;
   return { kind: k, n: num(n, 'n', DEFAULT_N[k])!, m: num(m, 'm', undefined) };

@@ -63,14 +63,19 @@ function applyEdits(code, edits) {
   return code;
 }
 
+// Internal object fields are named with a trailing underscore; board bundles shorten them.
+export const INTERNAL_FIELD = /_$/;
+
 export const targets = [
   // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
   // `for (let k of …)` loop, and on the board every getter would see the last k. The entry
   // sets the global `glowmq` itself, to a plain object (no getters at all: fewer bytes).
   { name: 'espruino-core', entry: 'targets/espruino/core-only.ts', out: 'dist/espruino/core.js',
-    opts: board,
     // The full core (QoS 2, persistent sessions, offline queue, UTF-8 validation); a board
     // profile without them is `core-lite.js` (`npm run build:board -- --profile lite`).
+    // Internal fields end in an underscore (`payloadRemaining_`): the build shortens them in
+    // every board bundle. The public API (what other programs call) never ends in one.
+    opts: { ...board, mangleProps: INTERNAL_FIELD },
     goal: 6000, limit: 10400,
     what: 'codec + client + router, alone' },
   { name: 'espruino', entry: 'targets/espruino/main.ts', out: 'dist/espruino/glowmq.js',
@@ -80,8 +85,9 @@ export const targets = [
     // board object (the timers are the globals, not properties). The
     // packet id, type and DUP flag are also in the records the Storage store keeps, so their
     // short names are pinned ($i, $c, $d): a later build reads what an earlier one wrote.
-    // core.js keeps every name: it is the library other programs call.
-    opts: { ...board, mangleProps: /^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$/,
+    // core.js keeps these names (it is the library other programs call) and shortens only
+    // the internal fields ending in an underscore, as this bundle also does.
+    opts: { ...board, mangleProps: new RegExp(INTERNAL_FIELD.source + '|^(onOpen|onData|onDrain|onClose|parser|feed|subscriptions|unsubscriptions|granted|returnCode|transport|platform|codec|dialect|messageId|cmd|dup|setTimeout|clearTimeout)$'),
       mangleCache: { messageId: '$i', cmd: '$c', dup: '$d' } },
     goal: 14000, limit: 24000,
     what: 'full device with the AT driver' },

@@ -15,3 +15,6 @@ export const enum PacketType {
   Pingresp = 13,
   Disconnect = 14,
 }
+
+/** Is `type` in `typeSet`, a set of packet types with one bit per type number (`1 << PacketType.X | …`)? */
+export function isOneOf(typeSet: number, type: number): boolean { return (typeSet >> type & 1) > 0; }

@@ -6,22 +6,30 @@ import { topicFilterError, topicMatches } from './topic';
 export type Handler = (topic: string, payload: Uint8Array, packet?: PublishPacket) => void;
 
 export class Router {
-  declare h: [string, Handler][];
+  /** [filter, handler] pairs, in the order they were added. */
+  declare routes_: [string, Handler][];
   /** Called when no handler matched. */
   declare onUnmatched?: Handler;
-  constructor() { this.h = []; }
+  constructor() { this.routes_ = []; }
   /** Throws on an invalid filter (a typo would otherwise never match anything). */
-  add(filter: string, fn: Handler): void {
-    const e = topicFilterError(filter);
-    if (e) throw new Error(e);
-    this.h.push([filter, fn]);
+  add(filter: string, handler: Handler): void {
+    const error = topicFilterError(filter);
+    if (error) throw new Error(error);
+    this.routes_.push([filter, handler]);
   }
-  remove(filter: string, fn: Handler): void { this.h = this.h.filter((x) => x[0] !== filter || x[1] !== fn); }
+  remove(filter: string, handler: Handler): void {
+    this.routes_ = this.routes_.filter((route) => route[0] !== filter || route[1] !== handler);
+  }
   /** Returns how many handlers took the message. */
   dispatch(topic: string, payload: Uint8Array, packet?: PublishPacket): number {
-    let n = 0;
-    this.h.forEach((x) => { if (topicMatches(x[0], topic)) { n++; x[1](topic, payload, packet); } });
-    if (!n && this.onUnmatched) this.onUnmatched(topic, payload, packet);
-    return n;
+    let taken = 0;
+    this.routes_.forEach((route) => {
+      if (topicMatches(route[0], topic)) {
+        taken++;
+        route[1](topic, payload, packet);
+      }
+    });
+    if (!taken && this.onUnmatched) this.onUnmatched(topic, payload, packet);
+    return taken;
   }
 }

@@ -7,64 +7,92 @@
 // JSON.parse — is its UTF-8 bytes already: encoding passes them through, and decoding
 // returns them as a byte string, so a received topic equals the same topic from the config.
 
-declare const E: { asUTF8(s: string): string; toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array };
+// eslint-disable-next-line id-length -- Espruino's own global
+declare const E: { asUTF8(text: string): string; toString(bytes: Uint8Array): string; toUint8Array(text: string): Uint8Array };
 
-// What the strings are here (found once, on first use): 1 Node (no E), 2 Espruino with
-// Unicode strings, 3 Espruino with byte strings only (E.asUTF8 throws "Unicode not supported").
-let K: number;
-function kind(): number {
-  if (!K) try { E.asUTF8(''); K = 2; } catch (e) { K = typeof E == 'undefined' ? 1 : 3; }
-  return K;
+/** What strings are where this runs. */
+const enum StringKind { Node = 1, Unicode = 2, ByteStrings = 3 }
+let stringKind: StringKind; // found once, on first use
+function currentStringKind(): StringKind {
+  if (!stringKind) {
+    try {
+      E.asUTF8(''); // throws "Unicode not supported" on a byte-string build
+      stringKind = StringKind.Unicode;
+    } catch (error) {
+      stringKind = typeof E == 'undefined' ? StringKind.Node : StringKind.ByteStrings;
+    }
+  }
+  return stringKind;
 }
 
-export function utf8Encode(s: string): Uint8Array {
+const ASCII_END = 0x80, TWO_BYTE_END = 0x800, BMP_END = 0x10000, MAX_CODE_POINT = 0x10ffff;
+const HIGH_SURROGATE = 0xd800, LOW_SURROGATE = 0xdc00, SURROGATE_BITS = 10;
+// Surrogates by their top bits: a high one is D800–DBFF, a low one DC00–DFFF, either D800–DFFF.
+const HIGH_SURROGATE_TOP = HIGH_SURROGATE >> SURROGATE_BITS, LOW_SURROGATE_TOP = LOW_SURROGATE >> SURROGATE_BITS;
+const ANY_SURROGATE_TOP = HIGH_SURROGATE >> SURROGATE_BITS + 1;
+/** A pair's code point is (high << 10) + low - PAIR_OFFSET: both tags out, 0x10000 in. */
+const PAIR_OFFSET = (HIGH_SURROGATE << SURROGATE_BITS) + LOW_SURROGATE - BMP_END;
+const CONTINUATION = 0x80, CONTINUATION_BITS = 6, CONTINUATION_PAYLOAD = 0x3f, CONTINUATION_TAG_MASK = 0xc0;
+/** The lead byte's tag bits, by the number of continuation bytes after it. */
+const LEAD_TAG = [0, 0xc0, 0xe0, 0xf0];
+/** The smallest code point each length may carry: anything below is an overlong encoding. */
+const SMALLEST_CODE_POINT = [0, ASCII_END, TWO_BYTE_END, BMP_END];
+
+export function utf8Encode(text: string): Uint8Array {
   // On a byte-string build the chars are the bytes of UTF-8 text already.
-  if (kind() > 2) return E.toUint8Array(s);
+  if (currentStringKind() == StringKind.ByteStrings) return E.toUint8Array(text);
   const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i), d = s.charCodeAt(i + 1), n;
-    // A high surrogate (D800–DBFF) then a low one (DC00–DFFF): one code point. (A lone one is
-    // encoded as it is; NaN past the end is neither.)
-    if (c >> 10 == 54 && d >> 10 == 55) { c = (c << 10) + d - 56613888; i++; }
-    // n continuation bytes; the lead byte is 0xC0 / 0xE0 / 0xF0 (= 256 - (128 >> n)) | the top bits.
-    n = c < 128 ? 0 : c < 2048 ? 1 : c < 65536 ? 2 : 3;
-    out.push(n ? 256 - (128 >> n) | c >> 6 * n : c);
-    while (n--) out.push(128 | c >> 6 * n & 63);
+  for (let i = 0; i < text.length; i++) {
+    let codePoint = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    // A high surrogate then a low one: one code point. (A lone one is encoded as it is; NaN
+    // past the end is neither.)
+    if (codePoint >> SURROGATE_BITS == HIGH_SURROGATE_TOP && next >> SURROGATE_BITS == LOW_SURROGATE_TOP) {
+      codePoint = (codePoint << SURROGATE_BITS) + next - PAIR_OFFSET;
+      i++;
+    }
+    let continuationBytes = codePoint < ASCII_END ? 0 : codePoint < TWO_BYTE_END ? 1 : codePoint < BMP_END ? 2 : 3;
+    out.push(LEAD_TAG[continuationBytes] | codePoint >> CONTINUATION_BITS * continuationBytes);
+    while (continuationBytes--) out.push(CONTINUATION | codePoint >> CONTINUATION_BITS * continuationBytes & CONTINUATION_PAYLOAD);
   }
   return new Uint8Array(out);
 }
 
 // Text as bytes (UTF-8); anything else as it is. Payloads and passwords may be either.
-export function toBytes(v: any): any {
-  return typeof v == 'string' ? utf8Encode(v) : v;
+export function toBytes(value: any): any {
+  return typeof value == 'string' ? utf8Encode(value) : value;
 }
 
-const chr = String.fromCharCode;
+const fromCharCode = String.fromCharCode;
+// Lead bytes: C0 and C1 would only start overlong forms, F5 and above code points past U+10FFFF.
+const FIRST_LEAD = 0xc2, THREE_BYTE_LEAD = 0xe0, FOUR_BYTE_LEAD = 0xf0, LAST_LEAD = 0xf4;
+const NOT_A_LEAD = -1;
 
 /** Decodes UTF-8; returns null for malformed input (overlong, surrogates, truncated, > U+10FFFF). */
-export function utf8Decode(b: Uint8Array): string | null {
-  let s = '', wide = 0, i = 0, c, n, d;
-  while (i < b.length) {
-    c = b[i++];
-    // n continuation bytes; C0, C1 and F5–FF never lead, a continuation byte never starts.
-    n = c < 128 ? 0 : c < 194 || c > 244 ? -1 : c < 224 ? 1 : c < 240 ? 2 : 3;
-    if (n < 0 || i + n > b.length) return null;
-    d = n;
-    c &= 127 >> n; // the lead's payload bits (the bit under the mask's top is 0 in a valid lead)
-    while (d--) {
-      if ((b[i] & 192) != 128) return null;
-      c = c << 6 | b[i++] & 63;
+export function utf8Decode(bytes: Uint8Array): string | null {
+  let text = '', beyondLatin1 = false, index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index++];
+    const count = lead < ASCII_END ? 0 : lead < FIRST_LEAD || lead > LAST_LEAD ? NOT_A_LEAD :
+      lead < THREE_BYTE_LEAD ? 1 : lead < FOUR_BYTE_LEAD ? 2 : 3;
+    if (count == NOT_A_LEAD || index + count > bytes.length) return null;
+    let codePoint = lead - LEAD_TAG[count]; // the lead's payload bits, below its tag
+    for (let remaining = count; remaining; remaining--) {
+      const byte = bytes[index++];
+      if ((byte & CONTINUATION_TAG_MASK) != CONTINUATION) return null;
+      codePoint = codePoint << CONTINUATION_BITS | byte & CONTINUATION_PAYLOAD;
     }
-    // Overlong (c < 2048 for 3 bytes, < 65536 for 4; 2 bytes never are: C0/C1 are refused above),
-    // a surrogate (D800–DFFF), or beyond U+10FFFF.
-    if (n > 1 && !(c >> 5 * n + 1) || c > 1114111 || c >> 11 == 27) return null;
-    if (c > 255) wide = 1;
-    // Above U+FFFF: a surrogate pair, 0xD800 + ((c - 0x10000) >> 10) and 0xDC00 + (c & 1023).
-    if (c > 65535) { s += chr(55232 + (c >> 10)); c = 56320 + (c & 1023); }
-    s += chr(c);
+    if (codePoint < SMALLEST_CODE_POINT[count] || codePoint > MAX_CODE_POINT || codePoint >> SURROGATE_BITS + 1 == ANY_SURROGATE_TOP) return null;
+    if (codePoint > 255) beyondLatin1 = true;
+    if (codePoint >= BMP_END) {
+      // A surrogate pair: the high one carries the top 10 bits of (code point - 0x10000).
+      text += fromCharCode(HIGH_SURROGATE + (codePoint - BMP_END >> SURROGATE_BITS));
+      codePoint = LOW_SURROGATE + (codePoint & (1 << SURROGATE_BITS) - 1);
+    }
+    text += fromCharCode(codePoint);
   }
   // Espruino's String.fromCharCode is byte-wide (0x73b0 → 0xb0): on a byte-string build the
-  // text stays its UTF-8 bytes, and beyond Latin-1 (wide * kind 2) E.asUTF8 builds it.
-  d = kind();
-  return d > 2 ? E.toString(b) : wide * d > 1 ? E.asUTF8(E.toString(b)) : s;
+  // text stays its UTF-8 bytes, and beyond Latin-1 on a Unicode build E.asUTF8 builds it.
+  const kind = currentStringKind();
+  return kind == StringKind.ByteStrings ? E.toString(bytes) : beyondLatin1 && kind == StringKind.Unicode ? E.asUTF8(E.toString(bytes)) : text;
 }

@@ -8,12 +8,12 @@
 import { Client, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
 import type { Store, TransportFactory } from '../../src/core/types';
-import { espruinoNetTransport } from '../../src/transport/espruino-net';
+import { espruinoNetTransport } from '../../src/transport/espruino/net';
 import { createModem } from '../../src/transport/esp-at/modem';
 import { espruinoSerialStream } from '../../src/transport/esp-at/espruino-serial-stream';
-import { espruinoLed } from '../../src/hal/espruino-led';
-import { espruinoSensor } from '../../src/hal/espruino-sensors';
-import { espruinoStore } from '../../src/store/espruino-storage';
+import { espruinoLed } from '../../src/hal/espruino/led';
+import { espruinoSensor } from '../../src/hal/espruino/sensors';
+import { espruinoStore } from '../../src/store/espruino/storage';
 import { boardPlatform } from './platform';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';

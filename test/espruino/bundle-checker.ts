@@ -3,47 +3,18 @@
 // 2v29 Linux build showed). Each finding names what, where (line:col) and a snippet.
 // It checks the BUILT bundle, so whatever esbuild emits (helpers, lowered syntax) is judged
 // as the board will see it.
+// What the board lacks is listed once, in espruino-subset.mjs, shared with the lint config.
 import { parse, type Node } from 'acorn';
+import { MISSING_GLOBALS, MISSING_MEMBERS, regexProblem } from '../../espruino-subset.mjs';
+
+export { regexProblem };
 
 export interface Finding { what: string; line: number; col: number; snippet: string }
 
 type N = Node & { [k: string]: any }; // acorn's ESTree nodes, read loosely
 
-const GLOBALS = ['Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'Symbol', 'Proxy', 'Reflect', 'BigInt',
-  'TextEncoder', 'TextDecoder', 'Buffer', 'queueMicrotask', 'structuredClone', 'SharedArrayBuffer', 'Atomics'];
-
-/** object.property pairs the board lacks; '*' = on any object (prototype methods). */
-const MEMBERS: [string, string, string][] = [
-  ['Array', 'from', 'Array.from'], ['Array', 'of', 'Array.of'],
-  ['Uint8Array', 'from', 'Uint8Array.from'], ['Uint8Array', 'of', 'Uint8Array.of'],
-  ['ArrayBuffer', 'isView', 'ArrayBuffer.isView'],
-  ['Promise', 'race', 'Promise.race'], ['Promise', 'allSettled', 'Promise.allSettled'], ['Promise', 'any', 'Promise.any'],
-  ['Object', 'freeze', 'Object.freeze'], ['Object', 'getOwnPropertySymbols', 'Object.getOwnPropertySymbols'], ['String', 'fromCodePoint', 'String.fromCodePoint'],
-  ['*', 'finally', 'Promise.prototype.finally'], ['*', 'toPrecision', 'Number.prototype.toPrecision'],
-  ['*', 'codePointAt', 'String.prototype.codePointAt'], ['*', 'localeCompare', 'String.prototype.localeCompare'],
-  ['*', 'flat', 'Array.prototype.flat'], ['*', 'flatMap', 'Array.prototype.flatMap'],
-];
-for (const p of ['isInteger', 'isFinite', 'isNaN', 'isSafeInteger', 'parseInt', 'parseFloat', 'MAX_SAFE_INTEGER', 'MIN_SAFE_INTEGER', 'EPSILON']) MEMBERS.push(['Number', p, 'Number.' + p]);
-for (const p of ['trunc', 'imul', 'log2', 'log10', 'log1p', 'expm1', 'hypot', 'cbrt', 'clz32', 'fround']) MEMBERS.push(['Math', p, 'Math.' + p]);
-
-/** What the board's regex engine lacks (same scan as eslint.config.mjs regexProblem). */
-export function regexProblem(pattern: string): string {
-  let cls = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const d = pattern[++i];
-      if (d === 'b' || d === 'B') return '\\' + d + ' (word boundary)';
-      if (d === 'u' || d === 'x') return '\\' + d + ' escape';
-    } else if (cls) {
-      if (c === ']') cls = false;
-      else if (c === '/') return 'unescaped / inside [...] (ends the literal in the board\'s lexer)';
-    } else if (c === '[') cls = true;
-    else if (c === '?') return '? quantifier / (?: / lazy';
-    else if (c === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) return '{n,m} quantifier';
-  }
-  return '';
-}
+/** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs). */
+const INTERNAL_FIELD = /_$/;
 
 const isFn = (n: N) => n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
 
@@ -133,7 +104,10 @@ export function checkBundle(src: string): Finding[] {
         if (['**=', '??=', '||=', '&&='].includes(n.operator)) add(n.operator + ' operator', n);
         if (n.left.type === 'MemberExpression' && propName(n.left) === 'length') add('assignment to .length (throws)', n);
         break;
-      case 'Property': if (n.computed) add('computed key {[k]: v}', n); break;
+      case 'Property':
+        if (n.computed) add('computed key {[k]: v}', n);
+        else if (n.key.type === 'Identifier' && INTERNAL_FIELD.test(n.key.name)) add('internal field ' + n.key.name + ' not shortened (the build\'s mangleProps misses it)', n);
+        break;
       case 'MethodDefinition': if (n.computed) add('computed method name', n); break;
       case 'Literal':
         if (n.bigint !== undefined) add('BigInt literal', n);
@@ -151,18 +125,19 @@ export function checkBundle(src: string): Finding[] {
         break;
       case 'Identifier':
         if (/[^\x00-\x7f]/.test(n.name)) add('non-ASCII identifier "' + n.name + '" (the board\'s lexer takes ASCII names only)', n);
-        if (GLOBALS.includes(n.name) && !declared.has(n.name) && isReference(n, parent)) add('global ' + n.name, n);
+        if (MISSING_GLOBALS.includes(n.name) && !declared.has(n.name) && isReference(n, parent)) add('global ' + n.name, n);
         break;
       case 'MemberExpression': {
         const p = propName(n);
         if (!p) break;
+        if (INTERNAL_FIELD.test(p)) add('internal field .' + p + ' not shortened (the build\'s mangleProps misses it)', n);
         const o = n.object;
         // Built-in prototypes hold no methods on the board (Object.prototype is the exception).
         if (o.type === 'MemberExpression' && propName(o) === 'prototype' && o.object.type === 'Identifier' && o.object.name !== 'Object' && /^[A-Z]/.test(o.object.name) && !declared.has(o.object.name)) {
           add(o.object.name + '.prototype.' + p + ' (built-in prototypes have no methods on the board; use [].x.call)', n);
         }
         const obj = o.type === 'Identifier' && !declared.has(o.name) ? o.name : '';
-        for (const m of MEMBERS) if (m[1] === p && (m[0] === '*' || m[0] === obj)) { add(m[2], n); break; }
+        for (const m of MISSING_MEMBERS) if (m[1] === p && (m[0] === '*' || m[0] === obj)) { add(m[2], n); break; }
         break;
       }
     }

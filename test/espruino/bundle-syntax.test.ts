@@ -78,6 +78,8 @@ const BAD: [string, string][] = [
   ['var s = x.toPrecision(3);', 'toPrecision'],
   ['var fs = []; for (let i = 0; i < 3; i++) fs.push(() => i);', 'closure capturing loop variable "i"'],
   ['for (const x of xs) setTimeout(function () { use(x); }, 1);', 'closure capturing loop variable "x"'],
+  ['o.payloadRemaining_ = 1;', 'internal field .payloadRemaining_ not shortened'],
+  ['var o = { payloadRemaining_: 1 };', 'internal field payloadRemaining_ not shortened'],
   ['(function () { later(); function later() {} })();', 'call to later() above its function declaration'],
   ['later(); function later() {}', 'call to later() above its function declaration'],
   ['var x = ;', 'does not parse'],

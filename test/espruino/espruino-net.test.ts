@@ -2,7 +2,7 @@
 // (write() takes a binary string and returns false; 'data' gives binary strings; 'drain'
 // when the send buffer empties; connect() throws when refused).
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { espruinoNetTransport, type EspruinoNet } from '../../src/transport/espruino-net';
+import { espruinoNetTransport, type EspruinoNet } from '../../src/transport/espruino/net';
 import type { TransportHandlers } from '../../src/core/types';
 
 const g = globalThis as { E?: unknown };

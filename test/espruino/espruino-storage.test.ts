@@ -1,9 +1,9 @@
-// The Storage store (src/store/espruino-storage.ts) with a fake clock and a Storage that
+// The Storage store (src/store/espruino/storage.ts) with a fake clock and a Storage that
 // counts flash writes: writes are batched, a reset (E.on('kill')) flushes, Uint8Array
 // fields and insertion order survive, and a second store on the same flash sees it all.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { FakePlatform } from '../support/fake-platform';
-import { espruinoStore, type EspruinoStorage } from '../../src/store/espruino-storage';
+import { espruinoStore, type EspruinoStorage } from '../../src/store/espruino/storage';
 
 class Flash implements EspruinoStorage {
   files: { [k: string]: string } = {};

@@ -7,7 +7,8 @@ const eslint = new ESLint();
 
 async function messages(code: string, file: string): Promise<string[]> {
   const [r] = await eslint.lintText(code, { filePath: file });
-  return r.messages.map((m) => `${m.line}:${m.column} ${m.message}`);
+  // The snippets are short on purpose; name lengths have their own tests below.
+  return r.messages.filter((m) => m.ruleId !== 'id-length').map((m) => `${m.line}:${m.column} ${m.message}`);
 }
 
 // [code, a part of the message it must produce]
@@ -62,8 +63,13 @@ describe('the Espruino lint rule set', () => {
     });
   });
   it('applies to every portable folder', async () => {
-    for (const f of ['src/app/x.ts', 'src/transport/esp-at/x.ts', 'src/transport/espruino-net.ts', 'src/hal/espruino-led.ts', 'src/store/espruino-storage.ts', 'targets/espruino/x.ts']) {
+    for (const f of ['src/app/x.ts', 'src/transport/esp-at/x.ts', 'src/transport/espruino/net.ts', 'src/hal/espruino/led.ts', 'src/store/espruino/storage.ts', 'targets/espruino/x.ts']) {
       expect((await messages('export const m = new Map();', f)).join(), f).toContain('Espruino: Map is not available');
+    }
+  });
+  it('decides by folder, not by a file name', async () => {
+    for (const f of ['src/transport/espruino-x.ts', 'src/hal/espruino-x.ts', 'src/store/espruino-x.ts']) {
+      expect((await messages('export const m = new Map();', f)).join(), f).not.toContain('Espruino:');
     }
   });
   it('leaves Node-only folders alone', async () => {
@@ -77,5 +83,31 @@ export const f = (a?: { b?: number }) => a?.b ?? 0;
 export function g(xs: number[]) { for (const x of xs) { const y = x; setTimeout(() => y, 1); } try { f(); } catch { /* */ } return \`\${xs.length}\`; }
 export const r = /^[A-Za-z0-9_.-]+$/;`;
     expect(await messages(ok, 'src/core/ok.ts')).toEqual([]);
+  });
+});
+
+describe('declared names of one or two characters (id-length)', () => {
+  const golfed = 'export function send(pk: number[]) { const n = pk.length; for (let i = 0; i < n; i++) pk[i] = 0; return n; }';
+  async function lengthFindings(file: string): Promise<{ severity: number; message: string }[]> {
+    const [r] = await eslint.lintText(golfed, { filePath: file });
+    return r.messages.filter((m) => m.ruleId === 'id-length');
+  }
+  it('are errors in src/core, naming each', async () => {
+    const found = await lengthFindings('src/core/codec/x.ts');
+    expect(found.map((m) => m.message).join('\n')).toMatch(/Identifier name 'pk' is too short/);
+    expect(found.map((m) => m.message).join('\n')).toMatch(/Identifier name 'n' is too short/);
+    expect(found.every((m) => m.severity === 2)).toBe(true);
+  });
+  it('are warnings elsewhere in src/ for now', async () => {
+    const found = await lengthFindings('src/app/x.ts');
+    expect(found.length).toBe(2); // the parameter pk and the constant n, where declared
+    expect(found.every((m) => m.severity === 1)).toBe(true);
+  });
+  it('allow loop counters i, j, k and an unused _, and any object key', async () => {
+    const [r] = await eslint.lintText('export function each(list: number[]) { let total = 0; for (let i = 0, j = 0, k = 0; i < list.length; i++) total += j + k; list.forEach((_) => total++); return { id: total, ms: 1 }; }', { filePath: 'src/core/x.ts' });
+    expect(r.messages).toEqual([]);
+  });
+  it('leave tests and tools alone', async () => {
+    expect(await lengthFindings('test/unit/x.test.ts')).toEqual([]);
   });
 });

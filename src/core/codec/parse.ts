@@ -7,102 +7,162 @@
 // Rule violations are thrown as strings inside and reported through onError; anything
 // else (a throwing onPacket) propagates to the caller and also leaves the parser dead.
 import type { Packet, PacketParser } from '../types';
+import { PacketType, isOneOf } from '../packet-type';
 import { utf8Decode } from '../utf8';
 import { topicNameError } from '../topic';
 import { NAMES } from './names';
 
-// Type byte, body and read position of the packet at hand (module state: nothing per packet).
-let H: number, B: Uint8Array, P: number;
-// Repeated in several messages: once in the bundle.
-const RL = 'remaining length', TL = 'topic length', ID = 'packet id', RC = 'return code';
+// The packet being decoded: its type-and-flags byte, its body and the read position in the
+// body. Module state, so nothing is allocated per packet; each parser sets it before use.
+let headerByte: number, body: Uint8Array, position: number;
 
-function name(t: number): string { return NAMES[t].toUpperCase(); }
-function bad(m: string): string { return 'malformed ' + name(H >> 4) + ' packet: ' + m; }
+// Repeated in several messages: once in the bundle.
+const REMAINING_LENGTH = 'remaining length', TOPIC_LENGTH = 'topic length', PACKET_ID = 'packet id', RETURN_CODE = 'return code';
+
+// Sets of packet types, one bit per type number.
+/** The types a broker may send. */
+const FROM_BROKER = 1 << PacketType.Connack | 1 << PacketType.Publish | 1 << PacketType.Puback | 1 << PacketType.Pubrec |
+  1 << PacketType.Pubrel | 1 << PacketType.Pubcomp | 1 << PacketType.Suback | 1 << PacketType.Unsuback | 1 << PacketType.Pingresp;
+/** The types whose body has any length; PINGRESP has none, every other one exactly 2 bytes. */
+const VARIABLE_LENGTH = 1 << PacketType.Publish | 1 << PacketType.Suback;
+const ACK_LENGTH = 2;
+
+const TYPE_SHIFT = 4; // the type is the header byte's high nibble
+const FLAGS_MASK = 15;
+const PUBREL_FLAGS = 2; // the reserved flags of PUBREL (§2.2.2); every other type's are 0
+const enum PublishFlag { Retain = 1, QosMask = 6, Dup = 8 }
+const QOS_SHIFT = 1;
+const INVALID_QOS = 3;
+const MAX_CONNACK_RETURN_CODE = 5;
+const SUBACK_FAILURE = 128;
+const MAX_GRANTED_QOS = 2;
+// The remaining length: 7 bits a byte, least significant first, in at most 4 bytes (§2.2.3).
+const LENGTH_BITS = 127, MORE_LENGTH_BYTES = 128, MAX_LENGTH_BYTES = 4, BITS_PER_LENGTH_BYTE = 7;
+
+function packetName(type: number): string { return NAMES[type].toUpperCase(); }
+function malformed(rule: string): string { return 'malformed ' + packetName(headerByte >> TYPE_SHIFT) + ' packet: ' + rule; }
 // Where "broken", the rule's message: what, the value it has and what it must be.
-function must(broken: any, what: string, v: number, ok: string | number): void {
-  if (broken) throw bad(what + ' ' + v + ', must be ' + ok);
+function check(broken: boolean, what: string, value: number, allowed: string | number): void {
+  if (broken) throw malformed(what + ' ' + value + ', must be ' + allowed);
 }
 // A length field (or the packet id) must fit in what is left of the remaining length.
-function fit(n: number, what: string): void {
-  if (P + n > B.length) throw bad(what + ' does not fit in ' + RL + ' ' + B.length);
+function checkFits(size: number, what: string): void {
+  if (position + size > body.length) throw malformed(what + ' does not fit in ' + REMAINING_LENGTH + ' ' + body.length);
 }
-// A 2-byte number; a packet id (id set) is not 0.
-function u16(what: string, id?: any): number {
-  fit(2, what);
-  const v = B[P++] << 8 | B[P++];
-  must(id && !v, what, v, '1..65535');
-  return v;
+function readUint16(what: string): number {
+  checkFits(2, what);
+  return body[position++] << 8 | body[position++]; // most significant byte first
+}
+function readPacketId(): number {
+  const packetId = readUint16(PACKET_ID);
+  check(!packetId, PACKET_ID, packetId, '1..65535');
+  return packetId;
 }
 
-function decode(b: Uint8Array): Packet {
+function decodePublish(packet: any): void {
+  const topicLength = readUint16(TOPIC_LENGTH);
+  checkFits(topicLength, TOPIC_LENGTH + ' ' + topicLength);
+  const topic = utf8Decode(body.subarray(position, position + topicLength));
+  position += topicLength;
+  const topicError = topic == null ? 'topic is not valid UTF-8' : topicNameError(topic);
+  if (topicError) throw malformed(topicError);
+  const qos = (headerByte & PublishFlag.QosMask) >> QOS_SHIFT;
+  packet.topic = topic;
+  packet.qos = qos;
+  packet.retain = (headerByte & PublishFlag.Retain) > 0;
+  packet.dup = (headerByte & PublishFlag.Dup) > 0;
+  if (qos) packet.messageId = readPacketId();
+  packet.payload = body.subarray(position);
+}
+
+function decode(packetBody: Uint8Array): Packet {
   // One object, its fields added by type (mqtt-packet's shape).
-  const t = H >> 4, q = H >> 1 & 3, p: any = { cmd: NAMES[t] };
-  let x: any, y: any;
-  B = b; P = 0;
-  if (t == 2) {
-    must(b[0] > 1, 'ack flags', b[0], '0 or 1');
-    must(b[1] > 5, RC, b[1], '0..5');
-    p.sessionPresent = b[0] == 1;
-    p.returnCode = b[1];
-  } else if (t == 3) {
-    x = u16(TL);
-    fit(x, TL + ' ' + x);
-    y = utf8Decode(b.subarray(P, P += x));
-    if (x = y == null ? 'topic is not valid UTF-8' : topicNameError(y)) throw bad(x);
-    p.topic = y; p.qos = q; p.retain = (H & 1) > 0; p.dup = (H & 8) > 0;
-    if (q) p.messageId = u16(ID, 1);
-    p.payload = b.subarray(P);
-  } else if (t != 13) {
-    p.messageId = u16(ID, 1);
-    if (t == 9) {
-      if (P == b.length) throw bad('no return codes');
-      for (p.granted = x = []; P < b.length; x.push(y)) must((y = b[P++]) > 2 && y != 128, RC, y, '0..2 or 128');
+  const type = headerByte >> TYPE_SHIFT, packet: any = { cmd: NAMES[type] };
+  body = packetBody;
+  position = 0;
+  if (type == PacketType.Connack) {
+    check(body[0] > 1, 'ack flags', body[0], '0 or 1');
+    check(body[1] > MAX_CONNACK_RETURN_CODE, RETURN_CODE, body[1], '0..' + MAX_CONNACK_RETURN_CODE);
+    packet.sessionPresent = body[0] == 1;
+    packet.returnCode = body[1];
+  } else if (type == PacketType.Publish) decodePublish(packet);
+  else if (type != PacketType.Pingresp) {
+    packet.messageId = readPacketId();
+    if (type == PacketType.Suback) {
+      // One return code per subscription: a granted QoS or the failure code.
+      if (position == body.length) throw malformed('no return codes');
+      const granted: number[] = packet.granted = [];
+      while (position < body.length) {
+        const returnCode = body[position++];
+        check(returnCode > MAX_GRANTED_QOS && returnCode != SUBACK_FAILURE, RETURN_CODE, returnCode, '0..2 or 128');
+        granted.push(returnCode);
+      }
     }
   }
-  return p;
+  return packet;
 }
 
-export function parser(max: number, onPacket: (p: Packet) => void, onError: (e: Error) => void): PacketParser {
-  // h, t: type byte and type; s: header bytes read (0 or unset: expecting a type byte); len:
-  // remaining length being read; buf/got: a body that did not fit in one chunk. (Each is set
-  // before it is read: no initial values.)
-  let dead: any, h: any, t: any, s: any, len: any, buf: any, got: any;
+export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void, onError: (error: Error) => void): PacketParser {
+  // Where the parser is in the stream: the fixed header of the packet at hand (its type byte
+  // and type, how many header bytes are read (0: the next byte is a type byte), the remaining
+  // length so far), or a body that did not fit in one chunk (bodyBuffer, `received` bytes of it).
+  // Each is set before it is read: no initial values.
+  let dead: any, typeByte: any, type: any, headerBytesRead: any, remainingLength: any, bodyBuffer: any, received: any;
   return {
-    feed(c: Uint8Array): void {
-      let i = 0, k: any;
-      H = h; // another parser may have run since this one's last chunk
+    feed(chunk: Uint8Array): void {
+      let index = 0, flags, required;
+      headerByte = typeByte; // another parser may have run since this one's last chunk
       try {
-        while (i < c.length && !dead) {
-          if (buf) {
-            k = Math.min(c.length - i, len - got); // the board does not clamp subarray's end
-            buf.set(c.subarray(i, i += k), got);
-            if ((got += k) == len) { k = buf; buf = 0; onPacket(decode(k)); }
-          } else if (!s) {
-            H = h = c[i++]; t = h >> 4; s = 1; len = 0;
-            // Bit t of 0x2afc: the types a broker may send (CONNACK … PUBCOMP, SUBACK, UNSUBACK, PINGRESP).
-            if (!(0x2afc >> t & 1)) throw 'unexpected ' + name(t) + ' packet (type ' + t + ') from the server';
-            if (t == 3) must((h & 6) == 6, 'QoS', 3, '0..2');
-            else must((h & 15) != (k = 128 >> t & 2), 'header flags', h & 15, k); // 2 for PUBREL (t 6)
+        while (index < chunk.length && !dead) {
+          if (bodyBuffer) {
+            // The board's subarray does not clamp its end: take no more than the chunk holds.
+            const count = Math.min(chunk.length - index, remainingLength - received);
+            bodyBuffer.set(chunk.subarray(index, index + count), received);
+            index += count;
+            received += count;
+            if (received == remainingLength) {
+              const complete = bodyBuffer;
+              bodyBuffer = 0;
+              onPacket(decode(complete));
+            }
+          } else if (!headerBytesRead) {
+            // The type byte: a type a broker may send, with that type's flags.
+            headerByte = typeByte = chunk[index++];
+            type = typeByte >> TYPE_SHIFT;
+            flags = typeByte & FLAGS_MASK;
+            headerBytesRead = 1;
+            remainingLength = 0;
+            if (!isOneOf(FROM_BROKER, type)) throw 'unexpected ' + packetName(type) + ' packet (type ' + type + ') from the server';
+            if (type == PacketType.Publish) check((flags & PublishFlag.QosMask) == PublishFlag.QosMask, 'QoS', INVALID_QOS, '0..2');
+            else {
+              required = type == PacketType.Pubrel ? PUBREL_FLAGS : 0;
+              check(flags != required, 'header flags', flags, required);
+            }
           } else {
-            k = c[i++];
-            len += (k & 127) << 7 * s - 7; // 7 bits a byte, least significant first
-            if (k & 128) {
-              if (++s > 4) throw bad(RL + ' over 4 bytes');
+            const byte = chunk[index++];
+            remainingLength += (byte & LENGTH_BITS) << BITS_PER_LENGTH_BYTE * (headerBytesRead - 1);
+            if (byte & MORE_LENGTH_BYTES) {
+              if (++headerBytesRead > MAX_LENGTH_BYTES) throw malformed(REMAINING_LENGTH + ' over 4 bytes');
+              continue;
+            }
+            // The whole remaining length: the size check; PINGRESP and the acks have fixed sizes.
+            headerBytesRead = 0;
+            if (remainingLength > maxPacketSize) throw 'packet too large: ' + REMAINING_LENGTH + ' ' + remainingLength + ', maximum ' + maxPacketSize;
+            required = isOneOf(VARIABLE_LENGTH, type) ? remainingLength : type == PacketType.Pingresp ? 0 : ACK_LENGTH;
+            check(remainingLength != required, REMAINING_LENGTH, remainingLength, required);
+            if (chunk.length - index < remainingLength) {
+              bodyBuffer = new Uint8Array(remainingLength);
+              received = 0;
             } else {
-              s = 0;
-              if (len > max) throw 'packet too large: ' + RL + ' ' + len + ', maximum ' + max;
-              // Fixed sizes: CONNACK and the acks have 2 bytes, PINGRESP none.
-              k = 520 >> t & 1 ? len : t == 13 ? 0 : 2; // bits 3, 9: PUBLISH, SUBACK
-              must(len != k, RL, len, k);
-              if (c.length - i < len) { buf = new Uint8Array(len); got = 0; }
-              else onPacket(decode(c.subarray(i, i += len)));
+              index += remainingLength;
+              onPacket(decode(chunk.subarray(index - remainingLength, index)));
             }
           }
         }
-      } catch (e) {
+      } catch (error) {
         dead = 1;
-        if (typeof e != 'string') throw e;
-        onError(new Error(e));
+        if (typeof error != 'string') throw error;
+        onError(new Error(error));
       }
     },
   };

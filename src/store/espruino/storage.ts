@@ -6,7 +6,7 @@
 // E.on('kill') hook (reset(), load(), save()) flushes what is still pending, so a soft
 // reset loses nothing accepted. A power cut can lose the last `delay` ms.
 // Few function objects (each costs board memory): put and del are one function.
-import type { Platform, Store, StoredRecord, Timer } from '../core/types';
+import type { Platform, Store, StoredRecord, Timer } from '../../core/types';
 
 declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array; on(ev: string, fn: () => void): void };
 

@@ -1,7 +1,7 @@
 // Sensors every Espruino board has: the chip's temperature, and free memory (variables),
 // which is worth watching on a board with a few thousand of them.
-import type { Sensor } from './types';
-import { configError } from '../app/config';
+import type { Sensor } from '../types';
+import { configError } from '../../app/config';
 
 declare const E: { getTemperature(): number };
 declare const process: { memory(): { free: number } };

@@ -1,6 +1,6 @@
 // The LED on an Espruino board: digitalWrite on a pin (LED1, D5, B3…). read() returns
 // what was last written: digitalRead would switch the pin to an input on the board.
-import type { DigitalOut } from './types';
+import type { DigitalOut } from '../types';
 
 declare function digitalWrite(pin: unknown, v: number): void;
 

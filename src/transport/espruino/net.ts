@@ -4,7 +4,7 @@
 // it becomes the same close-with-reason as everywhere else (reported after open returns).
 // socket.write() always returns false on the board and 'drain' comes when its send buffer
 // is empty, so back-pressure is counted here: up to 1 KiB between drains.
-import type { Transport, TransportFactory, TransportHandlers } from '../core/types';
+import type { Transport, TransportFactory, TransportHandlers } from '../../core/types';
 
 declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array };
 

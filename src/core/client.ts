@@ -48,7 +48,8 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const ka = o.keepalive == null ? 60 : o.keepalive, K = ka * 1000, min = o.reconnectMin || 1000, max = o.reconnectMax || 30000, w = o.will;
     let tr: Transport | null = null, timer: Timer, out: { p: Packet; c?: any }[] = [], blocked = 0;
     let st: ClientState, up = false, q: Entry[] = [], resub: Entry | null | undefined, lastId = 0, attempt = 0, base = min, ended = 0, endAt = 0, endCb: Function | null | undefined;
-    let ls = 0, lr = 0, lp = 0, lc = 0; // ms of the last bytes sent, last bytes received, last PINGREQ, last CONNACK
+    let ls = 0, lr = 0, lp = 0; // ms of the last bytes sent, last bytes received, last PINGREQ
+    let madeProgress = false; // this link got an answer or a message after CONNACK
     const subs: { [filter: string]: QoS } = {}, inQ2: { [id: string]: 1 } = {};
 
     const E = (m: string) => new Error(m);
@@ -99,6 +100,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
 
     const open = () => {
       blocked = 0; out = [];
+      madeProgress = false;
       const t = tr = deps.transport(), ms = o.connectTimeout || 30000;
       // Events from a transport we already left are ignored.
       const g = (f: Function) => (x?: any) => { if (tr === t) f(x); };
@@ -125,10 +127,10 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const down = (err?: Error, bad?: number) => {
       const unsent = out, wasEnded = ended, again = !ended && o.reconnect !== false;
       let d = 0;
-      // A link that stayed up for reconnectMax resets the backoff. One the broker closes soon
-      // after each CONNACK (a message over its packet size limit, resent on every link) or
-      // where it broke the protocol must not be hot-looped.
-      if (up && !bad && P.now() - lc >= max) { attempt = 0; base = min; }
+      // A link that made progress (an ack, a PINGRESP or a message after CONNACK) resets the
+      // backoff: the link is flaky, not the broker broken. One that died before any, or that
+      // broke the protocol, keeps it climbing, so a broken broker is never hot-looped.
+      if (madeProgress && !bad) { attempt = 0; base = min; }
       out = [];
       q = q.filter((e) => e !== resub);
       tmr(0);
@@ -181,7 +183,6 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         if (t != 2) return violation(C + ' before CONNACK');
         if (p.returnCode) { const e = E(refusal(p.returnCode)); oops(e); return drop(e); }
         lp = 0;
-        lc = P.now();
         setState(CONNECTED);
         const filters = Object.keys(subs), all = q;
         resub = null;
@@ -196,6 +197,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         tick();
         me.emit('connect', p); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
       } else if (t == 3) {
+        madeProgress = true;
         // QoS 2 is delivered once: its id is remembered (durably) until PUBREL.
         if (qos < 2 || !inQ2[id]) {
           if (qos > 1) { inQ2[id] = 1; store.put('i' + id, {}); }
@@ -203,14 +205,17 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
         }
         if (qos) ack(3 + qos, id); // PUBACK / PUBREC
       } else if (t == 6) {
+        madeProgress = true;
         delete inQ2[id];
         store.del('i' + id);
         ack(7, id);
-      } else if (t != 13) {
+      } else if (t == 13) madeProgress = true;
+      else {
         const e = q.find((x) => x.p.messageId === id), a = e && ackFor(e.p);
         // Besides the expected ack: a PUBACK for a QoS 2 publish (RabbitMQ takes QoS 2 as QoS 1:
         // it has the message, so it is complete), and a repeated PUBREC (answered with PUBREL again).
         if (!a || (a != t && !(t == 4 && a == 5) && !(t == 5 && a == 7))) return violation('unexpected ' + C + (id ? ' for packet id ' + id : ''));
+        madeProgress = true;
         if (t == 4 && a == 5 && P.log) P.log('warn', 'broker took QoS 2 as QoS 1 (PUBACK)');
         if (t == 5) { // PUBREC: the entry becomes its PUBREL
           store.put('o' + id, e.p = { cmd: N[6], messageId: id });

@@ -1,5 +1,5 @@
 // Reconnect: exponential backoff with jitter (exact arithmetic on a fake clock), reset after
-// a link that stayed up for reconnectMax, the 'reconnect' event, and reconnect: false.
+// a link that made progress (an ack, a PINGRESP or a message), the 'reconnect' event, and reconnect: false.
 import { describe, it, expect } from 'vitest';
 import { harness, codecs } from '../support/client-harness';
 import { FakePlatform } from '../support/fake-platform';
@@ -41,7 +41,17 @@ describe.each(codecs)('client reconnect (%s)', (_name, codec) => {
     expect(at).toEqual([500, 1250, 3750, 7750, 14550, 22550]);
   });
 
-  it('the backoff and attempt count reset after a link that stayed up for reconnectMax', () => {
+  // A link that made progress: each way the broker can show it works.
+  const progress: [string, (h: ReturnType<typeof harness>) => void][] = [
+    ['a PUBACK', (h) => { h.client.publish('t', 'x', { qos: 1 }); h.tr.deliver({ cmd: 'puback', messageId: (h.tr.take()[0] as { messageId: number }).messageId }); }],
+    ['a PUBREC', (h) => { h.client.publish('t', 'x', { qos: 2 }); h.tr.deliver({ cmd: 'pubrec', messageId: (h.tr.take()[0] as { messageId: number }).messageId }); }],
+    ['a SUBACK', (h) => { h.client.subscribe('t', { qos: 1 }); h.tr.deliver({ cmd: 'suback', messageId: (h.tr.take()[0] as { messageId: number }).messageId, granted: [1] }); }],
+    ['an UNSUBACK', (h) => { h.client.unsubscribe('t'); h.tr.deliver({ cmd: 'unsuback', messageId: (h.tr.take()[0] as { messageId: number }).messageId }); }],
+    ['a PINGRESP', (h) => h.tr.deliver({ cmd: 'pingresp' })],
+    ['a message delivered', (h) => h.tr.deliver({ cmd: 'publish', topic: 't', payload: Buffer.from('m'), qos: 0, retain: false, dup: false })],
+  ];
+
+  it.each(progress)('the backoff and attempt count reset after a link that made progress: %s', (_what, makeProgress) => {
     const p = fixedRandom(0.5);
     const h = harness(codec, { reconnectMin: 1000, reconnectMax: 8000, keepalive: 0 }, undefined, p);
     h.client.connect();
@@ -50,9 +60,34 @@ describe.each(codecs)('client reconnect (%s)', (_name, codec) => {
     h.tr.refuse();
     p.advance(2000);
     h.handshake();
-    p.advance(8000);
+    p.advance(10); // a short-lived link: only its progress counts, not how long it lasted
+    makeProgress(h);
     h.tr.drop();
     expect(h.ev('reconnect')).toEqual([[1, 1000], [2, 2000], [1, 1000]]);
+  });
+
+  it('a link that stayed up long but got nothing after CONNACK keeps the backoff climbing', () => {
+    const p = fixedRandom(0.5);
+    const h = harness(codec, { reconnectMin: 1000, reconnectMax: 8000, keepalive: 0 }, undefined, p);
+    h.client.connect();
+    h.tr.refuse();
+    p.advance(1000);
+    h.handshake();
+    p.advance(60000);
+    h.tr.drop();
+    expect(h.ev('reconnect')).toEqual([[1, 1000], [2, 2000]]);
+  });
+
+  it('a link that made progress and then broke the protocol keeps the backoff climbing', () => {
+    const p = fixedRandom(0.5);
+    const h = harness(codec, { reconnectMin: 1000, reconnectMax: 8000, keepalive: 0 }, undefined, p);
+    h.client.connect();
+    h.tr.refuse();
+    p.advance(1000);
+    h.handshake();
+    h.tr.deliver({ cmd: 'pingresp' });
+    h.tr.deliver({ cmd: 'puback', messageId: 77 }); // nothing outstanding has that id
+    expect(h.ev('reconnect')).toEqual([[1, 1000], [2, 2000]]);
   });
 
   it('a broker that closes each link soon after CONNACK (a message it will not take, resent every time) is not hot-looped', () => {

@@ -16,9 +16,6 @@ type N = Node & { [k: string]: any }; // acorn's ESTree nodes, read loosely
 /** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs). */
 const INTERNAL_FIELD = /_$/;
 
-/** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs). */
-const INTERNAL_FIELD = /_$/;
-
 const isFn = (n: N) => n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
 
 function propName(m: N): string | undefined {

@@ -27,6 +27,8 @@ export interface EspAtModem {
   cmd(line: string, timeoutMs: number, done?: (error: Error | undefined, lines: string[]) => void): void;
   /** The dialect found by AT+GMR, once initialised. */
   dialect(): Dialect | undefined;
+  /** The port the module is on was lost (or replaced): fail the link and every command now. */
+  lost(error: Error): void;
 }
 
 const enum Limit {
@@ -269,17 +271,30 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
 
 // ---- the line handler: URCs and the answer to the command in flight ----
 
+/** The module reset, or the port it is on was lost: its link, settings and queued work are
+ * gone. Without an error, the command in flight and the queue are kept (a start-up step). */
+function moduleGone(modem: ModemState, error?: Error) {
+  modem.moduleReady_ = modem.wifiUp_ = 0;
+  dropLink(modem, error || fail('module reset (ready)', 'RESET'), 1);
+  if (!error) return;
+  const command = modem.current_;
+  const abandoned = modem.queue_;
+  modem.queue_ = [];
+  modem.forget_(1);
+  if (command) finishCommand(modem, error);
+  abandoned.forEach((other) => other.done_(error, [], other));
+}
+
 function handleLine(modem: ModemState, line: string) {
   const command = modem.current_;
-  if (line == 'ready') { // the module (re)booted: link, settings and queued work are gone
-    const error = fail('module reset (ready)', 'RESET');
-    modem.moduleReady_ = modem.wifiUp_ = 0;
-    dropLink(modem, error, 1);
-    if (command && command.ends_! > 1) { command.replies_!.push(line); return finishCommand(modem); }
-    const abandoned = modem.queue_;
-    modem.queue_ = [];
-    if (command) finishCommand(modem, error);
-    abandoned.forEach((other) => other.done_(error, [], other));
+  if (line == 'ready') { // the module (re)booted
+    // The probe and AT+RST wait for it; anything else was lost with the module's state.
+    if (command && command.ends_! > 1) {
+      moduleGone(modem);
+      command.replies_!.push(line);
+      return finishCommand(modem);
+    }
+    moduleGone(modem, fail('module reset (ready)', 'RESET'));
     // (/^(\d,|)/, not /^(\d,)?/: the board's regex engine fails that one)
   } else if (/^(\d,|)CLOSED$/.test(line)) dropLink(modem, fail('link closed (CLOSED)', 'CLOSED'), 1);
   else if (line == 'WIFI DISCONNECT') { modem.wifiUp_ = 0; dropLink(modem, fail('Wi-Fi disconnected', 'WIFI')); }
@@ -403,5 +418,6 @@ export function createModem(stream: ByteStream, platform: Platform, options: Esp
     transport: () => createLink(modem, options),
     cmd: (line, timeoutMs, done) => sendCommand(modem, line, timeoutMs, done),
     dialect: () => modem.dialect_,
+    lost: (error) => moduleGone(modem, error),
   };
 }

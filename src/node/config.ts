@@ -4,7 +4,7 @@
 // where it came from (flag, variable or file field), the value and what is allowed.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { validateConfig, num, str, SEED_PHRASES, type DeviceConfig, type Schema, type ConfigError, type Command } from '../app/config';
+import { validateConfig, num, str, bool, SEED_PHRASES, type DeviceConfig, type Schema, type ConfigError, type Command } from '../app/config';
 import { ledSpecError, sensorsSpecError } from '../hal/node-hal';
 import { parseBrokerUrl } from './url';
 import type { Flag, Parsed } from './cli/args';
@@ -16,6 +16,9 @@ export interface NodeDeviceConfig extends DeviceConfig {
   baud: number;
   wifiSsid?: string;
   wifiPassword?: string;
+  /** With serial: wait for a port that does not exist yet; exit 1 when the port is lost. */
+  serialWait: boolean;
+  serialExitOnLoss: boolean;
   store?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -28,6 +31,8 @@ export const nodeSchema: Schema = {
   baud: [115200, num(300, 4000000, true)],
   wifiSsid: [undefined, str],
   wifiPassword: [undefined, (v) => typeof v === 'string' ? '' : 'a string'],
+  serialWait: [false, bool],
+  serialExitOnLoss: [false, bool],
   store: [undefined, str],
   logLevel: ['info', (v) => LEVELS.includes(v) ? '' : LEVELS.join(', ')],
 };
@@ -54,6 +59,8 @@ export const DEVICE_FLAGS: Flag[] = [
   { names: ['--store'], key: 'store', arg: 'FILE', help: 'keep in-flight and queued QoS 1/2 messages in FILE (survives a restart)' },
   { names: ['--serial'], key: 'serial', arg: 'PATH', help: 'reach the broker through an ESP8266/ESP32 AT module on this serial port' },
   { names: ['--baud'], key: 'baud', arg: 'N', help: 'serial speed (default 115200)' },
+  { names: ['--serial-wait'], key: 'serialWait', type: 'bool', help: 'with --serial: wait for a port that is not there yet (default: exit 2)' },
+  { names: ['--serial-exit-on-loss'], key: 'serialExitOnLoss', type: 'bool', help: 'with --serial: exit 1 when the port is lost, for a supervisor to restart (default: reopen it)' },
   { names: ['--wifi-ssid'], key: 'wifiSsid', arg: 'SSID', help: 'with --serial: Wi-Fi network the module joins' },
   { names: ['--wifi-password'], key: 'wifiPassword', arg: 'PASSWORD', help: 'with --serial: Wi-Fi password (also $WIFI_PASSWORD)' },
   { names: ['--log-level'], key: 'logLevel', arg: 'LEVEL', help: 'debug | info | warn | error | silent (default info)' },
@@ -118,6 +125,13 @@ export function loadDeviceConfig(p: Parsed, env: NodeJS.ProcessEnv): LoadedDevic
     throw new UsageError(ce.allowed.startsWith('a known field')
       ? `glowmq device: unknown field ${where}; ${ce.allowed.replace('a known field: ', 'known fields: ')}`
       : `glowmq device: bad value for ${where}: ${ce.value} (allowed: ${ce.allowed})`);
+  }
+  // Settings only an AT module uses would be silently ignored without --serial: refuse them.
+  // (WIFI_PASSWORD in the environment is left alone: it may be set for other programs.)
+  const serialOnly = ['wifiSsid', 'wifiPassword', 'serialWait', 'serialExitOnLoss'];
+  const orphan = config.serial === undefined && serialOnly.find((key) => raw[key] !== undefined && raw[key] !== false && from[key] !== 'WIFI_PASSWORD');
+  if (orphan) {
+    throw new UsageError(`glowmq device: ${from[orphan]} needs --serial (${/^wifi/.test(orphan) ? 'the AT module joins the Wi-Fi; without --serial this host\'s own network is used' : 'it is about the serial port'})`);
   }
   try { parseBrokerUrl(config.broker); } catch (e) { throw new UsageError(`glowmq device: bad value for ${from.broker ?? 'broker'}: ${(e as Error).message}`); }
   if (config.password !== undefined && config.username === undefined && !/@/.test(config.broker)) {

@@ -1,27 +1,95 @@
 // --serial: the client reaches the broker through an ESP8266/ESP32 running Espressif's AT
 // firmware on a serial port (src/transport/esp-at). `serialport` is a native package kept
-// out of the one-file build: openSerialStream loads it only when a port is really opened.
+// out of the one-file build: openSerialLink loads it only when a port is really opened.
+// A lost port (unplugged, or a module that stopped answering) fails the link at once; the
+// same path is reopened, and the next link waits for it, so the device is online again
+// within seconds of the port's return. With --serial-exit-on-loss it exits 1 instead.
+import { existsSync } from 'node:fs';
 import type { ClientOptions, MqttClient } from '../../core/client-options';
-import type { Platform, Store } from '../../core/types';
+import type { Platform, Store, Transport, TransportHandlers } from '../../core/types';
 import { Client } from '../../core/client';
-import { createAtTransport } from '../../transport/esp-at/index';
-import { openSerialStream } from '../../transport/serialport-stream';
+import { createAtTransport, type AtTransportFactory } from '../../transport/esp-at/index';
+import { openSerialLink, type SerialLink } from '../../transport/serialport-stream';
 import { boardCodec } from '../../core/codec/index';
 import type { BrokerUrl } from '../url';
 import type { NodeDeviceConfig } from '../config';
-import { RunError } from './usage-error';
+import { RunError, UsageError } from './usage-error';
 
-export async function serialClient(cfg: NodeDeviceConfig, b: BrokerUrl, options: ClientOptions, platform: Platform, store?: Store): Promise<MqttClient> {
-  let stream;
-  try { stream = (await openSerialStream(cfg.serial!, cfg.baud)).stream; } catch (e) {
-    const m = (e as Error).message;
-    throw new RunError(`glowmq device: ${/npm install serialport/.test(m) ? m + ' next to glowmq.cjs (it is native, so not inside the one file)' : m}`);
+/** Exit status with --serial-exit-on-loss: a supervisor restarts the device. */
+export const EXIT_SERIAL_LOST = 1;
+/** Without a first byte from the broker this long after the module's link opened, the link
+ * is dropped (the client's own connect timeout is off: it would count the wait for the port). */
+const FIRST_BYTE_MS = 30000;
+
+/** One connection attempt: waits for the port, then runs the AT transport over it. */
+function waitingTransport(link: SerialLink, atFactory: AtTransportFactory, platform: Platform): Transport {
+  let inner: Transport | null = null;
+  let cancelWait: (() => void) | null = null;
+  let guard: unknown;
+  return {
+    open(handlers: TransportHandlers) {
+      cancelWait = link.whenOpen(() => {
+        cancelWait = null;
+        const transport = (inner = atFactory());
+        transport.open({
+          onOpen() {
+            // (the AT link's close takes the reason, as its own failures do)
+            guard = platform.setTimeout(() => (transport.close as (error: Error) => void)(new Error(`no answer from the broker within ${FIRST_BYTE_MS / 1000} s`)), FIRST_BYTE_MS);
+            handlers.onOpen();
+          },
+          onData(bytes) { platform.clearTimeout(guard); handlers.onData(bytes); },
+          onDrain: () => handlers.onDrain(),
+          onClose(error) { platform.clearTimeout(guard); handlers.onClose(error); },
+        });
+      });
+    },
+    write: (bytes) => (inner ? inner.write(bytes) : false),
+    close() {
+      platform.clearTimeout(guard);
+      if (cancelWait) cancelWait();
+      if (inner) inner.close();
+    },
+  };
+}
+
+export async function serialClient(cfg: NodeDeviceConfig, broker: BrokerUrl, options: ClientOptions, platform: Platform, store?: Store): Promise<MqttClient> {
+  const log = (level: 'info' | 'warn' | 'error', message: string) => platform.log?.(level, message);
+  let atFactory: AtTransportFactory | undefined;
+  let waitingLogged = false;
+  let link: SerialLink;
+  try {
+    link = await openSerialLink(cfg.serial!, cfg.baud, {
+      waitAtStart: cfg.serialWait,
+      onWaiting: (error) => {
+        if (!waitingLogged) log('warn', `waiting for serial port ${cfg.serial} (--serial-wait): ${error.message}`);
+        waitingLogged = true;
+      },
+      onLost: (error) => {
+        if (cfg.serialExitOnLoss) {
+          log('error', `${error.message}; exiting (--serial-exit-on-loss)`);
+          process.exit(EXIT_SERIAL_LOST);
+        }
+        log('warn', `${error.message}; reopening it`);
+        atFactory?.modem.lost(error);
+      },
+      onBack: () => log('info', `serial port ${cfg.serial} open again`),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/npm install serialport/.test(message)) throw new RunError(`glowmq device: ${message} next to glowmq.cjs (it is native, so not inside the one file)`);
+    if (!existsSync(cfg.serial!)) throw new UsageError(`glowmq device: --serial ${cfg.serial}: no such device (plug the adapter in, or add --serial-wait to wait for it)`);
+    throw new UsageError(`glowmq device: --serial ${cfg.serial}: ${message.replace(/^cannot open serial port \S+: (Error: )?/, 'cannot open: ')}`);
   }
-  const transport = createAtTransport(stream, platform, { host: b.host, port: b.port, ssl: b.tls, ssid: cfg.wifiSsid, password: cfg.wifiPassword });
-  const o: ClientOptions = { ...options };
-  if (o.username === undefined) o.username = b.username;
-  if (o.password === undefined) o.password = b.password;
-  const client = new Client(o, { platform, transport, codec: boardCodec, store });
+  atFactory = createAtTransport(link, platform, { host: broker.host, port: broker.port, ssl: broker.tls, ssid: cfg.wifiSsid, password: cfg.wifiPassword });
+  const factory = atFactory;
+  const clientOptions: ClientOptions = { ...options };
+  if (clientOptions.username === undefined) clientOptions.username = broker.username;
+  if (clientOptions.password === undefined) clientOptions.password = broker.password;
+  // The client's connect timeout would count the wait for a lost port; waitingTransport
+  // bounds the wait for the broker instead (the AT driver bounds every module step).
+  clientOptions.connectTimeout = 2 ** 31 - 1;
+  const client = new Client(clientOptions, { platform, transport: () => waitingTransport(link, factory, platform), codec: boardCodec, store });
+  client.on('end', () => { void link.close(); });
   client.connect();
   return client;
 }

@@ -24,7 +24,7 @@ const DEFAULT_N: { [k in FaultKind]: number } = {
 
 /** Parses "kind[:n[:m]]"; throws an Error naming the value and what is allowed. */
 export function parseFault(spec: string): Fault {
-  const [kind, n, m, extra] = spec.split(':');
+  const [kind, every, extraArg, extra] = spec.split(':');
   if (!(KINDS as string[]).includes(kind) || extra !== undefined) {
     throw new Error(`--fault ${JSON.stringify(spec)}: expected kind[:n[:m]] with kind one of ${KINDS.join(', ')}`);
   }
@@ -33,8 +33,8 @@ export function parseFault(spec: string): Fault {
     if (!/^\d+$/.test(text) || +text < 1) throw new Error(`--fault ${JSON.stringify(spec)}: ${what} must be a positive integer, got ${JSON.stringify(text)}`);
     return +text;
   };
-  const k = kind as FaultKind;
-  return { kind: k, n: num(n, 'n', DEFAULT_N[k])!, m: num(m, 'm', undefined) };
+  const known = kind as FaultKind;
+  return { kind: known, n: num(every, 'n', DEFAULT_N[known])!, m: num(extraArg, 'm', undefined) };
 }
 
 export const FAULT_KINDS = KINDS;

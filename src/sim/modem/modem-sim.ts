@@ -53,7 +53,7 @@ interface DataPhase { n: number; got: number; parts: Uint8Array[]; closed: boole
 const enc = (text: string) => Buffer.from(text, 'latin1');
 
 export class ModemSim {
-  readonly d: SimDialect;
+  readonly dialect: SimDialect;
   readonly stats: SimStats = { commands: [], hostBusy: 0, unknown: 0, sends: 0, sendBytes: 0, ipd: 0, ipdBytes: 0, resets: 0, connects: 0, faults: {} };
   readonly trace: { t: number; dir: 'in' | 'out'; b: Buffer }[] = [];
   /** Bytes the module forwarded to its TCP peer, in order (for tests). */
@@ -64,7 +64,7 @@ export class ModemSim {
   private epoch = 0;
   private timers = new Set<NodeJS.Timeout>();
   // module state (lost on reset)
-  private on = false; // booted and listening
+  private booted = false; // booted and listening
   private dead = false; // a reset is under way: output truncated
   private echo = true;
   private line: number[] = [];
@@ -74,7 +74,7 @@ export class ModemSim {
   private sock: net.Socket | null = null;
   private connecting: net.Socket | null = null;
   private joined = false;
-  private ip = false;
+  private hasIp = false;
   private saved: boolean;
   private hold: Buffer[] = [];
   private holdTimer: NodeJS.Timeout | null = null;
@@ -91,13 +91,13 @@ export class ModemSim {
   private closed = false;
 
   constructor(private options: ModemSimOptions = {}) {
-    this.d = SIM_DIALECTS[options.dialect ?? 'esp8266'];
-    if (!this.d) throw new Error(`unknown dialect ${JSON.stringify(options.dialect)}: expected nonos, esp8266 or esp32`);
+    this.dialect = SIM_DIALECTS[options.dialect ?? 'esp8266'];
+    if (!this.dialect) throw new Error(`unknown dialect ${JSON.stringify(options.dialect)}: expected nonos, esp8266 or esp32`);
     let seed = (options.seed ?? 1) >>> 0;
     this.rnd = () => { seed = (seed + 0x6d2b79f5) >>> 0; let mixed = seed; mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1); mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61); return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296; };
     const rate = (options.baud ?? 115200) / 10;
     const split = this.fault('split');
-    this.inPipe = new Pipe(rate, (bytes) => this.rx(bytes));
+    this.inPipe = new Pipe(rate, (bytes) => this.receive(bytes));
     // split: every read the host sees is cut to a random 1..n bytes (counted per cut read)
     const cut = split ? () => { const faults = this.stats.faults; faults.split = (faults.split ?? 0) + 1; if (faults.split === 1) this.options.onFault?.('split', 1); return 1 + Math.floor(this.rnd() * split.n); } : undefined;
     this.outPipe = new Pipe(rate, (bytes) => { for (const sink of this.sinks) sink(bytes); }, cut);
@@ -145,7 +145,7 @@ export class ModemSim {
   }
 
   private out(output: string | Uint8Array): void {
-    if (this.dead || this.closed || !this.on) return;
+    if (this.dead || this.closed || !this.booted) return;
     let bytes = typeof output === 'string' ? enc(output) : output;
     if (this.outCount + bytes.length >= this.resetAt) {
       // The module resets here: everything after this byte offset is never sent.
@@ -160,7 +160,7 @@ export class ModemSim {
     if (this.options.trace) this.trace.push({ t: performance.now(), dir: 'out', b: Buffer.from(bytes) });
     this.outPipe.push(bytes);
   }
-  private raw(output: string | Uint8Array): void { this.on = true; this.out(output); }
+  private raw(output: string | Uint8Array): void { this.booted = true; this.out(output); }
 
   private reboot(counted: boolean): void {
     if (counted) this.stats.resets++;
@@ -169,11 +169,11 @@ export class ModemSim {
     this.timers.clear();
     const sock = this.sock; this.sock = null; sock?.destroy();
     const connecting = this.connecting; this.connecting = null; connecting?.destroy();
-    this.on = false; this.dead = false; this.echo = true; this.line = []; this.busy = ''; this.hung = false;
-    this.data = null; this.joined = false; this.ip = false; this.hold = []; this.inSend = false;
+    this.booted = false; this.dead = false; this.echo = true; this.line = []; this.busy = ''; this.hung = false;
+    this.data = null; this.joined = false; this.hasIp = false; this.hold = []; this.inSend = false;
     if (this.holdTimer) { clearTimeout(this.holdTimer); this.holdTimer = null; }
     this.later(this.options.bootMs ?? 50, () => {
-      if (this.options.bootGarbage ?? this.d.bootGarbage) {
+      if (this.options.bootGarbage ?? this.dialect.bootGarbage) {
         const garbage = Buffer.alloc(40 + Math.floor(this.rnd() * 80));
         for (let i = 0; i < garbage.length; i++) garbage[i] = 0x80 + Math.floor(this.rnd() * 128);
         this.raw(garbage);
@@ -182,12 +182,12 @@ export class ModemSim {
       if (this.saved) this.later(20, () => this.associate());
     });
   }
-  private associate(): void { this.joined = true; this.ip = true; this.out('WIFI CONNECTED\r\nWIFI GOT IP\r\n'); }
+  private associate(): void { this.joined = true; this.hasIp = true; this.out('WIFI CONNECTED\r\nWIFI GOT IP\r\n'); }
 
   // ---------------------------------------------------------------- host → module
-  private rx(bytes: Uint8Array): void {
+  private receive(bytes: Uint8Array): void {
     for (let i = 0; i < bytes.length; i++) {
-      if (!this.on || this.dead || this.closed) return;
+      if (!this.booted || this.dead || this.closed) return;
       const phase = this.data;
       if (phase) {
         const k = Math.min(phase.n - phase.got, bytes.length - i);
@@ -224,7 +224,7 @@ export class ModemSim {
     this.out(text);
     if (this.every('busy', ++this.replyNo)) this.out('\r\nbusy p...\r\n');
   }
-  private ok(): void { this.reply('\r\nOK\r\n'); }
+  private replyOk(): void { this.reply('\r\nOK\r\n'); }
   private err(detail?: string | null): void { this.reply((detail ? detail + '\r\n' : '') + '\r\nERROR\r\n'); }
 
   private exec(line: string): void {
@@ -232,23 +232,23 @@ export class ModemSim {
     this.options.onCommand?.(line);
     const hang = this.fault('hang');
     if (hang && this.stats.commands.length === hang.n) { this.count('hang'); this.hung = true; return; }
-    const dialect = this.d;
+    const dialect = this.dialect;
     let match: RegExpExecArray | null;
     if (line.length > 256 || !line.startsWith('AT')) { this.stats.unknown++; return this.err(); }
-    if (line === 'AT') return this.ok();
-    if (line === 'ATE0' || line === 'ATE1') { this.echo = line === 'ATE1'; return this.ok(); }
-    if (line === 'AT+RST') { this.ok(); this.busy = 'p'; this.later(20, () => this.reboot(true)); return; }
+    if (line === 'AT') return this.replyOk();
+    if (line === 'ATE0' || line === 'ATE1') { this.echo = line === 'ATE1'; return this.replyOk(); }
+    if (line === 'AT+RST') { this.replyOk(); this.busy = 'p'; this.later(20, () => this.reboot(true)); return; }
     if (line === 'AT+GMR') return this.reply(dialect.gmr.join('\r\n') + '\r\n\r\nOK\r\n');
-    if ((match = /^AT\+CWMODE(_CUR|_DEF)?=([123])$/.exec(line))) return match[1] && !dialect.curVariants ? this.err() : this.ok();
+    if ((match = /^AT\+CWMODE(_CUR|_DEF)?=([123])$/.exec(line))) return match[1] && !dialect.curVariants ? this.err() : this.replyOk();
     if ((match = /^AT\+CWJAP(_CUR|_DEF)?=(.*)$/.exec(line))) {
       const args = parseArgs(match[2]);
       if ((match[1] && !dialect.curVariants) || !args || args.length < 2 || typeof args[0] !== 'string' || typeof args[1] !== 'string') return this.err();
       return this.join(args[0], args[1]);
     }
-    if (line === 'AT+CIFSR') return this.reply(`+CIFSR:STAIP,"${this.ip ? '192.168.4.2' : '0.0.0.0'}"\r\n+CIFSR:STAMAC,"aa:bb:cc:dd:ee:ff"\r\n\r\nOK\r\n`);
+    if (line === 'AT+CIFSR') return this.reply(`+CIFSR:STAIP,"${this.hasIp ? '192.168.4.2' : '0.0.0.0'}"\r\n+CIFSR:STAMAC,"aa:bb:cc:dd:ee:ff"\r\n\r\nOK\r\n`);
     if ((match = /^AT\+CIPMUX=([01])$/.exec(line))) {
       if (this.sock) return this.err(dialect.name === 'nonos' ? 'link is builded' : null);
-      return match[1] === '0' ? this.ok() : this.err(); // the emulator models the single-link mode only
+      return match[1] === '0' ? this.replyOk() : this.err(); // the emulator models the single-link mode only
     }
     if ((match = /^AT\+CIPSTART=(.*)$/.exec(line))) return this.cipstart(parseArgs(match[1]));
     if (line === 'AT+CIPCLOSE') {
@@ -260,7 +260,7 @@ export class ModemSim {
     if ((match = /^AT\+CIPSEND=(\d+)$/.exec(line))) return this.cipsend(+match[1]);
     if (line === 'AT+CIPSTATUS') {
       const sock = this.sock;
-      const status = sock ? 3 : this.ip ? 2 : 5;
+      const status = sock ? 3 : this.hasIp ? 2 : 5;
       return this.reply(`STATUS:${status}\r\n` + (sock ? `+CIPSTATUS:0,"TCP","${sock.remoteAddress}",${sock.remotePort},${sock.localPort},0\r\n` : '') + '\r\nOK\r\n');
     }
     this.stats.unknown++;
@@ -275,11 +275,11 @@ export class ModemSim {
       if (code === 5) return; // never answers: the host's timeout is what is tested
       this.busy = '';
       if (this.joined) { this.out('WIFI DISCONNECT\r\n'); this.dropLink(); }
-      this.joined = this.ip = false;
-      if (code) return this.reply(`+CWJAP:${code}\r\n\r\n${this.d.joinFail}\r\n`);
+      this.joined = this.hasIp = false;
+      if (code) return this.reply(`+CWJAP:${code}\r\n\r\n${this.dialect.joinFail}\r\n`);
       this.saved = true;
       this.associate();
-      this.ok();
+      this.replyOk();
     });
   }
 
@@ -287,10 +287,10 @@ export class ModemSim {
     if (!args || args.length < 3 || typeof args[0] !== 'string' || typeof args[1] !== 'string' || typeof args[2] !== 'number') return this.err();
     if (args[0] !== 'TCP') return this.err(); // SSL/UDP: not emulated
     if (this.sock) return this.reply('ALREADY CONNECTED\r\n\r\nERROR\r\n');
-    if (!this.ip) return this.reply('no ip\r\n\r\nERROR\r\n');
+    if (!this.hasIp) return this.reply('no ip\r\n\r\nERROR\r\n');
     const host = args[1];
     const allow = this.options.allowHost ?? ((name: string) => name === '127.0.0.1' || name === 'localhost');
-    if (!allow(host)) return this.err(this.d.dnsFail);
+    if (!allow(host)) return this.err(this.dialect.dnsFail);
     this.busy = 'p';
     const epoch = this.epoch;
     const sock = net.connect({ host, port: args[2] });
@@ -317,7 +317,7 @@ export class ModemSim {
   }
 
   private cipsend(length: number): void {
-    const dialect = this.d;
+    const dialect = this.dialect;
     if (!this.sock) return this.err(dialect.linkInvalid);
     if (length < 1 || length > dialect.sendMax) return this.err(length > dialect.sendMax && dialect.name === 'nonos' ? 'too long' : null);
     this.inSend = true;
@@ -333,7 +333,7 @@ export class ModemSim {
     const phase = this.data!;
     this.data = null;
     this.stats.sends++; this.stats.sendBytes += phase.n;
-    this.out(this.d.recv(phase.n));
+    this.out(this.dialect.recv(phase.n));
     this.spotHold(2);
     const sendNo = this.sendNo;
     if (phase.closed) return this.sendDone('\r\nSEND FAIL\r\n');
@@ -350,12 +350,12 @@ export class ModemSim {
     };
     const delayMs = this.options.sendOkMs ?? 0;
     if (delayMs <= 0) done();
-    else { this.busy = this.d.busyS ? 's' : 'p'; this.later(delayMs, () => { this.busy = ''; done(); }); }
+    else { this.busy = this.dialect.busyS ? 's' : 'p'; this.later(delayMs, () => { this.busy = ''; done(); }); }
   }
   private sendDone(text: string): void { this.inSend = false; this.reply(text); this.flushHold(); }
 
   private wifiDown(rejoinMs: number): void {
-    this.joined = this.ip = false;
+    this.joined = this.hasIp = false;
     this.out('WIFI DISCONNECT\r\n');
     this.dropLink();
     this.later(rejoinMs, () => this.associate());
@@ -388,8 +388,8 @@ export class ModemSim {
     for (const bytes of held) this.ipd(bytes);
   }
   private ipd(bytes: Buffer): void {
-    for (let i = 0; i < bytes.length; i += this.d.ipdMax) {
-      const part = bytes.subarray(i, i + this.d.ipdMax);
+    for (let i = 0; i < bytes.length; i += this.dialect.ipdMax) {
+      const part = bytes.subarray(i, i + this.dialect.ipdMax);
       let len = String(part.length);
       if (this.every('garble-ipd', ++this.ipdNo)) len = len.slice(0, -1) + 'Z';
       this.stats.ipd++; this.stats.ipdBytes += part.length;

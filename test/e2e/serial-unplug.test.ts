@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describeWithPeers, peers } from '../support/peers';
-import { startMosquitto, type Mosquitto } from '../support/mosquitto';
+import { freePort, startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { waitFor } from '../support/wait';
 import { CLI, glowmq, start, type Proc } from './cli-process';
 
@@ -130,6 +130,26 @@ describeWithPeers('glowmq device --serial: the adapter unplugged and plugged bac
     try {
       await dev.line(/subscribed to lightChange/);
       expect(await dev.kill('SIGTERM')).toBe(0);
+    } finally {
+      await socat.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('AT errors say what to check: no Wi-Fi, no broker', async () => {
+    const tty = join(dir, 'ttyUSB-hints');
+    const socat = start('socat', ['-d', '-d', `PTY,link=${tty},raw,echo=0`, `EXEC:"${process.execPath} ${CLI} modem-sim --stdio --baud 0 --local-only --no-autoconnect"`]);
+    procs.push(socat);
+    try {
+      await socat.line(/starting data transfer loop|PTY is/);
+      await waitFor(`${tty} to appear`, () => existsSync(tty), 10_000);
+      const noWifi = device(tty, 'hints');
+      await noWifi.line(/AT\+CIPSTART failed: ERROR \(no ip\) — the module has no IP address: is it on Wi-Fi\? Pass --wifi-ssid and --wifi-password/);
+      expect(await noWifi.kill('SIGTERM')).toBe(0);
+      const closedPort = await freePort(); // nothing listens there
+      const noBroker = glowmq(['device', '--serial', tty, '--wifi-ssid', 'lab', '--broker', `mqtt://127.0.0.1:${closedPort}`, '--id', 'hints2'], { env: { WIFI_PASSWORD: 'pw' } });
+      procs.push(noBroker);
+      await noBroker.line(new RegExp(`AT\\+CIPSTART failed: ERROR — is the broker 127\\.0\\.0\\.1:${closedPort} reachable from the module's network`));
+      expect(await noBroker.kill('SIGTERM')).toBe(0);
     } finally {
       await socat.kill('SIGKILL');
     }

@@ -21,8 +21,19 @@ export const EXIT_SERIAL_LOST = 1;
  * is dropped (the client's own connect timeout is off: it would count the wait for the port). */
 const FIRST_BYTE_MS = 30000;
 
+/** What to check, for the AT failures a user can fix ('' when there is nothing to add). */
+export function atHint(message: string, broker: { host: string; port: number }): string {
+  if (/no ip/.test(message)) return 'the module has no IP address: is it on Wi-Fi? Pass --wifi-ssid and --wifi-password to join a network';
+  if (/DNS Fail/.test(message)) return `the module cannot resolve ${broker.host}: use the broker's IP address, or check the network's DNS`;
+  if (/AT\+CIPSTART failed/.test(message)) return `is the broker ${broker.host}:${broker.port} reachable from the module's network (not only from this host)?`;
+  if (/Wi-Fi join: wrong password/.test(message)) return 'check --wifi-password';
+  if (/Wi-Fi join: AP not found/.test(message)) return 'check --wifi-ssid: is that network in range?';
+  if (/^AT(\+RST)? timed out/.test(message)) return 'no answer from the module: check the wiring (TX to RX), --baud and its power';
+  return '';
+}
+
 /** One connection attempt: waits for the port, then runs the AT transport over it. */
-function waitingTransport(link: SerialLink, atFactory: AtTransportFactory, platform: Platform): Transport {
+function waitingTransport(link: SerialLink, atFactory: AtTransportFactory, platform: Platform, broker: BrokerUrl): Transport {
   let inner: Transport | null = null;
   let cancelWait: (() => void) | null = null;
   let guard: unknown;
@@ -39,7 +50,12 @@ function waitingTransport(link: SerialLink, atFactory: AtTransportFactory, platf
           },
           onData(bytes) { platform.clearTimeout(guard); handlers.onData(bytes); },
           onDrain: () => handlers.onDrain(),
-          onClose(error) { platform.clearTimeout(guard); handlers.onClose(error); },
+          onClose(error) {
+            platform.clearTimeout(guard);
+            const hint = error ? atHint(error.message, broker) : '';
+            if (hint) error!.message += ' — ' + hint;
+            handlers.onClose(error);
+          },
         });
       });
     },
@@ -88,7 +104,7 @@ export async function serialClient(cfg: NodeDeviceConfig, broker: BrokerUrl, opt
   // The client's connect timeout would count the wait for a lost port; waitingTransport
   // bounds the wait for the broker instead (the AT driver bounds every module step).
   clientOptions.connectTimeout = 2 ** 31 - 1;
-  const client = new Client(clientOptions, { platform, transport: () => waitingTransport(link, factory, platform), codec: boardCodec, store });
+  const client = new Client(clientOptions, { platform, transport: () => waitingTransport(link, factory, platform, broker), codec: boardCodec, store });
   client.on('end', () => { void link.close(); });
   client.connect();
   return client;

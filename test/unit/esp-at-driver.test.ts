@@ -135,10 +135,29 @@ describe('start-up', () => {
       r.expect('AT', '\r\nOK\r\n'); r.expect('ATE0', '\r\nOK\r\n'); r.expect('AT+GMR', ESP32_GMR);
       r.expect('AT+CWMODE=1', '\r\nOK\r\n'); r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
       r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', ans);
+      if (detail === 'no ip') { // off Wi-Fi: it waits up to 20 s for WIFI GOT IP first
+        expect(w.ev).toEqual([]);
+        r.p.advance(20000);
+      }
       expect(w.ev).toEqual(['close']);
       expect(w.errs[0]!.message).toBe(`AT+CIPSTART failed: ERROR (${detail})`);
       expect(r.take()).toBe('AT+CIPCLOSE\r\n');
     }
+  });
+  it('CIPSTART answered "no ip" (Wi-Fi dropped): the link waits for WIFI GOT IP and connects then, without failing', () => {
+    const r = rig();
+    const w = watch(r.modem.transport());
+    r.expect('AT', '\r\nOK\r\n'); r.expect('ATE0', '\r\nOK\r\n'); r.expect('AT+GMR', ESP32_GMR);
+    r.expect('AT+CWMODE=1', '\r\nOK\r\n'); r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
+    r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', 'no ip\r\n\r\nERROR\r\n');
+    r.expect('AT+CIPCLOSE', '\r\nERROR\r\n');
+    r.p.advance(1500);
+    expect(w.ev).toEqual([]);
+    r.feed('WIFI CONNECTED\r\nWIFI GOT IP\r\n');
+    r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', 'CONNECT\r\n\r\nOK\r\n');
+    expect(w.ev).toEqual(['open']);
+    r.p.advance(30000); // the wait's timer is gone
+    expect(w.ev).toEqual(['open']);
   });
   it('a CIPSTART that times out is followed at once by AT+CIPCLOSE (a late CONNECT is undone)', () => {
     const r = rig();

@@ -89,6 +89,7 @@ export class ModemSim {
   private echoNo = 0;
   private startNo = 0;
   private closed = false;
+  private flapTimer: NodeJS.Timeout | undefined;
 
   constructor(private options: ModemSimOptions = {}) {
     this.dialect = SIM_DIALECTS[options.dialect ?? 'esp8266'];
@@ -115,7 +116,11 @@ export class ModemSim {
     this.inPipe.push(bytes);
   }
   /** Power on (or the EN pin toggled): boot output, then ready. */
-  start(): void { this.reboot(false); }
+  start(): void {
+    this.reboot(false);
+    const flap = this.fault('wifi-flap');
+    if (flap) this.scheduleFlap(flap.n, flap.m ?? 1000);
+  }
   /** The EN/RST pin: what a host does to a hung module. */
   hardReset(): void { this.reboot(true); }
   /** Whether the module has an open TCP link. */
@@ -128,6 +133,7 @@ export class ModemSim {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.holdTimer) clearTimeout(this.holdTimer);
+    clearTimeout(this.flapTimer);
     this.sock?.destroy(); this.connecting?.destroy();
     this.inPipe.close(); this.outPipe.close();
   }
@@ -353,6 +359,16 @@ export class ModemSim {
     else { this.busy = this.dialect.busyS ? 's' : 'p'; this.later(delayMs, () => { this.busy = ''; done(); }); }
   }
   private sendDone(text: string): void { this.inSend = false; this.reply(text); this.flushHold(); }
+
+  /** wifi-flap: the access point drops the module every everyMs..2·everyMs (not a module
+   * fault, so the timer outlives resets), and the module rejoins after rejoinMs. */
+  private scheduleFlap(everyMs: number, rejoinMs: number): void {
+    this.flapTimer = setTimeout(() => {
+      if (this.closed) return;
+      if (this.booted && this.hasIp) { this.count('wifi-flap'); this.wifiDown(rejoinMs); }
+      this.scheduleFlap(everyMs, rejoinMs);
+    }, everyMs + this.rnd() * everyMs);
+  }
 
   private wifiDown(rejoinMs: number): void {
     this.joined = this.hasIp = false;

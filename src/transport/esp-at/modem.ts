@@ -104,6 +104,8 @@ interface ModemState {
   moduleReady_?: number;
   /** WIFI GOT IP seen, no WIFI DISCONNECT since. */
   wifiUp_?: number;
+  /** A link's start-up waiting for WIFI GOT IP, if any. */
+  onWifi_?: (() => unknown) | 0;
   dialect_?: Dialect;
   /** The command timer's callback (made once: each function object costs board memory). */
   expire_: () => void;
@@ -298,7 +300,12 @@ function handleLine(modem: ModemState, line: string) {
     // (/^(\d,|)/, not /^(\d,)?/: the board's regex engine fails that one)
   } else if (/^(\d,|)CLOSED$/.test(line)) dropLink(modem, fail('link closed (CLOSED)', 'CLOSED'), 1);
   else if (line == 'WIFI DISCONNECT') { modem.wifiUp_ = 0; dropLink(modem, fail('Wi-Fi disconnected', 'WIFI')); }
-  else if (line == 'WIFI GOT IP') modem.wifiUp_ = 1;
+  else if (line == 'WIFI GOT IP') {
+    const waiting = modem.onWifi_;
+    modem.wifiUp_ = 1;
+    modem.onWifi_ = 0;
+    if (waiting) waiting();
+  }
   else if (/^(WIFI |busy )/.test(line) || !command) { /* informational URC, or nothing pending */ }
   else if (command.length_ ? line == 'SEND OK' : command.ends_ != Ends.Reset && (line == 'OK' || line == 'no change')) finishCommand(modem);
   else if (line == 'ERROR' || line == 'FAIL' || line == 'SEND FAIL') {
@@ -316,6 +323,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
   let unconfirmed = 0; // bytes queued, not yet confirmed by SEND OK
   let full: number | undefined;
   let tail: Command | null;
+  let wifiTimer: unknown; // while the start-up waits for WIFI GOT IP (once per link)
   // Every chunk's callback: its bytes are confirmed (or the link failed).
   const chunkDone = (error: Error | undefined, lines: string[], command: Command) => {
     unconfirmed -= command.length_!;
@@ -325,6 +333,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
   function end(error?: Error, quiet?: number) {
     if (state > LinkState.Open) return;
     state = LinkState.Closed;
+    modem.platform_.clearTimeout(wifiTimer as Timer);
     modem.moduleReady_ = 0; // the next link re-checks the module: cheap, and heals any desync
     if (error) modem.queue_ = modem.queue_.filter((command) => command.done_ != chunkDone); // this link's unsent chunks are void
     if (modem.link_ == link) {
@@ -341,6 +350,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
   let sent: number;
   let variant: string; // '_CUR' on NonOS (dialect.ts), set at the GMR reply
   const startUp = (error?: Error, replies?: string[], command?: Command): unknown => {
+    modem.platform_.clearTimeout(wifiTimer as Timer);
     if (error && command!.ends_ == Ends.Probe) return sendCommand(modem, 'AT+RST', Limit.ResetMs, startUp, Ends.Reset); // the probe failed: once
     // A timed-out, refused or unwanted start may still connect later: close whatever is there.
     // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
@@ -352,7 +362,17 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
         const code: any = (/CWJAP:(\d)/.exec(replies as any) || '00')[1];
         error = fail('Wi-Fi join: ' + (['timeout', 'wrong password', 'AP not found', 'connect failed'][code - 1] || 'unknown') + ' (' + error.message + ')', 'CWJAP' + code);
       }
-      if (/no ip/.test(error.message)) modem.wifiUp_ = 0; // (CIPSTART) join again next time
+      if (/no ip/.test(error.message)) {
+        // (CIPSTART) Off Wi-Fi: a module rejoins its network by itself, often within a second
+        // or two. Wait for its WIFI GOT IP and connect then, rather than fail the link and back
+        // off; without it in time, fail (and join again at the next start-up).
+        modem.wifiUp_ = 0;
+        if (!wifiTimer) {
+          wifiTimer = modem.platform_.setTimeout(() => { modem.onWifi_ = 0; end(error); }, Limit.NetworkMs);
+          sent = Step.Connect;
+          return (modem.onWifi_ = startUp);
+        }
+      }
       return end(error);
     }
     if (sent == Step.Version + 1) variant = (modem.dialect_ = dialectOf(replies!)) == 'nonos' ? '_CUR' : '';

@@ -50,6 +50,9 @@ export interface SimStats {
 
 interface DataPhase { n: number; got: number; parts: Uint8Array[]; closed: boolean; closeMid: boolean }
 
+/** Bytes a module holds per socket in passive mode (§6.2: 5760 on ESP8266). */
+const PASSIVE_BUFFER = 5760;
+
 const enc = (text: string) => Buffer.from(text, 'latin1');
 
 export class ModemSim {
@@ -89,6 +92,10 @@ export class ModemSim {
   private echoNo = 0;
   private startNo = 0;
   private closed = false;
+  // passive receive (§6.2): data held until the host asks; one notice until it reads
+  private passive = false;
+  private held: Buffer = Buffer.alloc(0);
+  private noticed = false;
   private flapTimer: NodeJS.Timeout | undefined;
 
   constructor(private options: ModemSimOptions = {}) {
@@ -177,6 +184,7 @@ export class ModemSim {
     const connecting = this.connecting; this.connecting = null; connecting?.destroy();
     this.booted = false; this.dead = false; this.echo = true; this.line = []; this.busy = ''; this.hung = false;
     this.data = null; this.joined = false; this.hasIp = false; this.hold = []; this.inSend = false;
+    this.passive = false; this.held = Buffer.alloc(0); this.noticed = false;
     if (this.holdTimer) { clearTimeout(this.holdTimer); this.holdTimer = null; }
     this.later(this.options.bootMs ?? 50, () => {
       if (this.options.bootGarbage ?? this.dialect.bootGarbage) {
@@ -226,7 +234,7 @@ export class ModemSim {
     }
   }
 
-  private reply(text: string): void {
+  private reply(text: string | Uint8Array): void {
     this.out(text);
     if (this.every('busy', ++this.replyNo)) this.out('\r\nbusy p...\r\n');
   }
@@ -261,8 +269,16 @@ export class ModemSim {
       if (!this.sock) return this.err();
       const sock = this.sock; this.sock = null; sock.destroy();
       this.flushHold();
+      this.dropHeld();
       return this.reply('CLOSED\r\n\r\nOK\r\n');
     }
+    if ((match = /^AT\+CIPRECVMODE=([01])$/.exec(line))) {
+      if (!dialect.passive || this.sock) return this.err();
+      this.passive = match[1] === '1';
+      return this.replyOk();
+    }
+    if ((match = /^AT\+CIPRECVDATA=(\d+)$/.exec(line))) return this.recvData(+match[1]);
+    if (line === 'AT+CIPRECVLEN?') return this.passive ? this.reply(`+CIPRECVLEN:${this.held.length}\r\n\r\nOK\r\n`) : this.err();
     if ((match = /^AT\+CIPSEND=(\d+)$/.exec(line))) return this.cipsend(+match[1]);
     if (line === 'AT+CIPSTATUS') {
       const sock = this.sock;
@@ -385,6 +401,7 @@ export class ModemSim {
     sock.destroy();
     if (this.data) this.data.closed = true;
     this.flushHold();
+    this.dropHeld();
     this.out('CLOSED\r\n');
   }
 
@@ -403,7 +420,35 @@ export class ModemSim {
     this.hold = [];
     for (const bytes of held) this.ipd(bytes);
   }
+  /** Passive mode: hold the data (the TCP window closes while 5760 bytes wait) and notify once. */
+  private holdPassive(bytes: Buffer): void {
+    this.held = Buffer.concat([this.held, bytes]);
+    if (this.held.length >= PASSIVE_BUFFER) this.sock?.pause();
+    this.notice();
+  }
+  /** The link is gone: what it held is void (a real module holds CLOSED back until it is read). */
+  private dropHeld(): void { this.held = Buffer.alloc(0); this.noticed = false; }
+  private notice(): void {
+    if (this.noticed || !this.held.length) return;
+    this.noticed = true;
+    let length = String(this.held.length);
+    if (this.every('garble-ipd', ++this.ipdNo)) length = length.slice(0, -1) + 'Z';
+    this.out(`\r\n+IPD,${length}\r\n`);
+  }
+  private recvData(max: number): void {
+    if (!this.passive || !this.held.length || max < 1) return this.err();
+    const part = this.held.subarray(0, Math.min(max, this.held.length));
+    this.held = this.held.subarray(part.length);
+    this.noticed = false;
+    let length = String(part.length);
+    if (this.every('garble-ipd', ++this.ipdNo)) length = length.slice(0, -1) + 'Z';
+    this.stats.ipd++; this.stats.ipdBytes += part.length;
+    this.reply(Buffer.concat([enc(`+CIPRECVDATA:${length},`), part, enc('\r\nOK\r\n')]));
+    if (this.held.length < PASSIVE_BUFFER) this.sock?.resume();
+    this.notice();
+  }
   private ipd(bytes: Buffer): void {
+    if (this.passive) return this.holdPassive(bytes);
     for (let i = 0; i < bytes.length; i += this.dialect.ipdMax) {
       const part = bytes.subarray(i, i + this.dialect.ipdMax);
       let len = String(part.length);

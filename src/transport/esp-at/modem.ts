@@ -18,6 +18,8 @@ export interface EspAtOptions {
   password?: string;
   /** TCP keepalive seconds for AT+CIPSTART (0 = off). MQTT keepalive still pings. */
   keepalive?: number;
+  /** false: active receive (+IPD with data) even where the firmware has passive receive. */
+  passive?: boolean;
 }
 
 export interface EspAtModem {
@@ -32,7 +34,7 @@ export interface EspAtModem {
 }
 
 const enum Limit {
-  /** Bytes per AT+CIPSEND: the portable maximum on every firmware. */
+  /** Bytes per AT+CIPSEND (the portable maximum on every firmware), and per AT+CIPRECVDATA. */
   SendChunk = 2048,
   /** Queued bytes above which write() asks the client to wait for onDrain. */
   SendBuffer = 4096,
@@ -56,7 +58,7 @@ const enum Limit {
   SettleMs = 500,
 }
 
-const enum Char { LF = 10, CR = 13, Space = 32, Colon = 58, Prompt = 62 }
+const enum Char { LF = 10, CR = 13, Space = 32, Comma = 44, Colon = 58, Prompt = 62 }
 
 /** How a command ends. Unset: at OK, ERROR or FAIL; a send (it has data_) at SEND OK, SEND
  * FAIL or ERROR. */
@@ -66,7 +68,7 @@ const enum Ends { Probe = 2 /* OK, or `ready` */, Reset = 3 /* `ready` only (AT+
 const enum LinkState { Opening = 1, Open = 2, Closed = 3 }
 
 /** The start-up commands, in order (skipped while the module is set up). */
-const enum Step { Probe, Echo, Version, StationMode, Join, SingleLink, Connect }
+const enum Step { Probe, Echo, Version, StationMode, Join, SingleLink, ReceiveMode, Connect }
 
 type CommandDone = (error: Error | undefined, lines: string[], command: Command) => void;
 
@@ -83,6 +85,8 @@ interface Command {
   data_?: Uint8Array[] | null;
   /** A send's byte count. */
   length_?: number;
+  /** A passive read's data (AT+CIPRECVDATA), passed on only when the module confirms it with OK. */
+  frame_?: Uint8Array;
 }
 
 interface Link extends Transport {
@@ -106,6 +110,12 @@ interface ModemState {
   wifiUp_?: number;
   /** A link's start-up waiting for WIFI GOT IP, if any. */
   onWifi_?: (() => unknown) | 0;
+  /** Passive receive is on; a read (AT+CIPRECVDATA) is queued or in flight; a notice came
+   * meanwhile (its length); the read's callback (made once). */
+  passive_?: number;
+  reading_?: number;
+  readAgain_?: number;
+  readDone_: CommandDone;
   dialect_?: Dialect;
   /** The command timer's callback (made once: each function object costs board memory). */
   expire_: () => void;
@@ -167,7 +177,8 @@ const dropLink = (modem: ModemState, error: Error, quiet?: number) => {
 /** The byte handler for the module's output. */
 function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
   let line = '';
-  let header: string | null; // +IPD header text while it is being read
+  let header: string | null; // +IPD (or +CIPRECVDATA) header text while it is being read
+  let readReply: number | undefined; // the header and payload are a passive read's reply
   let payloadRemaining = 0;
   // The +IPD frame being read, and frames completed during the current read. A frame goes to
   // the link only whole, and only at the end of the read that completed it: a module reset
@@ -187,7 +198,7 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
   let stallTimer: unknown;
 
   modem.forget_ = (wholeLine) => {
-    payloadRemaining = 0;
+    payloadRemaining = readReply = 0;
     header = null;
     if (wholeLine) line = '';
   };
@@ -223,7 +234,14 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
         count = Math.min(payloadRemaining, bytes.length - i);
         frame!.set(bytes.subarray(i, i + count), frame!.length - payloadRemaining);
         payloadRemaining -= count;
-        if (!payloadRemaining) { completed.push(frame!); frame = null; checkNextByte = 1; }
+        if (!payloadRemaining) {
+          // A read's data waits for the module's OK, in the command; +IPD data for the read's end.
+          if (!readReply) completed.push(frame!);
+          else if (modem.current_) modem.current_.frame_ = frame!;
+          frame = null;
+          readReply = 0;
+          checkNextByte = 1;
+        }
         i += count;
         continue;
       }
@@ -235,14 +253,18 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
         if (!/[\r\n+>A-Zb]/.test(text)) desync('data after +IPD payload (reset?)');
       }
       if (header != null) { // the +IPD framer: a header
-        if (endOfLine || byte == Char.Colon || header.length > Limit.HeaderChars) {
-          // ':' ends the header; only the length field is read
+        if (endOfLine || byte == (readReply ? Char.Comma : Char.Colon) || header.length > Limit.HeaderChars) {
+          // ':' (',' in a read's reply) ends the header; only the length field is read
           length = header.split(',')[0];
-          payloadRemaining = byte == Char.Colon && /^\d+$/.test(length) ? +length : 0;
+          payloadRemaining = !endOfLine && /^\d+$/.test(length) ? +length : 0;
           header = null;
-          // A header we cannot trust: the payload length is unknown.
-          if (payloadRemaining && payloadRemaining <= Limit.Payload) frame = new Uint8Array(payloadRemaining);
+          // Passive: `+IPD,<len>` notices data waiting; a garbled length does no harm, since the
+          // read's reply counts what it carries.
+          if (endOfLine && modem.passive_ && !readReply) readData(modem, /^\d+$/.test(length) ? +length : Limit.Payload);
+          // A header we cannot trust: the payload length is unknown (or data came unasked in passive mode).
+          else if (payloadRemaining && payloadRemaining <= Limit.Payload && (readReply || !modem.passive_)) frame = new Uint8Array(payloadRemaining);
           else desync('corrupt +IPD header');
+          if (!payloadRemaining) readReply = 0;
         } else header += text;
       } else if (endOfLine) { // the line reader
         if (line) {
@@ -257,7 +279,11 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
       else if (!line && byte == Char.Prompt && modem.current_ && modem.current_.data_) writePayload(modem);
       else {
         line += text;
-        if (line == '+IPD,') { line = ''; header = ''; }
+        if (line == '+IPD,' || line == '+CIPRECVDATA:') {
+          readReply = line.length > 5 ? 1 : 0;
+          line = '';
+          header = '';
+        }
         else if (line.length > Limit.LineChars) line = '';
       }
     }
@@ -269,6 +295,21 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
     if (payloadRemaining) stallTimer = modem.platform_.setTimeout(stalled, Limit.StallMs);
     passFrames();
   };
+}
+
+// ---- passive receive (esp-at-tcp.md §6.2): the host asks for data inside its own command ----
+
+/** `+IPD,<length>` said data waits in the module: ask for it (one read at a time). A module
+ * reset inside the reply never sends the OK that passes the data on (readDone_). */
+function readData(modem: ModemState, length: number) {
+  if (modem.reading_) modem.readAgain_ = length;
+  else {
+    modem.reading_ = 1;
+    // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
+    // send (SEND FAIL) look like one that made no progress.
+    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, Limit.SendChunk), timeoutMs_: Limit.CommandMs, done_: modem.readDone_ });
+    nextCommand(modem);
+  }
 }
 
 // ---- the line handler: URCs and the answer to the command in flight ----
@@ -349,6 +390,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
   // module is set up, then AT+CIPSTART. `sent`: commands sent; the latest one's reply arrives here.
   let sent: number;
   let variant: string; // '_CUR' on NonOS (dialect.ts), set at the GMR reply
+  let receiveMode: string; // the command that turns passive receive on, or '' (active)
   const startUp = (error?: Error, replies?: string[], command?: Command): unknown => {
     modem.platform_.clearTimeout(wifiTimer as Timer);
     if (error && command!.ends_ == Ends.Probe) return sendCommand(modem, 'AT+RST', Limit.ResetMs, startUp, Ends.Reset); // the probe failed: once
@@ -356,6 +398,11 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
     // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
     // and the next AT+CIPSTART comes after the whole start-up, so after this close.)
     if (sent > Step.Connect && (error || state > LinkState.Opening)) closeModuleLink(modem);
+    if (sent == Step.ReceiveMode + 1) {
+      // Passive where the module took it; an ERROR (a firmware without it) leaves it active.
+      modem.passive_ = receiveMode && !error ? 1 : 0;
+      error = undefined;
+    }
     if (error) {
       if (sent == Step.Join + 1) {
         // The +CWJAP:<code> detail line (exec stringifies the lines), "0" without one.
@@ -375,11 +422,17 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
       }
       return end(error);
     }
-    if (sent == Step.Version + 1) variant = (modem.dialect_ = dialectOf(replies!)) == 'nonos' ? '_CUR' : '';
+    if (sent == Step.Version + 1) {
+      variant = (modem.dialect_ = dialectOf(replies!)) == 'nonos' ? '_CUR' : '';
+      // Passive receive where the firmware has it: AT+CIPRECVTYPE from ESP-AT 3.3 on, before it
+      // AT+CIPRECVMODE; NonOS (whose read reply has another format) stays active.
+      const version: any = /AT version:(\d+)\.(\d+)/.exec(replies as any) || [];
+      receiveMode = variant || options.passive === false ? '' : 'AT+CIPRECV' + (version[1] * 100 + +version[2] > 302 ? 'TYPE=1' : 'MODE=1');
+    }
     // Booted just now: let it settle, so that a late answer to a probe sent during the boot
     // arrives while nothing is pending, and is dropped.
     if (sent == Step.Probe + 1 && /ready/.test(replies as any)) return modem.platform_.setTimeout(startUp, Limit.SettleMs);
-    if (sent == Step.SingleLink + 1) modem.moduleReady_ = 1;
+    if (sent == Step.ReceiveMode + 1) modem.moduleReady_ = 1;
     if (state > LinkState.Opening) return; // closed meanwhile
     if (sent > Step.Connect) {
       dropLink(modem, fail('superseded'), 1);
@@ -388,7 +441,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
       return handlers.onOpen();
     }
     const line = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + variant + '=1',
-      options.ssid != null && !modem.wifiUp_ ? 'AT+CWJAP' + variant + '=' + quoted(options.ssid) + ',' + quoted(options.password || '') : '', 'AT+CIPMUX=0',
+      options.ssid != null && !modem.wifiUp_ ? 'AT+CWJAP' + variant + '=' + quoted(options.ssid) + ',' + quoted(options.password || '') : '', 'AT+CIPMUX=0', receiveMode,
       'AT+CIPSTART="' + (options.ssl ? 'SSL",' : 'TCP",') + quoted(options.host) + ',' + options.port + (options.keepalive ? ',' + options.keepalive : '')][sent];
     const step = sent++;
     if (!line) return startUp();
@@ -432,6 +485,14 @@ export function createModem(stream: ByteStream, platform: Platform, options: Esp
       finishCommand(modem, fail(commandName(modem.current_!) + ' timed out'));
     },
     forget_: noop,
+    readDone_: (error, lines, command) => {
+      const again = modem.readAgain_;
+      modem.reading_ = modem.readAgain_ = 0;
+      // A read that failed (no answer: a reset) leaves the link's data unknown: drop it.
+      if (error) dropLink(modem, error);
+      else if (command.frame_ && modem.link_) modem.link_.handlers_!.onData(command.frame_);
+      if (again) readData(modem, again);
+    },
   };
   stream.onData(createReceiver(modem));
   return {

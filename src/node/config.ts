@@ -19,6 +19,8 @@ export interface NodeDeviceConfig extends DeviceConfig {
   /** With serial: wait for a port that does not exist yet; exit 1 when the port is lost. */
   serialWait: boolean;
   serialExitOnLoss: boolean;
+  /** mqtts: skip the server certificate check (over an AT module: the only way to use mqtts). */
+  insecure: boolean;
   store?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -33,6 +35,7 @@ export const nodeSchema: Schema = {
   wifiPassword: [undefined, (v) => typeof v === 'string' ? '' : 'a string'],
   serialWait: [false, bool],
   serialExitOnLoss: [false, bool],
+  insecure: [false, bool],
   store: [undefined, str],
   logLevel: ['info', (v) => LEVELS.includes(v) ? '' : LEVELS.join(', ')],
 };
@@ -59,6 +62,7 @@ export const DEVICE_FLAGS: Flag[] = [
   { names: ['--store'], key: 'store', arg: 'FILE', help: 'keep in-flight and queued QoS 1/2 messages in FILE (survives a restart)' },
   { names: ['--serial'], key: 'serial', arg: 'PATH', help: 'reach the broker through an ESP8266/ESP32 AT module on this serial port' },
   { names: ['--baud'], key: 'baud', arg: 'N', help: 'serial speed (default 115200)' },
+  { names: ['--insecure'], key: 'insecure', type: 'bool', help: 'mqtts: do not verify the server certificate (warned at start)' },
   { names: ['--serial-wait'], key: 'serialWait', type: 'bool', help: 'with --serial: wait for a port that is not there yet (default: exit 2)' },
   { names: ['--serial-exit-on-loss'], key: 'serialExitOnLoss', type: 'bool', help: 'with --serial: exit 1 when the port is lost, for a supervisor to restart (default: reopen it)' },
   { names: ['--wifi-ssid'], key: 'wifiSsid', arg: 'SSID', help: 'with --serial: Wi-Fi network the module joins' },

@@ -68,8 +68,19 @@ function waitingTransport(link: SerialLink, atFactory: AtTransportFactory, platf
   };
 }
 
+/** mqtts over an AT module: the module does the TLS (AT+CIPSTART "SSL") and this driver loads
+ * no CA into it (AT+CIPSSLCCONF), so the broker's certificate is not checked. Refused unless
+ * the user says so with --insecure, and then warned at every start. */
+function checkTlsOverAt(cfg: NodeDeviceConfig & { cafile?: string }, broker: BrokerUrl, log: (level: 'warn', message: string) => void) {
+  if (!broker.tls) return;
+  if (cfg.cafile !== undefined) throw new UsageError('glowmq device: --cafile cannot be used with --serial: the AT module does the TLS and this version loads no CA into it (use --insecure for an encrypted but unauthenticated link)');
+  if (!cfg.insecure) throw new UsageError('glowmq device: mqtts over an AT module (--serial) does not check the broker\'s certificate: add --insecure to accept an encrypted but unauthenticated link, or use mqtt:// on a trusted network');
+  log('warn', 'mqtts over the AT module with --insecure: the link is encrypted but not authenticated (the broker\'s certificate is not checked)');
+}
+
 export async function serialClient(cfg: NodeDeviceConfig, broker: BrokerUrl, options: ClientOptions, platform: Platform, store?: Store): Promise<MqttClient> {
   const log = (level: 'info' | 'warn' | 'error', message: string) => platform.log?.(level, message);
+  checkTlsOverAt(cfg, broker, log);
   let atFactory: AtTransportFactory | undefined;
   let waitingLogged = false;
   let link: SerialLink;

@@ -43,10 +43,10 @@ describe('serial-only settings', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('glowmq device: --serial /nonexistent/ttyUSB9: no such device (plug the adapter in, or add --serial-wait to wait for it)\n');
   });
-  it('mqtts over an AT module is refused unless --insecure, which warns at every start; --cafile is refused', async () => {
+  it('mqtts over an AT module without --cafile is refused unless --insecure, which warns at every start', async () => {
     const refused = await run(['device', '--serial', '/nonexistent/ttyUSB9', '--broker', 'mqtts://127.0.0.1:8883']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^glowmq device: mqtts over an AT module \(--serial\) does not check the broker's certificate: add --insecure/);
+    expect(refused.stderr).toMatch(/^glowmq device: mqtts over an AT module \(--serial\) checks the broker's certificate only with --cafile/);
     const insecure = await run(['device', '--serial', '/nonexistent/ttyUSB9', '--broker', 'mqtts://127.0.0.1:8883', '--insecure']);
     expect(insecure.stderr).toMatch(/the link is encrypted but not authenticated/);
     expect(insecure.stderr).toMatch(/--serial \/nonexistent\/ttyUSB9: no such device/);

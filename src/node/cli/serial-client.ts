@@ -4,7 +4,7 @@
 // A lost port (unplugged, or a module that stopped answering) fails the link at once; the
 // same path is reopened, and the next link waits for it, so the device is online again
 // within seconds of the port's return. With --serial-exit-on-loss it exits 1 instead.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ClientOptions, MqttClient } from '../../core/client-options';
 import type { Platform, Store, Transport, TransportHandlers } from '../../core/types';
 import { Client } from '../../core/client';
@@ -26,6 +26,7 @@ export function atHint(message: string, broker: { host: string; port: number }):
   if (/no ip/.test(message)) return 'the module has no IP address: is it on Wi-Fi? Pass --wifi-ssid and --wifi-password to join a network';
   if (/DNS Fail/.test(message)) return `the module cannot resolve ${broker.host}: use the broker's IP address, or check the network's DNS`;
   if (/AT\+CIPSTART failed/.test(message)) return `is the broker ${broker.host}:${broker.port} reachable from the module's network (not only from this host)?`;
+  if (/AT\+(SYSMFG|CIPSSLCCONF) failed/.test(message)) return 'this module cannot check certificates (that needs ESP-AT on ESP32); --insecure accepts an unauthenticated link';
   if (/Wi-Fi join: wrong password/.test(message)) return 'check --wifi-password';
   if (/Wi-Fi join: AP not found/.test(message)) return 'check --wifi-ssid: is that network in range?';
   if (/^AT(\+RST)? timed out/.test(message)) return 'no answer from the module: check the wiring (TX to RX), --baud and its power';
@@ -68,19 +69,25 @@ function waitingTransport(link: SerialLink, atFactory: AtTransportFactory, platf
   };
 }
 
-/** mqtts over an AT module: the module does the TLS (AT+CIPSTART "SSL") and this driver loads
- * no CA into it (AT+CIPSSLCCONF), so the broker's certificate is not checked. Refused unless
- * the user says so with --insecure, and then warned at every start. */
-function checkTlsOverAt(cfg: NodeDeviceConfig & { cafile?: string }, broker: BrokerUrl, log: (level: 'warn', message: string) => void) {
-  if (!broker.tls) return;
-  if (cfg.cafile !== undefined) throw new UsageError('glowmq device: --cafile cannot be used with --serial: the AT module does the TLS and this version loads no CA into it (use --insecure for an encrypted but unauthenticated link)');
-  if (!cfg.insecure) throw new UsageError('glowmq device: mqtts over an AT module (--serial) does not check the broker\'s certificate: add --insecure to accept an encrypted but unauthenticated link, or use mqtt:// on a trusted network');
+/** mqtts over an AT module: the module does the TLS (AT+CIPSTART "SSL"). With --cafile the CA
+ * is written into the module, which then checks the broker's certificate (ESP-AT on ESP32:
+ * AT+SYSMFG and AT+CIPSSLCCONF). Without one nothing is checked: refused unless --insecure,
+ * which is then warned at every start. Returns the CA (PEM) for the driver. */
+function tlsOverAt(cfg: NodeDeviceConfig & { cafile?: string }, broker: BrokerUrl, log: (level: 'warn', message: string) => void): string | undefined {
+  if (!broker.tls) return undefined;
+  if (cfg.cafile !== undefined) {
+    try { return readFileSync(cfg.cafile, 'utf8'); } catch (error) {
+      throw new UsageError(`glowmq device: cannot read --cafile ${cfg.cafile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  if (!cfg.insecure) throw new UsageError('glowmq device: mqtts over an AT module (--serial) checks the broker\'s certificate only with --cafile (ESP-AT on ESP32): pass --cafile, or --insecure to accept an encrypted but unauthenticated link');
   log('warn', 'mqtts over the AT module with --insecure: the link is encrypted but not authenticated (the broker\'s certificate is not checked)');
+  return undefined;
 }
 
 export async function serialClient(cfg: NodeDeviceConfig, broker: BrokerUrl, options: ClientOptions, platform: Platform, store?: Store): Promise<MqttClient> {
   const log = (level: 'info' | 'warn' | 'error', message: string) => platform.log?.(level, message);
-  checkTlsOverAt(cfg, broker, log);
+  const caPem = tlsOverAt(cfg, broker, log);
   let atFactory: AtTransportFactory | undefined;
   let waitingLogged = false;
   let link: SerialLink;
@@ -107,7 +114,7 @@ export async function serialClient(cfg: NodeDeviceConfig, broker: BrokerUrl, opt
     if (!existsSync(cfg.serial!)) throw new UsageError(`glowmq device: --serial ${cfg.serial}: no such device (plug the adapter in, or add --serial-wait to wait for it)`);
     throw new UsageError(`glowmq device: --serial ${cfg.serial}: ${message.replace(/^cannot open serial port \S+: (Error: )?/, 'cannot open: ')}`);
   }
-  atFactory = createAtTransport(link, platform, { host: broker.host, port: broker.port, ssl: broker.tls, ssid: cfg.wifiSsid, password: cfg.wifiPassword });
+  atFactory = createAtTransport(link, platform, { host: broker.host, port: broker.port, ssl: broker.tls, ca: caPem, ssid: cfg.wifiSsid, password: cfg.wifiPassword });
   const factory = atFactory;
   const clientOptions: ClientOptions = { ...options };
   if (clientOptions.username === undefined) clientOptions.username = broker.username;

@@ -3,6 +3,7 @@
 // baud rate, and opens real TCP connections for AT+CIPSTART. Faults (faults.ts) make it
 // misbehave the way real modules do.
 import net from 'node:net';
+import tls from 'node:tls';
 import { Pipe } from './pipe';
 import { SIM_DIALECTS, type DialectName, type SimDialect } from './dialects';
 import type { Fault, FaultKind } from './faults';
@@ -48,7 +49,7 @@ export interface SimStats {
   faults: { [k: string]: number };
 }
 
-interface DataPhase { n: number; got: number; parts: Uint8Array[]; closed: boolean; closeMid: boolean }
+interface DataPhase { n: number; got: number; parts: Uint8Array[]; closed: boolean; closeMid: boolean; storeCa?: boolean }
 
 /** Bytes a module holds per socket in passive mode (§6.2: 5760 on ESP8266). */
 const PASSIVE_BUFFER = 5760;
@@ -97,6 +98,10 @@ export class ModemSim {
   private held: Buffer = Buffer.alloc(0);
   private noticed = false;
   private flapTimer: NodeJS.Timeout | undefined;
+  // TLS (ESP-AT on ESP32): the CA written with AT+SYSMFG and the AT+CIPSSLCCONF auth mode live
+  // in flash, so they survive resets; "SSL" links are real TLS, checked against that CA.
+  private caCert: Buffer | null = null;
+  private sslAuth = 0;
 
   constructor(private options: ModemSimOptions = {}) {
     this.dialect = SIM_DIALECTS[options.dialect ?? 'esp8266'];
@@ -209,7 +214,7 @@ export class ModemSim {
         phase.got += k;
         i += k - 1;
         if (phase.closeMid && phase.got * 2 >= phase.n) { phase.closeMid = false; this.count('closed-mid-send'); this.dropLink(); }
-        if (phase.got === phase.n) this.endData();
+        if (phase.got === phase.n) { if (phase.storeCa) this.endStoreCa(); else this.endData(); }
         continue;
       }
       const byte = bytes[i];
@@ -272,6 +277,17 @@ export class ModemSim {
       this.dropHeld();
       return this.reply('CLOSED\r\n\r\nOK\r\n');
     }
+    if ((match = /^AT\+SYSMFG=2,"client_ca","client_ca\.0",8,(\d+)$/.exec(line))) {
+      if (dialect.name !== 'esp32' || +match[1] < 1 || +match[1] > 8192) return this.err();
+      this.out('\r\n>');
+      this.data = { n: +match[1], got: 0, parts: [], closed: false, closeMid: false, storeCa: true };
+      return;
+    }
+    if ((match = /^AT\+CIPSSLCCONF=([0-3])(,0,0)?$/.exec(line))) {
+      if (dialect.name !== 'esp32') return this.err();
+      this.sslAuth = +match[1];
+      return this.replyOk();
+    }
     if ((match = /^AT\+CIPRECVMODE=([01])$/.exec(line))) {
       if (!dialect.passive || this.sock) return this.err();
       this.passive = match[1] === '1';
@@ -307,7 +323,7 @@ export class ModemSim {
 
   private cipstart(args: (string | number)[] | null): void {
     if (!args || args.length < 3 || typeof args[0] !== 'string' || typeof args[1] !== 'string' || typeof args[2] !== 'number') return this.err();
-    if (args[0] !== 'TCP') return this.err(); // SSL/UDP: not emulated
+    if (args[0] !== 'TCP' && args[0] !== 'SSL') return this.err(); // UDP: not emulated
     if (this.sock) return this.reply('ALREADY CONNECTED\r\n\r\nERROR\r\n');
     if (!this.hasIp) return this.reply('no ip\r\n\r\nERROR\r\n');
     const host = args[1];
@@ -315,12 +331,17 @@ export class ModemSim {
     if (!allow(host)) return this.err(this.dialect.dnsFail);
     this.busy = 'p';
     const epoch = this.epoch;
-    const sock = net.connect({ host, port: args[2] });
+    // SSL: real TLS; the broker's certificate is checked only when AT+CIPSSLCCONF asked for it
+    // (auth mode 2 or 3) against the CA written into the module, as on the real firmware.
+    const verify = args[0] === 'SSL' && (this.sslAuth & 2) !== 0;
+    const sock = args[0] === 'SSL'
+      ? tls.connect({ host, port: args[2], ca: verify && this.caCert ? [this.caCert] : undefined, rejectUnauthorized: verify, servername: net.isIP(host) ? undefined : host })
+      : net.connect({ host, port: args[2] });
     this.connecting = sock;
     sock.setNoDelay(true);
     let connected = false;
     const slow = this.every('slow-connect', ++this.startNo) ? this.fault('slow-connect')!.m ?? 3000 : 0;
-    sock.once('connect', () => {
+    sock.once(args[0] === 'SSL' ? 'secureConnect' : 'connect', () => {
       if (epoch !== this.epoch || this.closed) { sock.destroy(); return; }
       const done = () => {
         if (sock.destroyed) return;
@@ -336,6 +357,13 @@ export class ModemSim {
       if (!connected) { this.connecting = null; this.busy = ''; this.err(); return; }
       if (this.sock === sock) this.dropLink();
     });
+  }
+
+  private endStoreCa(): void {
+    const phase = this.data!;
+    this.data = null;
+    this.caCert = Buffer.concat(phase.parts);
+    this.replyOk();
   }
 
   private cipsend(length: number): void {

@@ -11,8 +11,12 @@ import { dialectOf, type Dialect } from './dialect';
 export interface EspAtOptions {
   host: string;
   port: number;
-  /** AT+CIPSTART "SSL" instead of "TCP" (the module does TLS; no certificate check). */
+  /** AT+CIPSTART "SSL" instead of "TCP": the module does the TLS. */
   ssl?: boolean;
+  /** With ssl: a CA (PEM) the module checks the broker's certificate against: written into it
+   * with AT+SYSMFG and turned on with AT+CIPSSLCCONF=2,0,0 (ESP-AT on ESP32). Without it the
+   * module checks no certificate. */
+  ca?: string;
   /** Join this network at start-up (AT+CWJAP); without it the module's saved network is used. */
   ssid?: string;
   password?: string;
@@ -68,7 +72,7 @@ const enum Ends { Probe = 2 /* OK, or `ready` */, Reset = 3 /* `ready` only (AT+
 const enum LinkState { Opening = 1, Open = 2, Closed = 3 }
 
 /** The start-up commands, in order (skipped while the module is set up). */
-const enum Step { Probe, Echo, Version, StationMode, Join, SingleLink, ReceiveMode, Connect }
+const enum Step { Probe, Echo, Version, StationMode, Join, SingleLink, ReceiveMode, LoadCa, VerifyServer, Connect }
 
 type CommandDone = (error: Error | undefined, lines: string[], command: Command) => void;
 
@@ -138,15 +142,15 @@ const commandName = (command: Command) => command.line_!.split('=')[0];
 
 // ---- the command queue: one command in flight ----
 
-function sendCommand(modem: ModemState, line: string, timeoutMs: number, done?: CommandDone, ends?: Ends) {
-  modem.queue_.push({ line_: line, timeoutMs_: timeoutMs, ends_: ends, done_: done || noop });
+function sendCommand(modem: ModemState, line: string, timeoutMs: number, done?: CommandDone, ends?: Ends, data?: Uint8Array[]) {
+  modem.queue_.push({ line_: line, timeoutMs_: timeoutMs, ends_: ends, done_: done || noop, data_: data });
   nextCommand(modem);
 }
 function nextCommand(modem: ModemState) {
   if (modem.current_ || !modem.queue_.length) return;
   const command = (modem.current_ = modem.queue_.shift()!);
   command.replies_ = [];
-  if (command.data_) command.line_ = 'AT+CIPSEND=' + command.length_;
+  if (command.length_) command.line_ = 'AT+CIPSEND=' + command.length_;
   modem.timer_ = modem.platform_.setTimeout(modem.expire_, command.data_ ? Limit.PromptMs : command.timeoutMs_!);
   modem.io_.write(utf8Encode(command.line_ + '\r\n'));
 }
@@ -440,13 +444,15 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
       state = LinkState.Open;
       return handlers.onOpen();
     }
+    const caBytes = options.ssl && options.ca ? utf8Encode(options.ca) : 0;
     const line = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + variant + '=1',
       options.ssid != null && !modem.wifiUp_ ? 'AT+CWJAP' + variant + '=' + quoted(options.ssid) + ',' + quoted(options.password || '') : '', 'AT+CIPMUX=0', receiveMode,
+      caBytes ? 'AT+SYSMFG=2,"client_ca","client_ca.0",8,' + caBytes.length : '', caBytes ? 'AT+CIPSSLCCONF=2,0,0' : '',
       'AT+CIPSTART="' + (options.ssl ? 'SSL",' : 'TCP",') + quoted(options.host) + ',' + options.port + (options.keepalive ? ',' + options.keepalive : '')][sent];
     const step = sent++;
     if (!line) return startUp();
     sendCommand(modem, line, step == Step.Probe ? Limit.ProbeMs : step == Step.Join || step == Step.Connect ? Limit.NetworkMs : Limit.CommandMs,
-      startUp, step == Step.Probe ? Ends.Probe : undefined);
+      startUp, step == Step.Probe ? Ends.Probe : undefined, step == Step.LoadCa ? [caBytes as Uint8Array] : undefined);
   };
   const link: Link = {
     open(given) {

@@ -114,7 +114,7 @@ describe('driver + emulator', () => {
     expect(s.open).toBe(true);
     expect(sim.stats.commands.slice(0, 3)).toEqual(['AT', 'AT+RST', 'ATE0']);
     expect(sim.stats.resets).toBe(1);
-  });
+  }, 15_000); // the probe's 2 s timeout, then the reset: more than the default 5 s on a busy machine
 
   const recoveries: [string, string][] = [
     // Where the reset lands decides what the host sees first: a ready, or (inside a +IPD

@@ -38,8 +38,11 @@ export interface EspAtModem {
 }
 
 const enum Limit {
-  /** Bytes per AT+CIPSEND (the portable maximum on every firmware), and per AT+CIPRECVDATA. */
+  /** Bytes per AT+CIPSEND: the portable maximum on every firmware. */
   SendChunk = 2048,
+  /** Bytes per AT+CIPRECVDATA: small, since a read's data is held whole (a board counts its
+   * memory in variables: a 2048-byte read cost about 450 more of them than active receive). */
+  ReadChunk = 512,
   /** Queued bytes above which write() asks the client to wait for onDrain. */
   SendBuffer = 4096,
   /** The largest +IPD payload we accept; a bigger length means a garbled header. */
@@ -311,7 +314,7 @@ function readData(modem: ModemState, length: number) {
     modem.reading_ = 1;
     // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
     // send (SEND FAIL) look like one that made no progress.
-    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, Limit.SendChunk), timeoutMs_: Limit.CommandMs, done_: modem.readDone_ });
+    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, Limit.ReadChunk), timeoutMs_: Limit.CommandMs, done_: modem.readDone_ });
     nextCommand(modem);
   }
 }

@@ -14,7 +14,8 @@ export interface Finding { what: string; line: number; col: number; snippet: str
 type N = Node & { [k: string]: any }; // acorn's ESTree nodes, read loosely
 
 /** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs). */
-const INTERNAL_FIELD = /_$/;
+// (A name of two characters or more: the build itself may shorten a field to `_`.)
+const INTERNAL_FIELD = /._$/;
 
 const isFn = (n: N) => n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
 

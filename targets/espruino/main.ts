@@ -9,7 +9,7 @@ import { Client, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
 import type { Store, TransportFactory } from '../../src/core/types';
 import { espruinoNetTransport } from '../../src/transport/espruino/net';
-import { createModem } from '../../src/transport/esp-at/modem';
+import { createModem, type EspAtOptions } from '../../src/transport/esp-at/modem';
 import { espruinoSerialStream } from '../../src/transport/esp-at/espruino-serial-stream';
 import { espruinoLed } from '../../src/hal/espruino/led';
 import { espruinoSensor } from '../../src/hal/espruino/sensors';
@@ -37,7 +37,9 @@ function start() {
     // The modem's transport() needs no `this`: it is the factory itself.
     b.ssid = cfg.ssid;
     b.password = cfg.wifiPassword;
-    transport = createModem(espruinoSerialStream(port), P, b).transport;
+    const atOptions: EspAtOptions = b;
+    atOptions.readChunk = 512; // passive reads are held whole: small ones keep the board's memory low
+    transport = createModem(espruinoSerialStream(port), P, atOptions).transport;
   } else {
     if (b.ssl) throw new Error('mqtts needs an AT module (serial)');
     transport = espruinoNetTransport(global.require('net'), b.host, b.port);

@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { fault: 'closed-mid-send:5', dialect: 'esp8266', baud: 921600, dropsLink: true },
   { fault: 'busy:3', dialect: 'nonos', baud: 921600, dropsLink: false },
   { fault: 'reset:1200', dialect: 'esp32', baud: 921600, dropsLink: true },
-  { fault: 'reset:1200', dialect: 'esp8266', baud: 921600, dropsLink: true, active: true },
+  { fault: 'reset:1200', dialect: 'esp32', baud: 921600, dropsLink: true, active: true },
   { fault: 'wifi-drop:7:300', dialect: 'esp8266', baud: 921600, dropsLink: true },
   { fault: 'garble-ipd:9', dialect: 'nonos', baud: 921600, dropsLink: true },
   { fault: 'garble-ipd:9', dialect: 'esp32', baud: 921600, dropsLink: true },

@@ -625,7 +625,7 @@ describe('passive receive (esp-at-tcp.md §6.2)', () => {
     const r = rig({ passive: undefined });
     const w = passiveLink(r);
     r.feed('\r\n+IPD,1Z\r\n');
-    expect(r.take()).toBe('AT+CIPRECVDATA=512\r\n');
+    expect(r.take()).toBe('AT+CIPRECVDATA=2048\r\n');
     r.feed('+CIPRECVDATA:2,hi\r\nOK\r\n');
     expect(w.data()).toBe('hi');
     r.feed('\r\n+IPD,5\r\n');

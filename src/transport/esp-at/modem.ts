@@ -24,6 +24,9 @@ export interface EspAtOptions {
   keepalive?: number;
   /** false: active receive (+IPD with data) even where the firmware has passive receive. */
   passive?: boolean;
+  /** Passive receive: bytes per AT+CIPRECVDATA (default 2048). A read's data is held whole, so a
+   * board sets less (512: about 110 variables more than active receive; 2048: about 450). */
+  readChunk?: number;
 }
 
 export interface EspAtModem {
@@ -38,11 +41,8 @@ export interface EspAtModem {
 }
 
 const enum Limit {
-  /** Bytes per AT+CIPSEND: the portable maximum on every firmware. */
+  /** Bytes per AT+CIPSEND (the portable maximum on every firmware), and per AT+CIPRECVDATA. */
   SendChunk = 2048,
-  /** Bytes per AT+CIPRECVDATA: small, since a read's data is held whole (a board counts its
-   * memory in variables: a 2048-byte read cost about 450 more of them than active receive). */
-  ReadChunk = 512,
   /** Queued bytes above which write() asks the client to wait for onDrain. */
   SendBuffer = 4096,
   /** The largest +IPD payload we accept; a bigger length means a garbled header. */
@@ -123,6 +123,7 @@ interface ModemState {
   reading_?: number;
   readAgain_?: number;
   readDone_: CommandDone;
+  readChunk_: number;
   dialect_?: Dialect;
   /** The command timer's callback (made once: each function object costs board memory). */
   expire_: () => void;
@@ -314,7 +315,7 @@ function readData(modem: ModemState, length: number) {
     modem.reading_ = 1;
     // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
     // send (SEND FAIL) look like one that made no progress.
-    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, Limit.ReadChunk), timeoutMs_: Limit.CommandMs, done_: modem.readDone_ });
+    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_), timeoutMs_: Limit.CommandMs, done_: modem.readDone_ });
     nextCommand(modem);
   }
 }
@@ -486,7 +487,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
 
 export function createModem(stream: ByteStream, platform: Platform, options: EspAtOptions): EspAtModem {
   const modem: ModemState = {
-    io_: stream, platform_: platform, queue_: [], current_: null, link_: null,
+    io_: stream, platform_: platform, queue_: [], current_: null, link_: null, readChunk_: options.readChunk || Limit.SendChunk,
     // No answer: the module may have reset unseen (inside a payload). Resynchronise.
     expire_: () => {
       modem.moduleReady_ = 0;

@@ -29,7 +29,7 @@ const CASES = [
   { fault: 'send-fail:6', dialect: 'nonos', passive: false, violationsAllowed: false },
   { fault: 'wifi-drop:8:300', dialect: 'esp8266', passive: true, violationsAllowed: false },
   { fault: 'garble-ipd:7', dialect: 'nonos', passive: false, violationsAllowed: false },
-  { fault: 'garble-ipd:7', dialect: 'esp8266', passive: true, violationsAllowed: false },
+  { fault: 'garble-ipd:15', dialect: 'esp8266', passive: true, violationsAllowed: false },
 ];
 
 describeWithPeers('fault: serial link faults at QoS 2 (pty + emulator + mosquitto)', [peers.socat(), peers.mosquitto()], () => {

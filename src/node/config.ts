@@ -16,6 +16,9 @@ import { UsageError } from './cli/usage-error';
 export interface NodeDeviceConfig extends DeviceConfig {
   /** A file path, or true for "glowmq.store" in the working directory. */
   store?: string | boolean;
+  /** With serial: wait for a port that does not exist yet; exit 1 when the port is lost. */
+  serialWait: boolean;
+  serialExitOnLoss: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** mqtts: PEM files (mosquitto's names), and whether to skip the server certificate check. */
   cafile?: string;
@@ -34,6 +37,8 @@ export const nodeSchema: Schema = {
   certfile: str,
   keyfile: str,
   insecure: [false, bool],
+  serialWait: [false, bool],
+  serialExitOnLoss: [false, bool],
 };
 
 export const DEVICE_FLAGS: Flag[] = [
@@ -64,6 +69,9 @@ export const DEVICE_FLAGS: Flag[] = [
   { names: ['--store'], key: 'store', arg: 'FILE', help: 'keep in-flight and queued QoS 1/2 messages in FILE (survives a restart)' },
   { names: ['--serial'], key: 'serial', arg: 'PATH', help: 'reach the broker through an ESP8266/ESP32 AT module on this serial port' },
   { names: ['--baud'], key: 'baud', arg: 'N', help: 'serial speed (default 115200)' },
+  { names: ['--insecure'], key: 'insecure', type: 'bool', help: 'mqtts: do not verify the server certificate (warned at start)' },
+  { names: ['--serial-wait'], key: 'serialWait', type: 'bool', help: 'with --serial: wait for a port that is not there yet (default: exit 2)' },
+  { names: ['--serial-exit-on-loss'], key: 'serialExitOnLoss', type: 'bool', help: 'with --serial: exit 1 when the port is lost, for a supervisor to restart (default: reopen it)' },
   { names: ['--wifi-ssid'], key: 'wifiSsid', arg: 'SSID', help: 'with --serial: Wi-Fi network the module joins' },
   { names: ['--wifi-password'], key: 'wifiPassword', arg: 'PASSWORD', help: 'with --serial: Wi-Fi password (also $WIFI_PASSWORD)' },
   { names: ['--log-level'], key: 'logLevel', arg: 'LEVEL', help: 'debug | info | warn | error | silent (default info)' },
@@ -153,6 +161,13 @@ export function loadDeviceConfig(parsed: Parsed, env: NodeJS.ProcessEnv): Loaded
     throw new UsageError(refused.allowed.startsWith('a known field')
       ? `glowmq device: unknown field ${where}; ${refused.allowed.replace('a known field: ', 'known fields: ')}`
       : `glowmq device: bad value for ${where}: ${refused.field === 'broker' ? redactUrl(refused.value) : refused.value} (allowed: ${refused.allowed})`);
+  }
+  // Settings only an AT module uses would be silently ignored without --serial: refuse them.
+  // (WIFI_PASSWORD in the environment is left alone: it may be set for other programs.)
+  const serialOnly = ['wifiSsid', 'wifiPassword', 'serialWait', 'serialExitOnLoss'];
+  const orphan = config.serial === undefined && serialOnly.find((key) => raw[key] !== undefined && raw[key] !== false && sources[key] !== 'WIFI_PASSWORD');
+  if (orphan) {
+    throw new UsageError(`glowmq device: ${sources[orphan]} needs --serial (${/^wifi/.test(orphan) ? 'the AT module joins the Wi-Fi; without --serial this host\'s own network is used' : 'it is about the serial port'})`);
   }
   try { parseBrokerUrl(config.broker); } catch (err) { throw new UsageError(`glowmq device: bad value for ${sources.broker ?? 'broker'}: ${(err as Error).message}`); }
   if (config.password !== undefined && config.username === undefined && !/@/.test(config.broker)) {

@@ -19,55 +19,55 @@ export const MODEM_SIM_USAGE = `usage: glowmq modem-sim --stdio [options]
 interface Parsed { dialect: DialectName; baud: number; faults: Fault[]; seed: number; ssid?: string; password?: string; auto: boolean; local: boolean; log: boolean; stdio: boolean; help: boolean }
 
 export function parseModemSimArgs(argv: string[]): Parsed {
-  const p: Parsed = { dialect: 'esp8266', baud: 115200, faults: [], seed: 1, auto: true, local: false, log: false, stdio: false, help: false };
-  const int = (flag: string, v: string | undefined): number => {
-    if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${flag} ${JSON.stringify(v ?? '')}: expected a non-negative integer`);
-    return +v;
+  const parsed: Parsed = { dialect: 'esp8266', baud: 115200, faults: [], seed: 1, auto: true, local: false, log: false, stdio: false, help: false };
+  const int = (flag: string, value: string | undefined): number => {
+    if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${flag} ${JSON.stringify(value ?? '')}: expected a non-negative integer`);
+    return +value;
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => { if (i + 1 >= argv.length) throw new Error(`${a}: needs a value`); return argv[++i]; };
-    switch (a) {
-      case '--stdio': p.stdio = true; break;
-      case '--help': case '-h': p.help = true; break;
+    const arg = argv[i];
+    const val = () => { if (i + 1 >= argv.length) throw new Error(`${arg}: needs a value`); return argv[++i]; };
+    switch (arg) {
+      case '--stdio': parsed.stdio = true; break;
+      case '--help': case '-h': parsed.help = true; break;
       case '--dialect': {
-        const v = val();
-        if (v !== 'nonos' && v !== 'esp8266' && v !== 'esp32') throw new Error(`--dialect ${JSON.stringify(v)}: expected nonos, esp8266 or esp32`);
-        p.dialect = v; break;
+        const value = val();
+        if (value !== 'nonos' && value !== 'esp8266' && value !== 'esp32') throw new Error(`--dialect ${JSON.stringify(value)}: expected nonos, esp8266 or esp32`);
+        parsed.dialect = value; break;
       }
       case '--baud': {
-        const v = val(); const n = int('--baud', v);
-        if (n !== 0 && (n < 300 || n > 5_000_000)) throw new Error(`--baud ${v}: expected 0 (unthrottled) or 300..5000000`);
-        p.baud = n; break;
+        const value = val(); const baud = int('--baud', value);
+        if (baud !== 0 && (baud < 300 || baud > 5_000_000)) throw new Error(`--baud ${value}: expected 0 (unthrottled) or 300..5000000`);
+        parsed.baud = baud; break;
       }
-      case '--fault': p.faults.push(parseFault(val())); break;
-      case '--seed': p.seed = int('--seed', val()); break;
-      case '--ssid': p.ssid = val(); break;
-      case '--password': p.password = val(); break;
-      case '--no-autoconnect': p.auto = false; break;
-      case '--local-only': p.local = true; break;
-      case '--log': p.log = true; break;
-      default: throw new Error(`unknown option ${JSON.stringify(a)} (see glowmq modem-sim --help)`);
+      case '--fault': parsed.faults.push(parseFault(val())); break;
+      case '--seed': parsed.seed = int('--seed', val()); break;
+      case '--ssid': parsed.ssid = val(); break;
+      case '--password': parsed.password = val(); break;
+      case '--no-autoconnect': parsed.auto = false; break;
+      case '--local-only': parsed.local = true; break;
+      case '--log': parsed.log = true; break;
+      default: throw new Error(`unknown option ${JSON.stringify(arg)} (see glowmq modem-sim --help)`);
     }
   }
-  if (p.password !== undefined && p.ssid === undefined) throw new Error('--password needs --ssid');
-  return p;
+  if (parsed.password !== undefined && parsed.ssid === undefined) throw new Error('--password needs --ssid');
+  return parsed;
 }
 
 export function runModemSim(argv: string[]): Promise<number> {
-  let a: Parsed;
-  try { a = parseModemSimArgs(argv); } catch (e) {
-    process.stderr.write(`glowmq modem-sim: ${(e as Error).message}\n`);
+  let args: Parsed;
+  try { args = parseModemSimArgs(argv); } catch (error) {
+    process.stderr.write(`glowmq modem-sim: ${(error as Error).message}\n`);
     return Promise.resolve(2);
   }
-  if (a.help) { process.stdout.write(MODEM_SIM_USAGE + '\n'); return Promise.resolve(0); }
-  if (!a.stdio) { process.stderr.write('glowmq modem-sim: --stdio is required (the only way to serve it so far)\n' + MODEM_SIM_USAGE + '\n'); return Promise.resolve(2); }
+  if (args.help) { process.stdout.write(MODEM_SIM_USAGE + '\n'); return Promise.resolve(0); }
+  if (!args.stdio) { process.stderr.write('glowmq modem-sim: --stdio is required (the only way to serve it so far)\n' + MODEM_SIM_USAGE + '\n'); return Promise.resolve(2); }
   const sim = new ModemSim({
-    dialect: a.dialect, baud: a.baud, faults: a.faults, seed: a.seed, autoConnect: a.auto,
-    network: a.ssid !== undefined ? { ssid: a.ssid, password: a.password ?? '' } : undefined,
-    allowHost: a.local ? undefined : () => true,
-    onFault: (kind, n) => process.stderr.write(`modem-sim: fault ${kind} #${n}\n`),
-    onCommand: a.log ? (l) => process.stderr.write(`modem-sim: < ${l.replace(/^(AT\+CWJAP(?:_CUR)?=".*?",)".*"$/, '$1"***"')}\n`) : undefined,
+    dialect: args.dialect, baud: args.baud, faults: args.faults, seed: args.seed, autoConnect: args.auto,
+    network: args.ssid !== undefined ? { ssid: args.ssid, password: args.password ?? '' } : undefined,
+    allowHost: args.local ? undefined : () => true,
+    onFault: (kind, count) => process.stderr.write(`modem-sim: fault ${kind} #${count}\n`),
+    onCommand: args.log ? (line) => process.stderr.write(`modem-sim: < ${line.replace(/^(AT\+CWJAP(?:_CUR)?=".*?",)".*"$/, '$1"***"')}\n`) : undefined,
   });
   return new Promise<number>((resolve) => {
     let done = false;
@@ -78,13 +78,13 @@ export function runModemSim(argv: string[]): Promise<number> {
       process.stderr.write(`modem-sim: stats ${JSON.stringify({ ...sim.stats, commands: sim.stats.commands.length })}\n`);
       process.stdout.write('', () => resolve(code)); // flush before the caller exits
     };
-    sim.onOutput((b) => { process.stdout.write(b); });
-    process.stdin.on('data', (b: Buffer) => sim.input(b));
+    sim.onOutput((bytes) => { process.stdout.write(bytes); });
+    process.stdin.on('data', (bytes: Buffer) => sim.input(bytes));
     process.stdin.on('end', () => finish(0));
     process.stdin.on('close', () => finish(0));
     process.once('SIGTERM', () => finish(0));
     process.once('SIGINT', () => finish(0));
     sim.start();
-    process.stderr.write(`modem-sim: started (${a.dialect}, ${a.baud ? a.baud + ' baud' : 'unthrottled'}${a.faults.length ? ', faults ' + a.faults.map((f) => f.kind).join(' ') : ''})\n`);
+    process.stderr.write(`modem-sim: started (${args.dialect}, ${args.baud ? args.baud + ' baud' : 'unthrottled'}${args.faults.length ? ', faults ' + args.faults.map((fault) => fault.kind).join(' ') : ''})\n`);
   });
 }

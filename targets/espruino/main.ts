@@ -9,7 +9,7 @@ import { Client, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
 import type { Store, TransportFactory } from '../../src/core/types';
 import { espruinoNetTransport } from '../../src/transport/espruino/net';
-import { createModem } from '../../src/transport/esp-at/modem';
+import { createModem, type EspAtOptions } from '../../src/transport/esp-at/modem';
 import { espruinoSerialStream } from '../../src/transport/esp-at/espruino-serial-stream';
 import { espruinoLed } from '../../src/hal/espruino/led';
 import { espruinoSensor } from '../../src/hal/espruino/sensors';
@@ -39,7 +39,9 @@ function start() {
     // The modem's transport() needs no `this`: it is the factory itself.
     broker.ssid = cfg.wifiSsid;
     broker.password = cfg.wifiPassword;
-    transport = createModem(espruinoSerialStream(port), platform, broker).transport;
+    const atOptions: EspAtOptions = broker;
+    atOptions.readChunk = 512; // passive reads are held whole: small ones keep the board's memory low
+    transport = createModem(espruinoSerialStream(port), platform, atOptions).transport;
   } else {
     if (broker.ssl) throw new Error('mqtts needs an AT module (serial)');
     transport = espruinoNetTransport(global.require('net'), broker.host, broker.port);

@@ -127,7 +127,11 @@ var memT = setInterval(function () { if (glowmq.client.connected) { clearInterva
       await waitFor('3 more states', () => msgs.filter((x) => x.topic === 'glowmq/espat/light/state').length >= 5, 30_000);
       expect(msgs.filter((x) => x.topic === 'glowmq/espat/light/state').map((x) => x.text).slice(-3)).toEqual(['off', 'on', 'off']);
       const r = await waitFor('3 readings', () => { const x = msgs.filter((y) => y.topic === 'glowmq/espat/sensors/free'); return x.length >= 3 && x; }, 20_000);
-      expect(r.map((x) => JSON.parse(x.text).seq).slice(0, 3)).toEqual([0, 1, 2]);
+      // At least once: a garbled +IPD header drops the link before the PUBACK is read, so the
+      // device resends (a duplicate, correct); a gap would be a lost reading.
+      const seqs = r.map((x) => JSON.parse(x.text).seq as number);
+      const highest = Math.max(...seqs);
+      expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(Array.from({ length: highest + 1 }, (_, i) => i));
       expect(boot.out()).toMatch(/corrupt \+IPD header/);
       expect(boot.out()).not.toMatch(/Uncaught|OUT OF MEMORY|SyntaxError/);
       const mem = /MEM (\d+) of (\d+)/.exec(out)!;

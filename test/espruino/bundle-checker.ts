@@ -19,8 +19,8 @@ const SYNTAX = SYNTAX_RULES.map(([selector, why]) => [esquery.parse(selector), w
 const ESQUERY_OPTIONS = { fallback: (node: N) => Object.keys(node).filter((key) => key !== 'loc' && node[key] && typeof node[key] === 'object') };
 
 /** Internal object fields end in an underscore; every board build shortens them (esbuild.config.mjs).
- *  A name the build made (one or two characters, which may be `_` or end in it) is not one. */
-const INTERNAL_FIELD = /^[\w$]{3,}_$/;
+ *  (A name of two characters or more: the build itself may shorten a field to `_`.) */
+const INTERNAL_FIELD = /._$/;
 
 const isFn = (node: N) => node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
 

@@ -17,7 +17,7 @@ function rig(opts: Partial<EspAtOptions> = {}) {
   const p = new FakePlatform();
   const out: string[] = [];
   let feedFn: (b: Uint8Array) => void = () => { throw new Error('no reader'); };
-  const modem = createModem({ write: (b) => out.push(S(b)), onData: (fn) => { feedFn = fn; } }, p, { host: '10.0.0.7', port: 1883, ...opts });
+  const modem = createModem({ write: (b) => out.push(S(b)), onData: (fn) => { feedFn = fn; } }, p, { host: '10.0.0.7', port: 1883, passive: false, ...opts });
   const r = {
     p, modem, out,
     feed: (s: string | Uint8Array) => feedFn(typeof s === 'string' ? L(s) : s),
@@ -135,10 +135,29 @@ describe('start-up', () => {
       r.expect('AT', '\r\nOK\r\n'); r.expect('ATE0', '\r\nOK\r\n'); r.expect('AT+GMR', ESP32_GMR);
       r.expect('AT+CWMODE=1', '\r\nOK\r\n'); r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
       r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', ans);
+      if (detail === 'no ip') { // off Wi-Fi: it waits up to 20 s for WIFI GOT IP first
+        expect(w.ev).toEqual([]);
+        r.p.advance(20000);
+      }
       expect(w.ev).toEqual(['close']);
       expect(w.errs[0]!.message).toBe(`AT+CIPSTART failed: ERROR (${detail})`);
       expect(r.take()).toBe('AT+CIPCLOSE\r\n');
     }
+  });
+  it('CIPSTART answered "no ip" (Wi-Fi dropped): the link waits for WIFI GOT IP and connects then, without failing', () => {
+    const r = rig();
+    const w = watch(r.modem.transport());
+    r.expect('AT', '\r\nOK\r\n'); r.expect('ATE0', '\r\nOK\r\n'); r.expect('AT+GMR', ESP32_GMR);
+    r.expect('AT+CWMODE=1', '\r\nOK\r\n'); r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
+    r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', 'no ip\r\n\r\nERROR\r\n');
+    r.expect('AT+CIPCLOSE', '\r\nERROR\r\n');
+    r.p.advance(1500);
+    expect(w.ev).toEqual([]);
+    r.feed('WIFI CONNECTED\r\nWIFI GOT IP\r\n');
+    r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', 'CONNECT\r\n\r\nOK\r\n');
+    expect(w.ev).toEqual(['open']);
+    r.p.advance(30000); // the wait's timer is gone
+    expect(w.ev).toEqual(['open']);
   });
   it('a CIPSTART that times out is followed at once by AT+CIPCLOSE (a late CONNECT is undone)', () => {
     const r = rig();
@@ -552,5 +571,74 @@ describe('receiving: +IPD', () => {
     expect(r.take()).toBe('');
     r.t.write(L('r'));
     expect(r.take()).toBe('AT+CIPSEND=1\r\n');
+  });
+});
+
+describe('passive receive (esp-at-tcp.md §6.2)', () => {
+  const ESP33_GMR = 'AT version:3.3.0.0(3b1e3b5 - ESP32 - Apr 23 2024 08:59:31)\r\nSDK version:v5.0.5\r\n\r\nOK\r\n';
+  /** Start-up with passive receive: the receive-mode command before CIPSTART. */
+  function passiveLink(r: Rig, gmr = ESP32_GMR, receiveMode = 'AT+CIPRECVMODE=1', answer = '\r\nOK\r\n') {
+    const w = watch(r.modem.transport());
+    r.expect('AT', '\r\nOK\r\n'); r.expect('ATE0', '\r\nOK\r\n'); r.expect('AT+GMR', gmr);
+    r.expect('AT+CWMODE=1', '\r\nOK\r\n'); r.expect('AT+CIPMUX=0', '\r\nOK\r\n');
+    r.expect(receiveMode, answer);
+    r.expect('AT+CIPSTART="TCP","10.0.0.7",1883', 'CONNECT\r\n\r\nOK\r\n');
+    expect(w.ev).toEqual(['open']);
+    return w;
+  }
+  it('ESP-AT 2.x: AT+CIPRECVMODE=1; a notice is read with AT+CIPRECVDATA, and its data passed on only at the OK', () => {
+    const r = rig({ passive: undefined });
+    const w = passiveLink(r);
+    r.feed('\r\n+IPD,6\r\n');
+    expect(r.take()).toBe('AT+CIPRECVDATA=6\r\n');
+    r.feed('+CIPRECVDATA:6,\r\nOK\r\n');
+    expect(w.data()).toBe(''); // the payload looks like an OK: only the real one counts
+    r.feed('\r\nOK\r\n');
+    expect(w.data()).toBe('\r\nOK\r\n');
+  });
+  it('ESP-AT 3.3 and later: AT+CIPRECVTYPE=1', () => {
+    passiveLink(rig({ passive: undefined }), ESP33_GMR, 'AT+CIPRECVTYPE=1');
+  });
+  it('a firmware that answers ERROR stays in active receive', () => {
+    const r = rig({ passive: undefined });
+    const w = passiveLink(r, ESP32_GMR, 'AT+CIPRECVMODE=1', '\r\nERROR\r\n');
+    r.feed('\r\n+IPD,3:abc');
+    expect(w.data()).toBe('abc');
+  });
+  it('NonOS and passive: false stay active: no receive-mode command', () => {
+    const r = rig({ passive: undefined });
+    openLink(r, NONOS_GMR.replace('AT+', 'AT+')); // (startUp expects CIPMUX then CIPSTART)
+  });
+  it('a module reset inside a read\'s payload passes nothing on: the boot text never ends in the OK', () => {
+    const r = rig({ passive: undefined });
+    const w = passiveLink(r);
+    r.feed('\r\n+IPD,20\r\n');
+    expect(r.take()).toBe('AT+CIPRECVDATA=20\r\n');
+    r.feed('+CIPRECVDATA:20,0123456789\r\nready\r\nWIFI'); // reset after 10 bytes: 20 counted, then
+    r.feed(' CONNECTED\r\nWIFI GOT IP\r\n'); // what the rebooted module says: no OK
+    expect(w.data()).toBe('');
+    r.p.advance(5000); // the read is never answered
+    expect(w.data()).toBe('');
+    expect(w.errs[0]!.message).toBe('AT+CIPRECVDATA timed out');
+  });
+  it('a garbled notice length still reads (the reply counts its data); a garbled reply length drops the link', () => {
+    const r = rig({ passive: undefined });
+    const w = passiveLink(r);
+    r.feed('\r\n+IPD,1Z\r\n');
+    expect(r.take()).toBe('AT+CIPRECVDATA=2048\r\n');
+    r.feed('+CIPRECVDATA:2,hi\r\nOK\r\n');
+    expect(w.data()).toBe('hi');
+    r.feed('\r\n+IPD,5\r\n');
+    expect(r.take()).toBe('AT+CIPRECVDATA=5\r\n');
+    r.feed('+CIPRECVDATA:5Z,hello\r\nOK\r\n');
+    expect(w.data()).toBe('hi');
+    expect(w.errs[0]!.message).toBe('corrupt +IPD header');
+  });
+  it('data sent unasked as active +IPD while passive is on is refused', () => {
+    const r = rig({ passive: undefined });
+    const w = passiveLink(r);
+    r.feed('\r\n+IPD,3:abc');
+    expect(w.data()).toBe('');
+    expect(w.errs[0]!.message).toBe('corrupt +IPD header');
   });
 });

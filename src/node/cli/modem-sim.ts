@@ -2,7 +2,7 @@
 // rig's owner); loaded only when asked for.
 import type { CliIo } from './io';
 
-export async function runModemSimCommand(argv: string[], io: CliIo): Promise<number> {
-  void io; // it talks on the real stdin/stdout: that is the serial line
+export async function runModemSimCommand(argv: string[], cliIo: CliIo): Promise<number> {
+  void cliIo; // it talks on the real stdin/stdout: that is the serial line
   return (await import('../modem-sim-command')).runModemSim(argv);
 }

@@ -3,6 +3,7 @@
 // baud rate, and opens real TCP connections for AT+CIPSTART. Faults (faults.ts) make it
 // misbehave the way real modules do.
 import net from 'node:net';
+import tls from 'node:tls';
 import { Pipe } from './pipe';
 import { SIM_DIALECTS, type DialectName, type SimDialect } from './dialects';
 import type { Fault, FaultKind } from './faults';
@@ -31,7 +32,7 @@ export interface ModemSimOptions {
   /** Keep a byte trace of both directions in `trace`. */
   trace?: boolean;
   /** Called at each injected fault (kind, how many of that kind so far). */
-  onFault?: (kind: string, n: number) => void;
+  onFault?: (kind: string, count: number) => void;
   /** Called with each command line the host sends. */
   onCommand?: (line: string) => void;
 }
@@ -48,23 +49,26 @@ export interface SimStats {
   faults: { [k: string]: number };
 }
 
-interface DataPhase { n: number; got: number; parts: Uint8Array[]; closed: boolean; closeMid: boolean }
+interface DataPhase { n: number; got: number; parts: Uint8Array[]; closed: boolean; closeMid: boolean; storeCa?: boolean }
 
-const enc = (s: string) => Buffer.from(s, 'latin1');
+/** Bytes a module holds per socket in passive mode (§6.2: 5760 on ESP8266). */
+const PASSIVE_BUFFER = 5760;
+
+const enc = (text: string) => Buffer.from(text, 'latin1');
 
 export class ModemSim {
-  readonly d: SimDialect;
+  readonly dialect: SimDialect;
   readonly stats: SimStats = { commands: [], hostBusy: 0, unknown: 0, sends: 0, sendBytes: 0, ipd: 0, ipdBytes: 0, resets: 0, connects: 0, faults: {} };
   readonly trace: { t: number; dir: 'in' | 'out'; b: Buffer }[] = [];
   /** Bytes the module forwarded to its TCP peer, in order (for tests). */
-  private sinks: ((b: Uint8Array) => void)[] = [];
+  private sinks: ((bytes: Uint8Array) => void)[] = [];
   private inPipe: Pipe;
   private outPipe: Pipe;
   private rnd: () => number;
   private epoch = 0;
   private timers = new Set<NodeJS.Timeout>();
   // module state (lost on reset)
-  private on = false; // booted and listening
+  private booted = false; // booted and listening
   private dead = false; // a reset is under way: output truncated
   private echo = true;
   private line: number[] = [];
@@ -74,7 +78,7 @@ export class ModemSim {
   private sock: net.Socket | null = null;
   private connecting: net.Socket | null = null;
   private joined = false;
-  private ip = false;
+  private hasIp = false;
   private saved: boolean;
   private hold: Buffer[] = [];
   private holdTimer: NodeJS.Timeout | null = null;
@@ -89,179 +93,213 @@ export class ModemSim {
   private echoNo = 0;
   private startNo = 0;
   private closed = false;
+  // passive receive (§6.2): data held until the host asks; one notice until it reads
+  private passive = false;
+  private held: Buffer = Buffer.alloc(0);
+  private noticed = false;
+  private flapTimer: NodeJS.Timeout | undefined;
+  // TLS (ESP-AT on ESP32): the CA written with AT+SYSMFG and the AT+CIPSSLCCONF auth mode live
+  // in flash, so they survive resets; "SSL" links are real TLS, checked against that CA.
+  private caCert: Buffer | null = null;
+  private sslAuth = 0;
 
-  constructor(private o: ModemSimOptions = {}) {
-    this.d = SIM_DIALECTS[o.dialect ?? 'esp8266'];
-    if (!this.d) throw new Error(`unknown dialect ${JSON.stringify(o.dialect)}: expected nonos, esp8266 or esp32`);
-    let seed = (o.seed ?? 1) >>> 0;
-    this.rnd = () => { seed = (seed + 0x6d2b79f5) >>> 0; let t = seed; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-    const rate = (o.baud ?? 115200) / 10;
+  constructor(private options: ModemSimOptions = {}) {
+    this.dialect = SIM_DIALECTS[options.dialect ?? 'esp8266'];
+    if (!this.dialect) throw new Error(`unknown dialect ${JSON.stringify(options.dialect)}: expected nonos, esp8266 or esp32`);
+    let seed = (options.seed ?? 1) >>> 0;
+    this.rnd = () => { seed = (seed + 0x6d2b79f5) >>> 0; let mixed = seed; mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1); mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61); return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296; };
+    const rate = (options.baud ?? 115200) / 10;
     const split = this.fault('split');
-    this.inPipe = new Pipe(rate, (b) => this.rx(b));
+    this.inPipe = new Pipe(rate, (bytes) => this.receive(bytes));
     // split: every read the host sees is cut to a random 1..n bytes (counted per cut read)
-    const cut = split ? () => { const f = this.stats.faults; f.split = (f.split ?? 0) + 1; if (f.split === 1) this.o.onFault?.('split', 1); return 1 + Math.floor(this.rnd() * split.n); } : undefined;
-    this.outPipe = new Pipe(rate, (b) => { for (const f of this.sinks) f(b); }, cut);
+    const cut = split ? () => { const faults = this.stats.faults; faults.split = (faults.split ?? 0) + 1; if (faults.split === 1) this.options.onFault?.('split', 1); return 1 + Math.floor(this.rnd() * split.n); } : undefined;
+    this.outPipe = new Pipe(rate, (bytes) => { for (const sink of this.sinks) sink(bytes); }, cut);
     const reset = this.fault('reset');
     if (reset) this.resetAt = reset.n;
-    this.saved = o.autoConnect !== false;
+    this.saved = options.autoConnect !== false;
   }
 
   /** Module → host bytes. */
-  onOutput(fn: (b: Uint8Array) => void): void { this.sinks.push(fn); }
+  onOutput(sink: (bytes: Uint8Array) => void): void { this.sinks.push(sink); }
   /** Host → module bytes. */
-  input(b: Uint8Array): void {
+  input(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (this.o.trace) this.trace.push({ t: performance.now(), dir: 'in', b: Buffer.from(b) });
-    this.inPipe.push(b);
+    if (this.options.trace) this.trace.push({ t: performance.now(), dir: 'in', b: Buffer.from(bytes) });
+    this.inPipe.push(bytes);
   }
   /** Power on (or the EN pin toggled): boot output, then ready. */
-  start(): void { this.reboot(false); }
+  start(): void {
+    this.reboot(false);
+    const flap = this.fault('wifi-flap');
+    if (flap) this.scheduleFlap(flap.n, flap.m ?? 1000);
+  }
   /** The EN/RST pin: what a host does to a hung module. */
   hardReset(): void { this.reboot(true); }
   /** Whether the module has an open TCP link. */
   get linked(): boolean { return this.sock !== null; }
   /** Drop Wi-Fi now (URCs as on a real module); rejoin after ms. */
-  wifiDrop(ms = 1500): void { this.count('wifi-drop'); this.wifiDown(ms); }
+  wifiDrop(rejoinMs = 1500): void { this.count('wifi-drop'); this.wifiDown(rejoinMs); }
   close(): void {
     this.closed = true;
     this.epoch++;
-    for (const t of this.timers) clearTimeout(t);
+    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.holdTimer) clearTimeout(this.holdTimer);
+    clearTimeout(this.flapTimer);
     this.sock?.destroy(); this.connecting?.destroy();
     this.inPipe.close(); this.outPipe.close();
   }
 
   // ---------------------------------------------------------------- plumbing
-  private fault(k: FaultKind): Fault | undefined { return this.o.faults?.find((f) => f.kind === k); }
-  private count(k: string): void { const n = (this.stats.faults[k] = (this.stats.faults[k] ?? 0) + 1); this.o.onFault?.(k, n); }
-  private hits(k: FaultKind, i: number): boolean { const f = this.fault(k); return !!f && i % f.n === 0; }
+  private fault(kind: FaultKind): Fault | undefined { return this.options.faults?.find((fault) => fault.kind === kind); }
+  private count(kind: string): void { const count = (this.stats.faults[kind] = (this.stats.faults[kind] ?? 0) + 1); this.options.onFault?.(kind, count); }
+  private hits(kind: FaultKind, i: number): boolean { const fault = this.fault(kind); return !!fault && i % fault.n === 0; }
   private every(k: FaultKind, i: number): boolean { const hit = this.hits(k, i); if (hit) this.count(k); return hit; }
   /** A timer that dies with a reset. */
-  private later(ms: number, fn: () => void): void {
-    const e = this.epoch;
-    const t = setTimeout(() => { this.timers.delete(t); if (e === this.epoch && !this.closed) fn(); }, ms);
-    this.timers.add(t);
+  private later(delayMs: number, action: () => void): void {
+    const epoch = this.epoch;
+    const timer = setTimeout(() => { this.timers.delete(timer); if (epoch === this.epoch && !this.closed) action(); }, delayMs);
+    this.timers.add(timer);
   }
 
-  private out(x: string | Uint8Array): void {
-    if (this.dead || this.closed || !this.on) return;
-    let b = typeof x === 'string' ? enc(x) : x;
-    if (this.outCount + b.length >= this.resetAt) {
+  private out(output: string | Uint8Array): void {
+    if (this.dead || this.closed || !this.booted) return;
+    let bytes = typeof output === 'string' ? enc(output) : output;
+    if (this.outCount + bytes.length >= this.resetAt) {
       // The module resets here: everything after this byte offset is never sent.
-      b = b.subarray(0, this.resetAt - this.outCount);
+      bytes = bytes.subarray(0, this.resetAt - this.outCount);
       this.resetAt += this.fault('reset')!.n;
       this.count('reset');
       this.dead = true;
-      const e = this.epoch;
-      setImmediate(() => { if (e === this.epoch && !this.closed) this.reboot(true); });
+      const epoch = this.epoch;
+      setImmediate(() => { if (epoch === this.epoch && !this.closed) this.reboot(true); });
     }
-    this.outCount += b.length;
-    if (this.o.trace) this.trace.push({ t: performance.now(), dir: 'out', b: Buffer.from(b) });
-    this.outPipe.push(b);
+    this.outCount += bytes.length;
+    if (this.options.trace) this.trace.push({ t: performance.now(), dir: 'out', b: Buffer.from(bytes) });
+    this.outPipe.push(bytes);
   }
-  private raw(s: string | Uint8Array): void { this.on = true; this.out(s); }
+  private raw(output: string | Uint8Array): void { this.booted = true; this.out(output); }
 
   private reboot(counted: boolean): void {
     if (counted) this.stats.resets++;
     this.epoch++;
-    for (const t of this.timers) clearTimeout(t);
+    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const s = this.sock; this.sock = null; s?.destroy();
-    const c = this.connecting; this.connecting = null; c?.destroy();
-    this.on = false; this.dead = false; this.echo = true; this.line = []; this.busy = ''; this.hung = false;
-    this.data = null; this.joined = false; this.ip = false; this.hold = []; this.inSend = false;
+    const sock = this.sock; this.sock = null; sock?.destroy();
+    const connecting = this.connecting; this.connecting = null; connecting?.destroy();
+    this.booted = false; this.dead = false; this.echo = true; this.line = []; this.busy = ''; this.hung = false;
+    this.data = null; this.joined = false; this.hasIp = false; this.hold = []; this.inSend = false;
+    this.passive = false; this.held = Buffer.alloc(0); this.noticed = false;
     if (this.holdTimer) { clearTimeout(this.holdTimer); this.holdTimer = null; }
-    this.later(this.o.bootMs ?? 50, () => {
-      if (this.o.bootGarbage ?? this.d.bootGarbage) {
-        const g = Buffer.alloc(40 + Math.floor(this.rnd() * 80));
-        for (let i = 0; i < g.length; i++) g[i] = 0x80 + Math.floor(this.rnd() * 128);
-        this.raw(g);
+    this.later(this.options.bootMs ?? 50, () => {
+      if (this.options.bootGarbage ?? this.dialect.bootGarbage) {
+        const garbage = Buffer.alloc(40 + Math.floor(this.rnd() * 80));
+        for (let i = 0; i < garbage.length; i++) garbage[i] = 0x80 + Math.floor(this.rnd() * 128);
+        this.raw(garbage);
       }
       this.raw('\r\nready\r\n');
       if (this.saved) this.later(20, () => this.associate());
     });
   }
-  private associate(): void { this.joined = true; this.ip = true; this.out('WIFI CONNECTED\r\nWIFI GOT IP\r\n'); }
+  private associate(): void { this.joined = true; this.hasIp = true; this.out('WIFI CONNECTED\r\nWIFI GOT IP\r\n'); }
 
   // ---------------------------------------------------------------- host → module
-  private rx(b: Uint8Array): void {
-    for (let i = 0; i < b.length; i++) {
-      if (!this.on || this.dead || this.closed) return;
-      const dp = this.data;
-      if (dp) {
-        const k = Math.min(dp.n - dp.got, b.length - i);
-        dp.parts.push(b.subarray(i, i + k));
-        dp.got += k;
+  private receive(bytes: Uint8Array): void {
+    for (let i = 0; i < bytes.length; i++) {
+      if (!this.booted || this.dead || this.closed) return;
+      const phase = this.data;
+      if (phase) {
+        const k = Math.min(phase.n - phase.got, bytes.length - i);
+        phase.parts.push(bytes.subarray(i, i + k));
+        phase.got += k;
         i += k - 1;
-        if (dp.closeMid && dp.got * 2 >= dp.n) { dp.closeMid = false; this.count('closed-mid-send'); this.dropLink(); }
-        if (dp.got === dp.n) this.endData();
+        if (phase.closeMid && phase.got * 2 >= phase.n) { phase.closeMid = false; this.count('closed-mid-send'); this.dropLink(); }
+        if (phase.got === phase.n) { if (phase.storeCa) this.endStoreCa(); else this.endData(); }
         continue;
       }
-      const c = b[i];
+      const byte = bytes[i];
       if (this.busy || this.hung) {
-        if (c !== 10) { if (this.hung) this.line.push(c); continue; }
-        const l = Buffer.from(this.line).toString('latin1').replace(/\r$/, '');
+        if (byte !== 10) { if (this.hung) this.line.push(byte); continue; }
+        const line = Buffer.from(this.line).toString('latin1').replace(/\r$/, '');
         this.line = [];
-        if (this.hung && l === 'AT+RST') { this.stats.commands.push(l); this.reboot(true); return; }
+        if (this.hung && line === 'AT+RST') { this.stats.commands.push(line); this.reboot(true); return; }
         if (!this.hung) this.stats.hostBusy++;
         this.out(this.busy === 's' ? '\r\nbusy s...\r\n' : '\r\nbusy p...\r\n');
         continue;
       }
       if (this.echo) {
-        this.out(c === 10 ? '\r\n' : Buffer.of(c));
+        this.out(byte === 10 ? '\r\n' : Buffer.of(byte));
         // echo-urc: the echo is produced byte by byte, so a URC can land inside it
-        if (this.line.length === 1 && c !== 10 && this.every('echo-urc', ++this.echoNo)) this.out('WIFI CONNECTED\r\n');
+        if (this.line.length === 1 && byte !== 10 && this.every('echo-urc', ++this.echoNo)) this.out('WIFI CONNECTED\r\n');
       }
-      if (c !== 10) { if (this.line.length < 1024) this.line.push(c); continue; }
-      const l = Buffer.from(this.line).toString('utf8').replace(/\r$/, '');
+      if (byte !== 10) { if (this.line.length < 1024) this.line.push(byte); continue; }
+      const line = Buffer.from(this.line).toString('utf8').replace(/\r$/, '');
       this.line = [];
-      this.exec(l);
+      this.exec(line);
     }
   }
 
-  private reply(s: string): void {
-    this.out(s);
+  private reply(text: string | Uint8Array): void {
+    this.out(text);
     if (this.every('busy', ++this.replyNo)) this.out('\r\nbusy p...\r\n');
   }
-  private ok(): void { this.reply('\r\nOK\r\n'); }
+  private replyOk(): void { this.reply('\r\nOK\r\n'); }
   private err(detail?: string | null): void { this.reply((detail ? detail + '\r\n' : '') + '\r\nERROR\r\n'); }
 
-  private exec(l: string): void {
-    this.stats.commands.push(l);
-    this.o.onCommand?.(l);
+  private exec(line: string): void {
+    this.stats.commands.push(line);
+    this.options.onCommand?.(line);
     const hang = this.fault('hang');
     if (hang && this.stats.commands.length === hang.n) { this.count('hang'); this.hung = true; return; }
-    const d = this.d;
-    let m: RegExpExecArray | null;
-    if (l.length > 256 || !l.startsWith('AT')) { this.stats.unknown++; return this.err(); }
-    if (l === 'AT') return this.ok();
-    if (l === 'ATE0' || l === 'ATE1') { this.echo = l === 'ATE1'; return this.ok(); }
-    if (l === 'AT+RST') { this.ok(); this.busy = 'p'; this.later(20, () => this.reboot(true)); return; }
-    if (l === 'AT+GMR') return this.reply(d.gmr.join('\r\n') + '\r\n\r\nOK\r\n');
-    if ((m = /^AT\+CWMODE(_CUR|_DEF)?=([123])$/.exec(l))) return m[1] && !d.curVariants ? this.err() : this.ok();
-    if ((m = /^AT\+CWJAP(_CUR|_DEF)?=(.*)$/.exec(l))) {
-      const a = parseArgs(m[2]);
-      if ((m[1] && !d.curVariants) || !a || a.length < 2 || typeof a[0] !== 'string' || typeof a[1] !== 'string') return this.err();
-      return this.join(a[0], a[1]);
+    const dialect = this.dialect;
+    let match: RegExpExecArray | null;
+    if (line.length > 256 || !line.startsWith('AT')) { this.stats.unknown++; return this.err(); }
+    if (line === 'AT') return this.replyOk();
+    if (line === 'ATE0' || line === 'ATE1') { this.echo = line === 'ATE1'; return this.replyOk(); }
+    if (line === 'AT+RST') { this.replyOk(); this.busy = 'p'; this.later(20, () => this.reboot(true)); return; }
+    if (line === 'AT+GMR') return this.reply(dialect.gmr.join('\r\n') + '\r\n\r\nOK\r\n');
+    if ((match = /^AT\+CWMODE(_CUR|_DEF)?=([123])$/.exec(line))) return match[1] && !dialect.curVariants ? this.err() : this.replyOk();
+    if ((match = /^AT\+CWJAP(_CUR|_DEF)?=(.*)$/.exec(line))) {
+      const args = parseArgs(match[2]);
+      if ((match[1] && !dialect.curVariants) || !args || args.length < 2 || typeof args[0] !== 'string' || typeof args[1] !== 'string') return this.err();
+      return this.join(args[0], args[1]);
     }
-    if (l === 'AT+CIFSR') return this.reply(`+CIFSR:STAIP,"${this.ip ? '192.168.4.2' : '0.0.0.0'}"\r\n+CIFSR:STAMAC,"aa:bb:cc:dd:ee:ff"\r\n\r\nOK\r\n`);
-    if ((m = /^AT\+CIPMUX=([01])$/.exec(l))) {
-      if (this.sock) return this.err(d.name === 'nonos' ? 'link is builded' : null);
-      return m[1] === '0' ? this.ok() : this.err(); // the emulator models the single-link mode only
+    if (line === 'AT+CIFSR') return this.reply(`+CIFSR:STAIP,"${this.hasIp ? '192.168.4.2' : '0.0.0.0'}"\r\n+CIFSR:STAMAC,"aa:bb:cc:dd:ee:ff"\r\n\r\nOK\r\n`);
+    if ((match = /^AT\+CIPMUX=([01])$/.exec(line))) {
+      if (this.sock) return this.err(dialect.name === 'nonos' ? 'link is builded' : null);
+      return match[1] === '0' ? this.replyOk() : this.err(); // the emulator models the single-link mode only
     }
-    if ((m = /^AT\+CIPSTART=(.*)$/.exec(l))) return this.cipstart(parseArgs(m[1]));
-    if (l === 'AT+CIPCLOSE') {
+    if ((match = /^AT\+CIPSTART=(.*)$/.exec(line))) return this.cipstart(parseArgs(match[1]));
+    if (line === 'AT+CIPCLOSE') {
       if (!this.sock) return this.err();
-      const s = this.sock; this.sock = null; s.destroy();
+      const sock = this.sock; this.sock = null; sock.destroy();
       this.flushHold();
+      this.dropHeld();
       return this.reply('CLOSED\r\n\r\nOK\r\n');
     }
-    if ((m = /^AT\+CIPSEND=(\d+)$/.exec(l))) return this.cipsend(+m[1]);
-    if (l === 'AT+CIPSTATUS') {
-      const s = this.sock;
-      const st = s ? 3 : this.ip ? 2 : 5;
-      return this.reply(`STATUS:${st}\r\n` + (s ? `+CIPSTATUS:0,"TCP","${s.remoteAddress}",${s.remotePort},${s.localPort},0\r\n` : '') + '\r\nOK\r\n');
+    if ((match = /^AT\+SYSMFG=2,"client_ca","client_ca\.0",8,(\d+)$/.exec(line))) {
+      if (dialect.name !== 'esp32' || +match[1] < 1 || +match[1] > 8192) return this.err();
+      this.out('\r\n>');
+      this.data = { n: +match[1], got: 0, parts: [], closed: false, closeMid: false, storeCa: true };
+      return;
+    }
+    if ((match = /^AT\+CIPSSLCCONF=([0-3])(,0,0)?$/.exec(line))) {
+      if (dialect.name !== 'esp32') return this.err();
+      this.sslAuth = +match[1];
+      return this.replyOk();
+    }
+    if ((match = /^AT\+CIPRECVMODE=([01])$/.exec(line))) {
+      if (!dialect.passive || this.sock) return this.err();
+      this.passive = match[1] === '1';
+      return this.replyOk();
+    }
+    if ((match = /^AT\+CIPRECVDATA=(\d+)$/.exec(line))) return this.recvData(+match[1]);
+    if (line === 'AT+CIPRECVLEN?') return this.passive ? this.reply(`+CIPRECVLEN:${this.held.length}\r\n\r\nOK\r\n`) : this.err();
+    if ((match = /^AT\+CIPSEND=(\d+)$/.exec(line))) return this.cipsend(+match[1]);
+    if (line === 'AT+CIPSTATUS') {
+      const sock = this.sock;
+      const status = sock ? 3 : this.hasIp ? 2 : 5;
+      return this.reply(`STATUS:${status}\r\n` + (sock ? `+CIPSTATUS:0,"TCP","${sock.remoteAddress}",${sock.remotePort},${sock.localPort},0\r\n` : '') + '\r\nOK\r\n');
     }
     this.stats.unknown++;
     this.err();
@@ -269,127 +307,178 @@ export class ModemSim {
 
   private join(ssid: string, password: string): void {
     this.busy = 'p';
-    this.later(this.o.joinMs ?? 30, () => {
-      const net = this.o.network;
-      const code = this.o.joinCode ?? (net ? (ssid !== net.ssid ? 3 : password !== net.password ? 2 : 0) : 0);
+    this.later(this.options.joinMs ?? 30, () => {
+      const net = this.options.network;
+      const code = this.options.joinCode ?? (net ? (ssid !== net.ssid ? 3 : password !== net.password ? 2 : 0) : 0);
       if (code === 5) return; // never answers: the host's timeout is what is tested
       this.busy = '';
       if (this.joined) { this.out('WIFI DISCONNECT\r\n'); this.dropLink(); }
-      this.joined = this.ip = false;
-      if (code) return this.reply(`+CWJAP:${code}\r\n\r\n${this.d.joinFail}\r\n`);
+      this.joined = this.hasIp = false;
+      if (code) return this.reply(`+CWJAP:${code}\r\n\r\n${this.dialect.joinFail}\r\n`);
       this.saved = true;
       this.associate();
-      this.ok();
+      this.replyOk();
     });
   }
 
-  private cipstart(a: (string | number)[] | null): void {
-    if (!a || a.length < 3 || typeof a[0] !== 'string' || typeof a[1] !== 'string' || typeof a[2] !== 'number') return this.err();
-    if (a[0] !== 'TCP') return this.err(); // SSL/UDP: not emulated
+  private cipstart(args: (string | number)[] | null): void {
+    if (!args || args.length < 3 || typeof args[0] !== 'string' || typeof args[1] !== 'string' || typeof args[2] !== 'number') return this.err();
+    if (args[0] !== 'TCP' && args[0] !== 'SSL') return this.err(); // UDP: not emulated
     if (this.sock) return this.reply('ALREADY CONNECTED\r\n\r\nERROR\r\n');
-    if (!this.ip) return this.reply('no ip\r\n\r\nERROR\r\n');
-    const host = a[1];
-    const allow = this.o.allowHost ?? ((h: string) => h === '127.0.0.1' || h === 'localhost');
-    if (!allow(host)) return this.err(this.d.dnsFail);
+    if (!this.hasIp) return this.reply('no ip\r\n\r\nERROR\r\n');
+    const host = args[1];
+    const allow = this.options.allowHost ?? ((name: string) => name === '127.0.0.1' || name === 'localhost');
+    if (!allow(host)) return this.err(this.dialect.dnsFail);
     this.busy = 'p';
-    const e = this.epoch;
-    const s = net.connect({ host, port: a[2] });
-    this.connecting = s;
-    s.setNoDelay(true);
-    let up = false;
+    const epoch = this.epoch;
+    // SSL: real TLS; the broker's certificate is checked only when AT+CIPSSLCCONF asked for it
+    // (auth mode 2 or 3) against the CA written into the module, as on the real firmware.
+    const verify = args[0] === 'SSL' && (this.sslAuth & 2) !== 0;
+    const sock = args[0] === 'SSL'
+      ? tls.connect({ host, port: args[2], ca: verify && this.caCert ? [this.caCert] : undefined, rejectUnauthorized: verify, servername: net.isIP(host) ? undefined : host })
+      : net.connect({ host, port: args[2] });
+    this.connecting = sock;
+    sock.setNoDelay(true);
+    let connected = false;
     const slow = this.every('slow-connect', ++this.startNo) ? this.fault('slow-connect')!.m ?? 3000 : 0;
-    s.once('connect', () => {
-      if (e !== this.epoch || this.closed) { s.destroy(); return; }
+    sock.once(args[0] === 'SSL' ? 'secureConnect' : 'connect', () => {
+      if (epoch !== this.epoch || this.closed) { sock.destroy(); return; }
       const done = () => {
-        if (s.destroyed) return;
-        up = true; this.connecting = null; this.busy = ''; this.sock = s; this.stats.connects++;
+        if (sock.destroyed) return;
+        connected = true; this.connecting = null; this.busy = ''; this.sock = sock; this.stats.connects++;
         this.reply('CONNECT\r\n\r\nOK\r\n');
       };
       if (slow) this.later(slow, done); else done();
     });
-    s.on('error', () => {});
-    s.on('data', (b: Buffer) => { if (this.sock === s) this.fromPeer(b); });
-    s.on('close', () => {
-      if (e !== this.epoch || this.closed) return;
-      if (!up) { this.connecting = null; this.busy = ''; this.err(); return; }
-      if (this.sock === s) this.dropLink();
+    sock.on('error', () => {});
+    sock.on('data', (bytes: Buffer) => { if (this.sock === sock) this.fromPeer(bytes); });
+    sock.on('close', () => {
+      if (epoch !== this.epoch || this.closed) return;
+      if (!connected) { this.connecting = null; this.busy = ''; this.err(); return; }
+      if (this.sock === sock) this.dropLink();
     });
   }
 
-  private cipsend(n: number): void {
-    const d = this.d;
-    if (!this.sock) return this.err(d.linkInvalid);
-    if (n < 1 || n > d.sendMax) return this.err(n > d.sendMax && d.name === 'nonos' ? 'too long' : null);
+  private endStoreCa(): void {
+    const phase = this.data!;
+    this.data = null;
+    this.caCert = Buffer.concat(phase.parts);
+    this.replyOk();
+  }
+
+  private cipsend(length: number): void {
+    const dialect = this.dialect;
+    if (!this.sock) return this.err(dialect.linkInvalid);
+    if (length < 1 || length > dialect.sendMax) return this.err(length > dialect.sendMax && dialect.name === 'nonos' ? 'too long' : null);
     this.inSend = true;
-    const no = ++this.sendNo;
-    this.out(d.prompt.slice(0, 6)); // \r\nOK\r\n
+    const sendNo = ++this.sendNo;
+    this.out(dialect.prompt.slice(0, 6)); // \r\nOK\r\n
     this.spotHold(0);
-    this.out(d.prompt.slice(6));
-    this.data = { n, got: 0, parts: [], closed: false, closeMid: this.hits('closed-mid-send', no) };
+    this.out(dialect.prompt.slice(6));
+    this.data = { n: length, got: 0, parts: [], closed: false, closeMid: this.hits('closed-mid-send', sendNo) };
     this.spotHold(1);
   }
 
   private endData(): void {
-    const dp = this.data!;
+    const phase = this.data!;
     this.data = null;
-    this.stats.sends++; this.stats.sendBytes += dp.n;
-    this.out(this.d.recv(dp.n));
+    this.stats.sends++; this.stats.sendBytes += phase.n;
+    this.out(this.dialect.recv(phase.n));
     this.spotHold(2);
-    const no = this.sendNo;
-    if (dp.closed) return this.sendDone('\r\nSEND FAIL\r\n');
-    const fail = this.every('send-fail', no), error = !fail && this.every('send-error', no);
+    const sendNo = this.sendNo;
+    if (phase.closed) return this.sendDone('\r\nSEND FAIL\r\n');
+    const fail = this.every('send-fail', sendNo), error = !fail && this.every('send-error', sendNo);
     if (fail || error) {
       this.sendDone(fail ? '\r\nSEND FAIL\r\n' : '\r\nERROR\r\n');
       this.dropLink();
       return;
     }
-    this.sock!.write(Buffer.concat(dp.parts));
+    this.sock!.write(Buffer.concat(phase.parts));
     const done = () => {
       this.sendDone('\r\nSEND OK\r\n');
-      if (this.every('wifi-drop', no)) this.later(5, () => this.wifiDown(this.fault('wifi-drop')!.m ?? 1500));
+      if (this.every('wifi-drop', sendNo)) this.later(5, () => this.wifiDown(this.fault('wifi-drop')!.m ?? 1500));
     };
-    const ms = this.o.sendOkMs ?? 0;
-    if (ms <= 0) done();
-    else { this.busy = this.d.busyS ? 's' : 'p'; this.later(ms, () => { this.busy = ''; done(); }); }
+    const delayMs = this.options.sendOkMs ?? 0;
+    if (delayMs <= 0) done();
+    else { this.busy = this.dialect.busyS ? 's' : 'p'; this.later(delayMs, () => { this.busy = ''; done(); }); }
   }
-  private sendDone(s: string): void { this.inSend = false; this.reply(s); this.flushHold(); }
+  private sendDone(text: string): void { this.inSend = false; this.reply(text); this.flushHold(); }
 
-  private wifiDown(ms: number): void {
-    this.joined = this.ip = false;
+  /** wifi-flap: the access point drops the module every everyMs..2·everyMs (not a module
+   * fault, so the timer outlives resets), and the module rejoins after rejoinMs. */
+  private scheduleFlap(everyMs: number, rejoinMs: number): void {
+    this.flapTimer = setTimeout(() => {
+      if (this.closed) return;
+      if (this.booted && this.hasIp) { this.count('wifi-flap'); this.wifiDown(rejoinMs); }
+      this.scheduleFlap(everyMs, rejoinMs);
+    }, everyMs + this.rnd() * everyMs);
+  }
+
+  private wifiDown(rejoinMs: number): void {
+    this.joined = this.hasIp = false;
     this.out('WIFI DISCONNECT\r\n');
     this.dropLink();
-    this.later(ms, () => this.associate());
+    this.later(rejoinMs, () => this.associate());
   }
 
   /** The TCP link is gone (peer, error, Wi-Fi): CLOSED now, SEND FAIL later if mid-send. */
   private dropLink(): void {
-    const s = this.sock;
-    if (!s) return;
+    const sock = this.sock;
+    if (!sock) return;
     this.sock = null;
-    s.destroy();
+    sock.destroy();
     if (this.data) this.data.closed = true;
     this.flushHold();
+    this.dropHeld();
     this.out('CLOSED\r\n');
   }
 
   // ---------------------------------------------------------------- TCP peer → host
-  private fromPeer(b: Buffer): void {
-    if (!this.fault('interleave')) return this.ipd(b);
+  private fromPeer(bytes: Buffer): void {
+    if (!this.fault('interleave')) return this.ipd(bytes);
     // Hold the data briefly so that it lands inside a CIPSEND exchange (§7 interleavings).
-    this.hold.push(b);
+    this.hold.push(bytes);
     if (!this.holdTimer) this.holdTimer = setTimeout(() => { this.holdTimer = null; if (!this.inSend) this.flushHold(); }, this.fault('interleave')!.m ?? 20);
   }
   private spotHold(where: number): void {
     if (this.hold.length && this.spot % 3 === where) { this.spot++; this.count('interleave'); this.flushHold(); }
   }
   private flushHold(): void {
-    const h = this.hold;
+    const held = this.hold;
     this.hold = [];
-    for (const b of h) this.ipd(b);
+    for (const bytes of held) this.ipd(bytes);
   }
-  private ipd(b: Buffer): void {
-    for (let i = 0; i < b.length; i += this.d.ipdMax) {
-      const part = b.subarray(i, i + this.d.ipdMax);
+  /** Passive mode: hold the data (the TCP window closes while 5760 bytes wait) and notify once. */
+  private holdPassive(bytes: Buffer): void {
+    this.held = Buffer.concat([this.held, bytes]);
+    if (this.held.length >= PASSIVE_BUFFER) this.sock?.pause();
+    this.notice();
+  }
+  /** The link is gone: what it held is void (a real module holds CLOSED back until it is read). */
+  private dropHeld(): void { this.held = Buffer.alloc(0); this.noticed = false; }
+  private notice(): void {
+    if (this.noticed || !this.held.length) return;
+    this.noticed = true;
+    let length = String(this.held.length);
+    if (this.every('garble-ipd', ++this.ipdNo)) length = length.slice(0, -1) + 'Z';
+    this.out(`\r\n+IPD,${length}\r\n`);
+  }
+  private recvData(max: number): void {
+    if (!this.passive || !this.held.length || max < 1) return this.err();
+    const part = this.held.subarray(0, Math.min(max, this.held.length));
+    this.held = this.held.subarray(part.length);
+    this.noticed = false;
+    let length = String(part.length);
+    if (this.every('garble-ipd', ++this.ipdNo)) length = length.slice(0, -1) + 'Z';
+    this.stats.ipd++; this.stats.ipdBytes += part.length;
+    this.reply(Buffer.concat([enc(`+CIPRECVDATA:${length},`), part, enc('\r\nOK\r\n')]));
+    if (this.held.length < PASSIVE_BUFFER) this.sock?.resume();
+    this.notice();
+  }
+  private ipd(bytes: Buffer): void {
+    if (this.passive) return this.holdPassive(bytes);
+    for (let i = 0; i < bytes.length; i += this.dialect.ipdMax) {
+      const part = bytes.subarray(i, i + this.dialect.ipdMax);
       let len = String(part.length);
       if (this.every('garble-ipd', ++this.ipdNo)) len = len.slice(0, -1) + 'Z';
       this.stats.ipd++; this.stats.ipdBytes += part.length;
@@ -399,32 +488,32 @@ export class ModemSim {
 }
 
 /** AT parameters: "quoted" (with \\ \" \, escapes) → string, bare digits → number. null if malformed. */
-export function parseArgs(s: string): (string | number)[] | null {
+export function parseArgs(text: string): (string | number)[] | null {
   const out: (string | number)[] = [];
   let i = 0;
   for (;;) {
-    if (s[i] === '"') {
-      let v = '';
+    if (text[i] === '"') {
+      let value = '';
       i++;
       for (;;) {
-        if (i >= s.length) return null;
-        const c = s[i++];
-        if (c === '"') break;
-        if (c === '\\') { if (i >= s.length) return null; v += s[i++]; } else v += c;
+        if (i >= text.length) return null;
+        const char = text[i++];
+        if (char === '"') break;
+        if (char === '\\') { if (i >= text.length) return null; value += text[i++]; } else value += char;
       }
-      out.push(v);
+      out.push(value);
     } else {
-      const m = /^\d+/.exec(s.slice(i));
-      if (!m) return null;
-      out.push(+m[0]);
-      i += m[0].length;
+      const digits = /^\d+/.exec(text.slice(i));
+      if (!digits) return null;
+      out.push(+digits[0]);
+      i += digits[0].length;
     }
-    if (i === s.length) return out;
-    if (s[i++] !== ',') return null;
+    if (i === text.length) return out;
+    if (text[i++] !== ',') return null;
   }
 }
 
 /** The host's side of an in-process emulator, as the driver's ByteStream. */
-export function simStream(sim: ModemSim): { write(b: Uint8Array): void; onData(fn: (b: Uint8Array) => void): void } {
-  return { write: (b) => sim.input(b), onData: (fn) => sim.onOutput(fn) };
+export function simStream(sim: ModemSim): { write(bytes: Uint8Array): void; onData(sink: (bytes: Uint8Array) => void): void } {
+  return { write: (bytes) => sim.input(bytes), onData: (sink) => sim.onOutput(sink) };
 }

@@ -4,5 +4,5 @@
 // emulator all fit this shape.
 export interface ByteStream {
   write(bytes: Uint8Array): void;
-  onData(fn: (bytes: Uint8Array) => void): void;
+  onData(listener: (bytes: Uint8Array) => void): void;
 }

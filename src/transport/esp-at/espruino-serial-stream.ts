@@ -2,12 +2,12 @@
 // Uint8Array. Convert here, at the edge, with the interpreter's own E.toString/E.toUint8Array.
 import type { ByteStream } from './byte-stream';
 
-declare const E: { toString(u: Uint8Array): string; toUint8Array(s: string): Uint8Array };
-export interface EspruinoSerial { write(s: string): void; on(ev: 'data', fn: (s: string) => void): void }
+declare const E: { toString(bytes: Uint8Array): string; toUint8Array(text: string): Uint8Array };
+export interface EspruinoSerial { write(text: string): void; on(event: 'data', listener: (text: string) => void): void }
 
 export function espruinoSerialStream(serial: EspruinoSerial): ByteStream {
   return {
-    write: (b) => serial.write(E.toString(b)),
-    onData: (fn) => serial.on('data', (s) => fn(E.toUint8Array(s))),
+    write: (bytes) => serial.write(E.toString(bytes)),
+    onData: (listener) => serial.on('data', (text) => listener(E.toUint8Array(text))),
   };
 }

@@ -12,7 +12,7 @@ export type AtTransportFactory = TransportFactory & { modem: EspAtModem };
 
 export function createAtTransport(stream: ByteStream, platform: Platform, opts: EspAtOptions): AtTransportFactory {
   const modem = createModem(stream, platform, opts);
-  const f = (() => modem.transport()) as AtTransportFactory;
-  f.modem = modem;
-  return f;
+  const factory = (() => modem.transport()) as AtTransportFactory;
+  factory.modem = modem;
+  return factory;
 }

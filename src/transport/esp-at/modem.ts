@@ -1,6 +1,8 @@
 // The ESP-AT module driver (esp-at-tcp.md): one byte-driven receiver, one command in
-// flight, and a Transport per TCP link. Portable: it runs on the board, so it is written
-// as closures (local names minify, property names would not) in the Espruino subset.
+// flight, and a Transport per TCP link. Portable: it runs on the board (the Espruino subset).
+// Four parts share one ModemState: the command queue, the receiver (line reader and +IPD
+// framer), the line handler, and the link with its start-up sequence. Internal fields end
+// in `_`, so the board build shortens them; constants are `const enum`s, inlined by the build.
 import type { Platform, Timer, Transport, TransportHandlers } from '../../core/types';
 import { utf8Encode } from '../../core/utf8';
 import type { ByteStream } from './byte-stream';
@@ -9,308 +11,504 @@ import { dialectOf, type Dialect } from './dialect';
 export interface EspAtOptions {
   host: string;
   port: number;
-  /** AT+CIPSTART "SSL" instead of "TCP" (the module does TLS; no certificate check). */
+  /** AT+CIPSTART "SSL" instead of "TCP": the module does the TLS. */
   ssl?: boolean;
+  /** With ssl: a CA (PEM) the module checks the broker's certificate against: written into it
+   * with AT+SYSMFG and turned on with AT+CIPSSLCCONF=2,0,0 (ESP-AT on ESP32). Without it the
+   * module checks no certificate. */
+  ca?: string;
   /** Join this network at start-up (AT+CWJAP); without it the module's saved network is used. */
   ssid?: string;
   password?: string;
   /** TCP keepalive seconds for AT+CIPSTART (0 = off). MQTT keepalive still pings. */
   keepalive?: number;
+  /** false: active receive (+IPD with data) even where the firmware has passive receive. */
+  passive?: boolean;
+  /** Passive receive: bytes per AT+CIPRECVDATA (default 2048). A read's data is held whole, so a
+   * board sets less (512: about 110 variables more than active receive; 2048: about 450). */
+  readChunk?: number;
 }
 
 export interface EspAtModem {
   /** A new Transport per connection attempt; re-initialises the module when needed. */
   transport(): Transport;
   /** Queue one AT command line (no CRLF); cb gets the error or the reply's detail lines. */
-  cmd(s: string, ms: number, cb?: (e: Error | undefined, lines: string[]) => void): void;
+  cmd(line: string, timeoutMs: number, done?: (error: Error | undefined, lines: string[]) => void): void;
   /** The dialect found by AT+GMR, once initialised. */
   dialect(): Dialect | undefined;
+  /** The port the module is on was lost (or replaced): fail the link and every command now. */
+  lost(error: Error): void;
 }
 
-/** A pending command. m: unset ends at OK/ERROR/FAIL, 2 the probe (OK or ready), 3 AT+RST
- * (ready only); a send (n bytes in d, no ms; d is dropped at its '>') ends at SEND OK/SEND
- * FAIL/ERROR. cb also gets the command. */
-interface Cmd {
-  s?: string; ms?: number; m?: number; // s: a send's (AT+CIPSEND=n) is set when it is sent
-  cb: (e: Error | undefined, lines: string[], x: Cmd) => void;
-  r?: string[];
-  d?: Uint8Array[] | null; n?: number;
+const enum Limit {
+  /** Bytes per AT+CIPSEND (the portable maximum on every firmware), and per AT+CIPRECVDATA. */
+  SendChunk = 2048,
+  /** Queued bytes above which write() asks the client to wait for onDrain. */
+  SendBuffer = 4096,
+  /** The largest +IPD payload we accept; a bigger length means a garbled header. */
+  Payload = 8192,
+  HeaderChars = 48,
+  /** A longer line is garbage (a boot log at 74880 baud): dropped. */
+  LineChars = 512,
+  /** A send waits this long for its '>' (a module that reset unseen never gives one)… */
+  PromptMs = 2000,
+  /** …then this long for SEND OK. */
+  SendOkMs = 10000,
+  ProbeMs = 2000,
+  CommandMs = 5000,
+  /** AT+CWJAP and AT+CIPSTART wait for the network. */
+  NetworkMs = 20000,
+  ResetMs = 10000,
+  /** A pause this long inside a +IPD payload means the module stopped sending it. */
+  StallMs = 1000,
+  /** After a boot, as Espruino's own driver waits. */
+  SettleMs = 500,
 }
-interface Link extends Transport { close(e?: Error, quiet?: number): void; h?: TransportHandlers }
 
-// CIPSEND chunks: up to 2048 bytes each (the portable maximum on every firmware); above
-// 4096 queued bytes write() asks the client to wait for onDrain. Literals, not constants:
-// a top-level constant costs board memory.
+const enum Char { LF = 10, CR = 13, Space = 32, Comma = 44, Colon = 58, Prompt = 62 }
 
-function fail(s: string, code?: string): Error {
-  const e: any = Error(s); // (no `new`: the same Error, on the board too)
-  e.code = code;
-  return e;
+/** How a command ends. Unset: at OK, ERROR or FAIL; a send (it has data_) at SEND OK, SEND
+ * FAIL or ERROR. */
+const enum Ends { Probe = 2 /* OK, or `ready` */, Reset = 3 /* `ready` only (AT+RST) */ }
+
+/** Link states; a new link has none. */
+const enum LinkState { Opening = 1, Open = 2, Closed = 3 }
+
+/** The start-up commands, in order (skipped while the module is set up). */
+const enum Step { Probe, Echo, Version, StationMode, Join, SingleLink, ReceiveMode, LoadCa, VerifyServer, Connect }
+
+type CommandDone = (error: Error | undefined, lines: string[], command: Command) => void;
+
+/** A queued AT command. */
+interface Command {
+  /** Without CRLF; a send's (AT+CIPSEND=n) is made when it goes out. */
+  line_?: string;
+  timeoutMs_?: number;
+  ends_?: Ends;
+  done_: CommandDone;
+  /** The reply's detail lines; set when the command goes out. */
+  replies_?: string[];
+  /** A send's bytes, dropped when they are written at its '>'. */
+  data_?: Uint8Array[] | null;
+  /** A send's byte count. */
+  length_?: number;
+  /** A passive read's data (AT+CIPRECVDATA), passed on only when the module confirms it with OK. */
+  frame_?: Uint8Array;
+}
+
+interface Link extends Transport {
+  close(error?: Error, quiet?: number): void;
+  handlers_?: TransportHandlers;
+}
+
+/** What the parts share, one per module. Flags are 0/1 and unset values undefined. */
+interface ModemState {
+  io_: ByteStream;
+  platform_: Platform;
+  queue_: Command[];
+  /** The command in flight, and the timer of its answer. */
+  current_: Command | null;
+  timer_?: Timer;
+  /** The open link, if any. */
+  link_: Link | null;
+  /** Initialised since the last reset or timeout. */
+  moduleReady_?: number;
+  /** WIFI GOT IP seen, no WIFI DISCONNECT since. */
+  wifiUp_?: number;
+  /** A link's start-up waiting for WIFI GOT IP, if any. */
+  onWifi_?: (() => unknown) | 0;
+  /** Passive receive is on; a read (AT+CIPRECVDATA) is queued or in flight; a notice came
+   * meanwhile (its length); the read's callback (made once). */
+  passive_?: number;
+  reading_?: number;
+  readAgain_?: number;
+  readDone_: CommandDone;
+  readChunk_: number;
+  dialect_?: Dialect;
+  /** The command timer's callback (made once: each function object costs board memory). */
+  expire_: () => void;
+  /** The receiver forgets a partial payload (and line): read what follows as lines again. */
+  forget_: (wholeLine?: number) => void;
+}
+
+function fail(message: string, code?: string): Error {
+  const error: any = Error(message); // (no `new`: the same Error, on the board too)
+  error.code = code;
+  return error;
 }
 /** A quoted AT string parameter: \ " and , escaped. */
-function qs(s: string): string {
-  return '"' + s.replace(/[\\",]/g, (c) => '\\' + c) + '"';
+function quoted(text: string): string {
+  return '"' + text.replace(/[\\",]/g, (found) => '\\' + found) + '"';
 }
+const noop = () => {};
+// The command name only: a CWJAP line carries the password.
+const commandName = (command: Command) => command.line_!.split('=')[0];
 
-// Closures made once per modem (and once per link), none per command or chunk: each
-// function object costs board memory.
-export function createModem(io: ByteStream, p: Platform, o: EspAtOptions): EspAtModem {
-  // Flags are 0/1 and unset values undefined (no initialiser): fewer bytes on the board.
-  let q: Cmd[] = [];
-  let c: Cmd | null;
+// ---- the command queue: one command in flight ----
+
+function sendCommand(modem: ModemState, line: string, timeoutMs: number, done?: CommandDone, ends?: Ends, data?: Uint8Array[]) {
+  modem.queue_.push({ line_: line, timeoutMs_: timeoutMs, ends_: ends, done_: done || noop, data_: data });
+  nextCommand(modem);
+}
+function nextCommand(modem: ModemState) {
+  if (modem.current_ || !modem.queue_.length) return;
+  const command = (modem.current_ = modem.queue_.shift()!);
+  command.replies_ = [];
+  if (command.length_) command.line_ = 'AT+CIPSEND=' + command.length_;
+  modem.timer_ = modem.platform_.setTimeout(modem.expire_, command.data_ ? Limit.PromptMs : command.timeoutMs_!);
+  modem.io_.write(utf8Encode(command.line_ + '\r\n'));
+}
+function finishCommand(modem: ModemState, error?: Error) {
+  const command = modem.current_!;
+  modem.current_ = null;
+  modem.platform_.clearTimeout(modem.timer_!);
+  command.done_(error, command.replies_!, command);
+  nextCommand(modem);
+}
+/** The '>' prompt of the send in flight: its bytes, exactly once. */
+function writePayload(modem: ModemState) {
+  const command = modem.current_!;
+  const data = command.data_!;
+  command.data_ = null;
+  modem.platform_.clearTimeout(modem.timer_!);
+  // Set before writing: a write may finish the command.
+  modem.timer_ = modem.platform_.setTimeout(modem.expire_, Limit.SendOkMs);
+  for (let i = 0; modem.current_ == command && i < data.length; i++) modem.io_.write(data[i]);
+}
+const closeModuleLink = (modem: ModemState) => sendCommand(modem, 'AT+CIPCLOSE', Limit.CommandMs);
+const dropLink = (modem: ModemState, error: Error, quiet?: number) => {
+  if (modem.link_) modem.link_.close(error, quiet);
+};
+
+// ---- the receiver: lines, +IPD headers and counted payloads ----
+
+/** The byte handler for the module's output. */
+function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
   let line = '';
-  let hdr: string | null; // +IPD header text while it is being read
-  let need = 0; // +IPD payload bytes still to come
+  let header: string | null; // +IPD (or +CIPRECVDATA) header text while it is being read
+  let readReply: number | undefined; // the header and payload are a passive read's reply
+  let payloadRemaining = 0;
   // The +IPD frame being read, and frames completed during the current read. A frame goes to
   // the link only whole, and only at the end of the read that completed it: a module reset
   // inside a payload puts its boot text where the payload should be, and a frame cut short
   // (or followed by `ready` in the same read, which closes the link) must never reach MQTT.
-  let frame: Uint8Array | null, done: Uint8Array[] = [];
+  let frame: Uint8Array | null;
+  let completed: Uint8Array[] = [];
   // A payload was just completed: the next byte must be one a module sends there: CR or LF
   // (before a line or the next +IPD), or the start of a line a module glues to a payload
   // (CLOSED, WIFI …, Recv N bytes, busy …, the '>' prompt: an upper-case letter, b or >).
   // Anything else means the payload was filled with what followed a reset: boot text (bytes
   // over 127 at the wrong baud rate), or `ready` cut in two ("rea" as payload, then "dy").
-  let after: number | undefined;
-  let link: Link | null;
-  let up: number | undefined; // initialised since the last reset/timeout
-  let ip: number | undefined; // WIFI GOT IP seen, no WIFI DISCONNECT since
-  let D: Dialect | undefined;
-  let ct: Timer; // the timer of the command in flight
+  let checkNextByte: number | undefined;
+  // A module sends each +IPD payload as one burst: a pause inside one means it stopped (a reset
+  // whose boot text we counted as payload, or lost bytes). Resynchronise then, rather than wait
+  // for the next command or CONNACK to time out.
+  let stallTimer: unknown;
 
-  const noop = () => {};
-  const cipclose = () => cmd('AT+CIPCLOSE', 5000);
-  const drop = (e: Error, quiet?: number) => { if (link) link.close(e, quiet); };
-  // The command name only: a CWJAP line carries the password.
-  const name = (x: Cmd) => x.s!.split('=')[0];
-  // The timer of the command in flight (fin clears it, so c is set when it fires).
-  const expire = () => {
-    // No answer: the module may have reset unseen (inside a payload). Resynchronise.
-    up = need = 0;
-    hdr = null;
-    line = '';
-    fin(fail(name(c!) + ' timed out'));
+  modem.forget_ = (wholeLine) => {
+    payloadRemaining = readReply = 0;
+    header = null;
+    if (wholeLine) line = '';
   };
-
-  function cmd(s: string, ms: number, cb?: (e: Error | undefined, lines: string[], x: Cmd) => void, m?: number) {
-    q.push({ s: s, ms: ms, m: m, cb: cb || noop });
-    next();
-  }
-  function next() {
-    if (c || !q.length) return;
-    const x = (c = q.shift()!);
-    x.r = [];
-    if (x.d) x.s = 'AT+CIPSEND=' + x.n;
-    // A send waits at most 2 s for its '>' (a module that reset unseen never gives one),
-    // then 10 s for SEND OK.
-    ct = p.setTimeout(expire, x.d ? 2000 : x.ms!);
-    io.write(utf8Encode(x.s + '\r\n'));
-  }
-  function fin(e?: Error) {
-    const x = c!;
-    c = null;
-    p.clearTimeout(ct);
-    x.cb(e, x.r!, x);
-    next();
-  }
-
-  // A module sends each +IPD payload as one burst: a pause inside one means it stopped
-  // (a reset whose boot text we counted as payload, or lost bytes). Resynchronise then, rather
-  // than wait for the next command or CONNACK to time out.
-  let stall: unknown;
   // The stream is out of step with the module: the link is unusable, and the frames not yet
-  // passed are void. The command in flight is ended only when `ended` says the module did
+  // passed are void. The command in flight is ended only when `resetSeen` says the module did
   // reset (a reset never answers it: end it now rather than at its timeout, so the module is
   // probed again at once); otherwise it is left to its answer or timeout, since the module may
   // be well, and an answer to an ended command would be taken for the next one's.
   // (Ended first: closing the link may queue and send an AT+CIPCLOSE, which is not to be ended.)
-  const desync = (m: string, ended?: number) => {
-    const e = fail(m, 'IPD');
-    need = up = 0;
-    done = [];
-    if (ended && c) fin(e);
-    drop(e);
+  const desync = (message: string, resetSeen?: number) => {
+    const error = fail(message, 'IPD');
+    payloadRemaining = modem.moduleReady_ = 0;
+    completed = [];
+    if (resetSeen && modem.current_) finishCommand(modem, error);
+    dropLink(modem, error);
   };
   // A stalled payload: a reset we did not see, its `ready` read as payload.
   const stalled = () => {
-    stall = 0;
-    if (need) desync('+IPD payload stalled (reset?)', 1);
+    stallTimer = 0;
+    if (payloadRemaining) desync('+IPD payload stalled (reset?)', 1);
   };
-
-  // ---- receiver: LINE, +IPD header, counted payload ----
-  function feed(b: Uint8Array) {
-    p.clearTimeout(stall); // (0 or undefined when none: no timer has either id)
-    stall = 0;
-    feedBytes(b);
-    if (need) stall = p.setTimeout(stalled, 1000);
-    pass();
-  }
   // Hand the completed frames to the link, while there is one (a frame may make the client
   // close it). It is the link they were read for: a link changes only at a line, and every
   // line but `ready` (which voids them) passes them on first.
-  function pass() {
-    while (link && done.length) link.h!.onData(done.shift()!);
-    done = []; // the rest had no link, or its link closed: void
+  function passFrames() {
+    while (modem.link_ && completed.length) modem.link_.handlers_!.onData(completed.shift()!);
+    completed = []; // the rest had no link, or its link closed: void
   }
-  function feedBytes(b: Uint8Array) {
-    let ch: number, t: string, f: string, j: number, x: Cmd, d: Uint8Array[], eol: boolean;
-    for (let i = 0; i < b.length; ) {
-      if (need) { // (never negative)
-        j = Math.min(need, b.length - i);
-        frame!.set(b.subarray(i, i + j), frame!.length - need);
-        need -= j;
-        if (!need) { done.push(frame!); frame = null; after = 1; }
-        i += j;
+  function readBytes(bytes: Uint8Array) {
+    let byte: number, text: string, endOfLine: boolean, count: number, length: string;
+    for (let i = 0; i < bytes.length; ) {
+      if (payloadRemaining) { // the +IPD framer: a counted payload (never negative)
+        count = Math.min(payloadRemaining, bytes.length - i);
+        frame!.set(bytes.subarray(i, i + count), frame!.length - payloadRemaining);
+        payloadRemaining -= count;
+        if (!payloadRemaining) {
+          // A read's data waits for the module's OK, in the command; +IPD data for the read's end.
+          if (!readReply) completed.push(frame!);
+          else if (modem.current_) modem.current_.frame_ = frame!;
+          frame = null;
+          readReply = 0;
+          checkNextByte = 1;
+        }
+        i += count;
         continue;
       }
-      ch = b[i++];
-      t = String.fromCharCode(ch);
-      eol = ch == 13 || ch == 10;
-      if (after && (after = 0, !/[\r\n+>A-Zb]/.test(t))) desync('data after +IPD payload (reset?)');
-      if (hdr != null) {
-        if (eol || ch == 58 || hdr.length > 48) {
-          // ':' ends the header; only the length field is read
-          need = ch == 58 && /^\d+$/.test(f = hdr.split(',')[0]) ? +f : 0;
-          hdr = null;
-          // A header we cannot trust: the payload length is unknown.
-          if (need && need <= 8192) frame = new Uint8Array(need);
+      byte = bytes[i++];
+      text = String.fromCharCode(byte);
+      endOfLine = byte == Char.CR || byte == Char.LF;
+      if (checkNextByte) {
+        checkNextByte = 0;
+        if (!/[\r\n+>A-Zb]/.test(text)) desync('data after +IPD payload (reset?)');
+      }
+      if (header != null) { // the +IPD framer: a header
+        if (endOfLine || byte == (readReply ? Char.Comma : Char.Colon) || header.length > Limit.HeaderChars) {
+          // ':' (',' in a read's reply) ends the header; only the length field is read
+          length = header.split(',')[0];
+          payloadRemaining = !endOfLine && /^\d+$/.test(length) ? +length : 0;
+          header = null;
+          // Passive: `+IPD,<len>` notices data waiting; a garbled length does no harm, since the
+          // read's reply counts what it carries.
+          if (endOfLine && modem.passive_ && !readReply) readData(modem, /^\d+$/.test(length) ? +length : Limit.Payload);
+          // A header we cannot trust: the payload length is unknown (or data came unasked in passive mode).
+          else if (payloadRemaining && payloadRemaining <= Limit.Payload && (readReply || !modem.passive_)) frame = new Uint8Array(payloadRemaining);
           else desync('corrupt +IPD header');
-        } else hdr += t;
-      } else if (eol) {
-        if (line) onLine(line);
-        line = '';
-      } else if (!line && ch == 32) { /* NonOS "> " prompt: the space */ }
-      else if (!line && ch == 62 && c && c.d) { // '>' prompt: send exactly n bytes, once (d is dropped)
-        x = c;
-        d = x.d!;
-        x.d = null;
-        p.clearTimeout(ct);
-        ct = p.setTimeout(expire, 10000); // for SEND OK (set before writing: a write may finish the command)
-        for (j = 0; c == x && j < d.length; j++) io.write(d[j]);
-      } else {
-        line += t;
-        if (line == '+IPD,') { line = ''; hdr = ''; }
-        else if (line.length > 512) line = ''; // garbage (boot log at 74880 baud): bound it
-      }
-    }
-  }
-
-  function onLine(s: string) {
-    const x = c;
-    // Data before a line goes first (CLOSED glued to a payload: the data, then the close),
-    // except before `ready`: frames completed since the last one may hold the boot text.
-    if (s == 'ready') { // the module (re)booted: link, settings and queued work are gone
-      done = [];
-      const e = fail('module reset (ready)', 'RESET');
-      up = ip = 0;
-      drop(e, 1);
-      if (x && x.m! > 1) { x.r!.push(s); return fin(); }
-      const old = q;
-      q = [];
-      if (x) fin(e);
-      old.forEach((y) => y.cb(e, [], y));
-      // (/^(\d,|)/, not /^(\d,)?/: the board's regex engine fails that one)
-    } else if (pass(), /^(\d,|)CLOSED$/.test(s)) drop(fail('link closed (CLOSED)', 'CLOSED'), 1);
-    else if (s == 'WIFI DISCONNECT') { ip = 0; drop(fail('Wi-Fi disconnected', 'WIFI')); }
-    else if (s == 'WIFI GOT IP') ip = 1;
-    else if (/^(WIFI |busy )/.test(s) || !x) { /* informational URC, or nothing pending */ }
-    else if (x.n ? s == 'SEND OK' : x.m != 3 && (s == 'OK' || s == 'no change')) fin();
-    else if (s == 'ERROR' || s == 'FAIL' || s == 'SEND FAIL') {
-      fin(fail(name(x) + ' failed: ' + s + (x.r!.length ? ' (' + x.r!.join('; ') + ')' : '')));
-    } else if (s != 'AT' && !/^AT[+E]/.test(s)) x.r!.push(s); // keep details, never the echo
-    // (a class, not (\+|E|$): the board's regex engine fails that alternation)
-  }
-
-  function transport(): Transport {
-    let h: TransportHandlers;
-    let st!: number; // undefined (no initialiser: fewer bytes) new, 1 opening, 2 open, 3 closed
-    let k = 0; // bytes queued, not yet confirmed by SEND OK
-    let full: number | undefined;
-    let tail: Cmd | null;
-    // Every chunk's callback: its bytes are confirmed (or the link failed).
-    const sent = (e: Error | undefined, r: string[], x: Cmd) => {
-      k -= x.n!;
-      if (e) end(e);
-      else if (full && k < 4096 && st == 2) { full = 0; h.onDrain(); }
-    };
-    function end(e?: Error, quiet?: number) {
-      if (st > 2) return;
-      st = 3;
-      up = 0; // the next link re-checks the module: cheap, and heals any desync
-      if (e) q = q.filter((x) => x.cb != sent); // an error: this link's unsent chunks are void
-      if (link == l) {
-        // The rest of this link's +IPD payload is void: read what follows as lines again, so a
-        // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
-        need = 0;
-        hdr = link = null;
-        if (!quiet) cipclose();
-      }
-      if (h) h.onClose(e);
-    }
-    const l: Link = {
-      // Start-up (probe or reset, ATE0, GMR, station mode, join, single link), skipped while
-      // the module is set up, then AT+CIPSTART. i: commands sent; the i-th's reply arrives here.
-      open(hh) {
-        let i = up ? 6 : 0, cur: string; // cur: set at the GMR reply, before its use
-        const go = (e?: Error, r?: string[], x?: Cmd): unknown => {
-          let n: any;
-          if (e && x!.m == 2) return cmd('AT+RST', 10000, go, 3); // the probe failed: once
-          // A timed-out, refused or unwanted start may still connect later: close whatever is there.
-          // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
-          // and the next AT+CIPSTART comes after the whole start-up, so after this close.)
-          if (i > 6 && (e || st > 1)) cipclose();
-          if (e) {
-            if (i == 5) {
-              // The +CWJAP:<code> detail line (exec stringifies the lines), "0" without one.
-              n = (/CWJAP:(\d)/.exec(r as any) || '00')[1];
-              e = fail('Wi-Fi join: ' + (['timeout', 'wrong password', 'AP not found', 'connect failed'][n - 1] || 'unknown') + ' (' + e.message + ')', 'CWJAP' + n);
-            }
-            if (/no ip/.test(e.message)) ip = 0; // (CIPSTART) join again next time
-            return end(e);
-          }
-          if (i == 3) cur = (D = dialectOf(r!)) == 'nonos' ? '_CUR' : ''; // (dialect.ts)
-          // Booted just now: let it settle (as Espruino does), so that a late answer to a probe
-          // sent during the boot arrives while nothing is pending, and is dropped.
-          if (i == 1 && /ready/.test(r as any)) return p.setTimeout(go, 500);
-          if (i == 6) up = 1;
-          if (st > 1) return; // closed meanwhile
-          if (i > 6) {
-            drop(fail('superseded'), 1);
-            link = l;
-            st = 2;
-            return h.onOpen();
-          }
-          const s = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + cur + '=1',
-            o.ssid != null && !ip ? 'AT+CWJAP' + cur + '=' + qs(o.ssid) + ',' + qs(o.password || '') : '', 'AT+CIPMUX=0',
-            'AT+CIPSTART="' + (o.ssl ? 'SSL",' : 'TCP",') + qs(o.host) + ',' + o.port + (o.keepalive ? ',' + o.keepalive : '')][i];
-          i++;
-          if (!s) return go();
-          cmd(s, i == 1 ? 2000 : i == 5 || i > 6 ? 20000 : 5000, go, i == 1 ? 2 : 0);
-        };
-        h = l.h = hh;
-        st = 1;
-        go();
-      },
-      write(b) {
-        let n: number;
-        if (st != 2) return false;
-        for (let i = 0; i < b.length; i += n) {
-          // Coalesce into the last queued, not yet sent chunk: up to 2048 bytes per CIPSEND.
-          if (!tail || tail.r || tail.n == 2048) q.push(tail = { cb: sent, d: [], n: 0 });
-          n = Math.min(2048 - tail.n!, b.length - i);
-          tail.d!.push(b.subarray(i, i + n));
-          tail.n! += n;
-          k += n;
+          if (!payloadRemaining) readReply = 0;
+        } else header += text;
+      } else if (endOfLine) { // the line reader
+        if (line) {
+          // Data before a line goes first (CLOSED glued to a payload: the data, then the close),
+          // except before `ready`: frames completed since the last one may hold the boot text.
+          if (line == 'ready') completed = [];
+          else passFrames();
+          handleLine(modem, line);
         }
-        next();
-        if (k >= 4096) full = 1;
-        return !full;
-      },
-      close: end,
-    };
-    return l;
+        line = '';
+      } else if (!line && byte == Char.Space) { /* NonOS "> " prompt: the space */ }
+      else if (!line && byte == Char.Prompt && modem.current_ && modem.current_.data_) writePayload(modem);
+      else {
+        line += text;
+        if (line == '+IPD,' || line == '+CIPRECVDATA:') {
+          readReply = line.length > 5 ? 1 : 0;
+          line = '';
+          header = '';
+        }
+        else if (line.length > Limit.LineChars) line = '';
+      }
+    }
   }
+  return (bytes) => {
+    modem.platform_.clearTimeout(stallTimer as Timer); // (0 or undefined when none: no timer has either id)
+    stallTimer = 0;
+    readBytes(bytes);
+    if (payloadRemaining) stallTimer = modem.platform_.setTimeout(stalled, Limit.StallMs);
+    passFrames();
+  };
+}
 
-  io.onData(feed);
-  return { transport: transport, cmd: cmd, dialect: () => D };
+// ---- passive receive (esp-at-tcp.md §6.2): the host asks for data inside its own command ----
+
+/** `+IPD,<length>` said data waits in the module: ask for it (one read at a time). A module
+ * reset inside the reply never sends the OK that passes the data on (readDone_). */
+function readData(modem: ModemState, length: number) {
+  if (modem.reading_) modem.readAgain_ = length;
+  else {
+    modem.reading_ = 1;
+    // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
+    // send (SEND FAIL) look like one that made no progress.
+    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_), timeoutMs_: Limit.CommandMs, done_: modem.readDone_ });
+    nextCommand(modem);
+  }
+}
+
+// ---- the line handler: URCs and the answer to the command in flight ----
+
+/** The module reset, or the port it is on was lost: its link, settings and queued work are
+ * gone. Without an error, the command in flight and the queue are kept (a start-up step). */
+function moduleGone(modem: ModemState, error?: Error) {
+  modem.moduleReady_ = modem.wifiUp_ = 0;
+  dropLink(modem, error || fail('module reset (ready)', 'RESET'), 1);
+  if (!error) return;
+  const command = modem.current_;
+  const abandoned = modem.queue_;
+  modem.queue_ = [];
+  modem.forget_(1);
+  if (command) finishCommand(modem, error);
+  abandoned.forEach((other) => other.done_(error, [], other));
+}
+
+function handleLine(modem: ModemState, line: string) {
+  const command = modem.current_;
+  if (line == 'ready') { // the module (re)booted
+    // The probe and AT+RST wait for it; anything else was lost with the module's state.
+    if (command && command.ends_! > 1) {
+      moduleGone(modem);
+      command.replies_!.push(line);
+      return finishCommand(modem);
+    }
+    moduleGone(modem, fail('module reset (ready)', 'RESET'));
+    // (/^(\d,|)/, not /^(\d,)?/: the board's regex engine fails that one)
+  } else if (/^(\d,|)CLOSED$/.test(line)) dropLink(modem, fail('link closed (CLOSED)', 'CLOSED'), 1);
+  else if (line == 'WIFI DISCONNECT') { modem.wifiUp_ = 0; dropLink(modem, fail('Wi-Fi disconnected', 'WIFI')); }
+  else if (line == 'WIFI GOT IP') {
+    const waiting = modem.onWifi_;
+    modem.wifiUp_ = 1;
+    modem.onWifi_ = 0;
+    if (waiting) waiting();
+  }
+  else if (/^(WIFI |busy )/.test(line) || !command) { /* informational URC, or nothing pending */ }
+  else if (command.length_ ? line == 'SEND OK' : command.ends_ != Ends.Reset && (line == 'OK' || line == 'no change')) finishCommand(modem);
+  else if (line == 'ERROR' || line == 'FAIL' || line == 'SEND FAIL') {
+    const replies = command.replies_!;
+    finishCommand(modem, fail(commandName(command) + ' failed: ' + line + (replies.length ? ' (' + replies.join('; ') + ')' : '')));
+  } else if (line != 'AT' && !/^AT[+E]/.test(line)) command.replies_!.push(line); // keep details, never the echo
+  // (a class, not (\+|E|$): the board's regex engine fails that alternation)
+}
+
+// ---- a link: the start-up sequence, then CIPSEND chunks ----
+
+function createLink(modem: ModemState, options: EspAtOptions): Link {
+  let handlers: TransportHandlers;
+  let state!: LinkState; // undefined while new
+  let unconfirmed = 0; // bytes queued, not yet confirmed by SEND OK
+  let full: number | undefined;
+  let tail: Command | null;
+  let wifiTimer: unknown; // while the start-up waits for WIFI GOT IP (once per link)
+  // Every chunk's callback: its bytes are confirmed (or the link failed).
+  const chunkDone = (error: Error | undefined, lines: string[], command: Command) => {
+    unconfirmed -= command.length_!;
+    if (error) end(error);
+    else if (full && unconfirmed < Limit.SendBuffer && state == LinkState.Open) { full = 0; handlers.onDrain(); }
+  };
+  function end(error?: Error, quiet?: number) {
+    if (state > LinkState.Open) return;
+    state = LinkState.Closed;
+    modem.platform_.clearTimeout(wifiTimer as Timer);
+    modem.moduleReady_ = 0; // the next link re-checks the module: cheap, and heals any desync
+    if (error) modem.queue_ = modem.queue_.filter((command) => command.done_ != chunkDone); // this link's unsent chunks are void
+    if (modem.link_ == link) {
+      // The rest of this link's +IPD payload is void: read what follows as lines again, so a
+      // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
+      modem.forget_();
+      modem.link_ = null;
+      if (!quiet) closeModuleLink(modem);
+    }
+    if (handlers) handlers.onClose(error);
+  }
+  // Start-up (probe or reset, ATE0, GMR, station mode, join, single link), skipped while the
+  // module is set up, then AT+CIPSTART. `sent`: commands sent; the latest one's reply arrives here.
+  let sent: number;
+  let variant: string; // '_CUR' on NonOS (dialect.ts), set at the GMR reply
+  let receiveMode: string; // the command that turns passive receive on, or '' (active)
+  const startUp = (error?: Error, replies?: string[], command?: Command): unknown => {
+    modem.platform_.clearTimeout(wifiTimer as Timer);
+    if (error && command!.ends_ == Ends.Probe) return sendCommand(modem, 'AT+RST', Limit.ResetMs, startUp, Ends.Reset); // the probe failed: once
+    // A timed-out, refused or unwanted start may still connect later: close whatever is there.
+    // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
+    // and the next AT+CIPSTART comes after the whole start-up, so after this close.)
+    if (sent > Step.Connect && (error || state > LinkState.Opening)) closeModuleLink(modem);
+    if (sent == Step.ReceiveMode + 1) {
+      // Passive where the module took it; an ERROR (a firmware without it) leaves it active.
+      modem.passive_ = receiveMode && !error ? 1 : 0;
+      error = undefined;
+    }
+    if (error) {
+      if (sent == Step.Join + 1) {
+        // The +CWJAP:<code> detail line (exec stringifies the lines), "0" without one.
+        const code: any = (/CWJAP:(\d)/.exec(replies as any) || '00')[1];
+        error = fail('Wi-Fi join: ' + (['timeout', 'wrong password', 'AP not found', 'connect failed'][code - 1] || 'unknown') + ' (' + error.message + ')', 'CWJAP' + code);
+      }
+      if (/no ip/.test(error.message)) {
+        // (CIPSTART) Off Wi-Fi: a module rejoins its network by itself, often within a second
+        // or two. Wait for its WIFI GOT IP and connect then, rather than fail the link and back
+        // off; without it in time, fail (and join again at the next start-up).
+        modem.wifiUp_ = 0;
+        if (!wifiTimer) {
+          wifiTimer = modem.platform_.setTimeout(() => { modem.onWifi_ = 0; end(error); }, Limit.NetworkMs);
+          sent = Step.Connect;
+          return (modem.onWifi_ = startUp);
+        }
+      }
+      return end(error);
+    }
+    if (sent == Step.Version + 1) {
+      variant = (modem.dialect_ = dialectOf(replies!)) == 'nonos' ? '_CUR' : '';
+      // Passive receive where the firmware has it: AT+CIPRECVTYPE from ESP-AT 3.3 on, before it
+      // AT+CIPRECVMODE; NonOS (whose read reply has another format) stays active.
+      const version: any = /AT version:(\d+)\.(\d+)/.exec(replies as any) || [];
+      receiveMode = variant || options.passive === false ? '' : 'AT+CIPRECV' + (version[1] * 100 + +version[2] > 302 ? 'TYPE=1' : 'MODE=1');
+    }
+    // Booted just now: let it settle, so that a late answer to a probe sent during the boot
+    // arrives while nothing is pending, and is dropped.
+    if (sent == Step.Probe + 1 && /ready/.test(replies as any)) return modem.platform_.setTimeout(startUp, Limit.SettleMs);
+    if (sent == Step.ReceiveMode + 1) modem.moduleReady_ = 1;
+    if (state > LinkState.Opening) return; // closed meanwhile
+    if (sent > Step.Connect) {
+      dropLink(modem, fail('superseded'), 1);
+      modem.link_ = link;
+      state = LinkState.Open;
+      return handlers.onOpen();
+    }
+    const caBytes = options.ssl && options.ca ? utf8Encode(options.ca) : 0;
+    const line = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + variant + '=1',
+      options.ssid != null && !modem.wifiUp_ ? 'AT+CWJAP' + variant + '=' + quoted(options.ssid) + ',' + quoted(options.password || '') : '', 'AT+CIPMUX=0', receiveMode,
+      caBytes ? 'AT+SYSMFG=2,"client_ca","client_ca.0",8,' + caBytes.length : '', caBytes ? 'AT+CIPSSLCCONF=2,0,0' : '',
+      'AT+CIPSTART="' + (options.ssl ? 'SSL",' : 'TCP",') + quoted(options.host) + ',' + options.port + (options.keepalive ? ',' + options.keepalive : '')][sent];
+    const step = sent++;
+    if (!line) return startUp();
+    sendCommand(modem, line, step == Step.Probe ? Limit.ProbeMs : step == Step.Join || step == Step.Connect ? Limit.NetworkMs : Limit.CommandMs,
+      startUp, step == Step.Probe ? Ends.Probe : undefined, step == Step.LoadCa ? [caBytes as Uint8Array] : undefined);
+  };
+  const link: Link = {
+    open(given) {
+      sent = modem.moduleReady_ ? Step.Connect : Step.Probe;
+      handlers = link.handlers_ = given;
+      state = LinkState.Opening;
+      startUp();
+    },
+    write(bytes) {
+      let count: number;
+      if (state != LinkState.Open) return false;
+      for (let i = 0; i < bytes.length; i += count) {
+        // Coalesce into the last queued, not yet sent chunk.
+        if (!tail || tail.replies_ || tail.length_ == Limit.SendChunk) modem.queue_.push(tail = { done_: chunkDone, data_: [], length_: 0 });
+        count = Math.min(Limit.SendChunk - tail.length_!, bytes.length - i);
+        tail.data_!.push(bytes.subarray(i, i + count));
+        tail.length_! += count;
+        unconfirmed += count;
+      }
+      nextCommand(modem);
+      if (unconfirmed >= Limit.SendBuffer) full = 1;
+      return !full;
+    },
+    close: end,
+  };
+  return link;
+}
+
+export function createModem(stream: ByteStream, platform: Platform, options: EspAtOptions): EspAtModem {
+  const modem: ModemState = {
+    io_: stream, platform_: platform, queue_: [], current_: null, link_: null, readChunk_: options.readChunk || Limit.SendChunk,
+    // No answer: the module may have reset unseen (inside a payload). Resynchronise.
+    expire_: () => {
+      modem.moduleReady_ = 0;
+      modem.forget_(1);
+      finishCommand(modem, fail(commandName(modem.current_!) + ' timed out'));
+    },
+    forget_: noop,
+    readDone_: (error, lines, command) => {
+      const again = modem.readAgain_;
+      modem.reading_ = modem.readAgain_ = 0;
+      // A read that failed (no answer: a reset) leaves the link's data unknown: drop it.
+      if (error) dropLink(modem, error);
+      else if (command.frame_ && modem.link_) modem.link_.handlers_!.onData(command.frame_);
+      if (again) readData(modem, again);
+    },
+  };
+  stream.onData(createReceiver(modem));
+  return {
+    transport: () => createLink(modem, options),
+    cmd: (line, timeoutMs, done) => sendCommand(modem, line, timeoutMs, done),
+    dialect: () => modem.dialect_,
+    lost: (error) => moduleGone(modem, error),
+  };
 }

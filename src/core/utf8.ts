@@ -9,7 +9,6 @@
 
 import { WITH_UTF8 } from './features';
 
-// eslint-disable-next-line id-length -- Espruino's own global
 declare const E: { asUTF8(text: string): string; toString(bytes: Uint8Array): string; toUint8Array(text: string): Uint8Array };
 
 /** What strings are where this runs. */

@@ -92,17 +92,15 @@ describe('declared names of one or two characters (id-length)', () => {
     const [r] = await eslint.lintText(golfed, { filePath: file });
     return r.messages.filter((m) => m.ruleId === 'id-length');
   }
-  it('are errors in src/core, naming each', async () => {
-    const found = await lengthFindings('src/core/codec/x.ts');
-    expect(found.map((m) => m.message).join('\n')).toMatch(/Identifier name 'pk' is too short/);
-    expect(found.map((m) => m.message).join('\n')).toMatch(/Identifier name 'n' is too short/);
-    expect(found.every((m) => m.severity === 2)).toBe(true);
-  });
-  it('are warnings elsewhere in src/ for now', async () => {
-    const found = await lengthFindings('src/app/x.ts');
-    expect(found.length).toBe(2); // the parameter pk and the constant n, where declared
-    expect(found.every((m) => m.severity === 1)).toBe(true);
-  });
+  for (const file of ['src/core/codec/x.ts', 'src/app/x.ts', 'src/node/cli/x.ts']) {
+    it(`are errors in ${file}, naming each`, async () => {
+      const found = await lengthFindings(file);
+      expect(found.map((m) => m.message).join('\n')).toMatch(/Identifier name 'pk' is too short/);
+      expect(found.map((m) => m.message).join('\n')).toMatch(/Identifier name 'n' is too short/);
+      expect(found.length).toBe(2); // the parameter pk and the constant n, where declared
+      expect(found.every((m) => m.severity === 2)).toBe(true);
+    });
+  }
   it('allow loop counters i, j, k, an unused _, the emitter method on, and any object key', async () => {
     const [r] = await eslint.lintText('export function each(list: number[]) { let total = 0; for (let i = 0, j = 0, k = 0; i < list.length; i++) total += j + k; list.forEach((_) => total++); return { id: total, ms: 1 }; }\nexport class Events { on(name: string) { return name; } }', { filePath: 'src/core/x.ts' });
     expect(r.messages).toEqual([]);

@@ -6,7 +6,6 @@
 // is empty, so back-pressure is counted here: up to 1 KiB between drains.
 import type { Transport, TransportFactory, TransportHandlers } from '../../core/types';
 
-// eslint-disable-next-line id-length -- Espruino's own global
 declare const E: { toString(bytes: Uint8Array): string; toUint8Array(text: string): Uint8Array };
 
 export interface EspruinoSocket {

@@ -9,12 +9,13 @@
 // QoS 1/2 publishes are put in the Store before they are written, under 'o' + packet id.
 import type { Callback, ClientDeps, ClientEvents, ClientOptions, ClientState, MqttClient, PublishOptions, SubscribeCallback, SubscribeOptions } from './client-options';
 import type { Packet } from './types';
-import type { Session } from './session';
+import type { LinkHandlers, Session } from './session';
 import { Emitter } from './emitter';
 import { toBytes } from './utf8';
 import { addEntry } from './inflight';
 import { INBOUND_PREFIX } from './qos2';
-import { connect, end, reconnectMin, setState, CLOSED } from './lifecycle';
+import { connect, end, linkDown, reconnectMin, setState, CLOSED } from './lifecycle';
+import { onPacket, onSkipped } from './inbound';
 import { publish, subscribe, unsubscribe } from './outbound';
 import { PacketType } from './packet-type';
 import { WITH_QOS2, WITH_STORE } from './features';
@@ -35,6 +36,9 @@ const connectPacketFor = (options: ClientOptions, clientId: string, keepaliveSec
 };
 
 // Records left by a previous run (power cut): resent after the first CONNACK.
+/** The link's handlers: one object for every client (session.ts says why). */
+const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onSkipped, linkDown_: linkDown };
+
 const loadRecords = (session: Session): void => {
   const records: any = session.store_!.all();
   for (const key in records) {
@@ -54,7 +58,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const client = this, platform = deps.platform, keepaliveSeconds = options.keepalive == null ? DEFAULT_KEEPALIVE_S : options.keepalive;
     client.clientId = options.clientId || 'glowmq_' + (platform.random() * TWO_POW_32 + TWO_POW_32).toString(16).slice(1, 9);
     const session = {
-      options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined, client_: client,
+      handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined, client_: client,
       connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
       attempt_: 0, endDeadline_: 0, unwritten_: [], unwrittenBytes_: 0, lastSentAt_: 0, lastReceivedAt_: 0, lastPingAt_: 0,

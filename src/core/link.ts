@@ -4,8 +4,6 @@ import type { Entry, Session } from './session';
 import type { SkippedPublish } from './types';
 // A cycle (inbound and lifecycle import this file), but only through calls made at run time:
 // the bundle hoists them all into one scope, and a closure per client to break it costs variables.
-import { onPacket, onSkipped } from './inbound';
-import { linkDown } from './lifecycle';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
@@ -42,7 +40,7 @@ const down = (session: Session, error: Error | undefined, broken?: boolean): voi
   session.link_ = null;
   session.unwritten_ = [];
   session.unwrittenBytes_ = 0;
-  linkDown(session, error, broken, unsent);
+  session.handlers_.linkDown_(session, error, broken, unsent);
 };
 
 /** We close the link ourselves; `broken`: the broker broke the protocol. */
@@ -74,9 +72,9 @@ export const open = (session: Session): void => {
     down(session, error || newError(LOST));
   };
   const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET,
-    (packet: any) => { if (live()) onPacket(session, packet); },
+    (packet: any) => { if (live()) session.handlers_.packet_(session, packet); },
     (error: Error) => { if (live()) violation(session, error.message); },
-    (skipped: SkippedPublish) => { if (live()) onSkipped(session, skipped); });
+    (skipped: SkippedPublish) => { if (live()) session.handlers_.skipped_(session, skipped); });
   setTimer(session, timeout, () => drop(session, newError('no CONNACK within ' + timeout + ' ms')));
   try {
     transport.open({

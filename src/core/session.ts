@@ -17,7 +17,16 @@ export interface Entry {
   key_?: string;
 }
 
+/** What the link hands on: set once by client.ts, so link.ts, below inbound.ts and
+ *  lifecycle.ts, imports neither (no import cycle). Module functions, no closures. */
+export interface LinkHandlers {
+  packet_(session: Session, packet: any): void;
+  skipped_(session: Session, skipped: SkippedPublish): void;
+  linkDown_(session: Session, error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void;
+}
+
 export interface Session {
+  handlers_: LinkHandlers;
   options_: ClientOptions;
   deps_: ClientDeps;
   platform_: Platform;

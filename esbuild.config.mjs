@@ -3,7 +3,7 @@
 //   node esbuild.config.mjs --only node   targets whose name starts with "node"
 //   --quiet                            print only failures
 //   --profile lite|full                board bundles of a profile (lite: core-lite.js, glowmq-lite.js)
-//   --with at,qos2,store,discovery,utf8  board bundles with exactly those modules
+//   --with at,qos2,store,discovery,utf8[,passive]  board bundles with exactly those modules
 // A profile run also prints what each module costs in each bundle.
 import * as esbuild from 'esbuild';
 import { existsSync, statSync, readFileSync } from 'node:fs';

@@ -250,7 +250,7 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
           if (!WITH_AT_PASSIVE || !readReply) completed.push(frame!);
           else if (modem.current_) modem.current_.frame_ = frame!;
           frame = null;
-          readReply = 0;
+          if (WITH_AT_PASSIVE) readReply = 0;
           checkNextByte = 1;
         }
         i += count;
@@ -275,7 +275,7 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
           // A header we cannot trust: the payload length is unknown (or data came unasked in passive mode).
           else if (payloadRemaining && payloadRemaining <= Limit.Payload && (!WITH_AT_PASSIVE || readReply || !modem.passive_)) frame = new Uint8Array(payloadRemaining);
           else desync('corrupt +IPD header');
-          if (!payloadRemaining) readReply = 0;
+          if (WITH_AT_PASSIVE && !payloadRemaining) readReply = 0;
         } else header += text;
       } else if (endOfLine) { // the line reader
         if (line) {
@@ -291,7 +291,7 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
       else {
         line += text;
         if (line == '+IPD,' || (WITH_AT_PASSIVE && line == '+CIPRECVDATA:')) {
-          readReply = WITH_AT_PASSIVE && line.length > 5 ? 1 : 0;
+          if (WITH_AT_PASSIVE) readReply = line.length > 5 ? 1 : 0;
           line = '';
           header = '';
         }

@@ -460,7 +460,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
     const step = sent++;
     if (!line) return startUp();
     sendCommand(modem, line, step == Step.Probe ? Limit.ProbeMs : step == Step.Join || step == Step.Connect ? Limit.NetworkMs : Limit.CommandMs,
-      startUp, step == Step.Probe ? Ends.Probe : undefined, step == Step.LoadCa ? [caBytes as Uint8Array] : undefined);
+      startUp, step == Step.Probe ? Ends.Probe : undefined, WITH_AT_PASSIVE && step == Step.LoadCa ? [caBytes as Uint8Array] : undefined);
   };
   const link: Link = {
     open(given) {

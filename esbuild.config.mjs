@@ -3,7 +3,7 @@
 //   node esbuild.config.mjs --only node   targets whose name starts with "node"
 //   --quiet                            print only failures
 //   --profile lite|full                board bundles of a profile (lite: core-lite.js, glowmq-lite.js)
-//   --with at,qos2,store,discovery,utf8  board bundles with exactly those modules
+//   --with at,qos2,store,discovery,utf8[,passive]  board bundles with exactly those modules
 // A profile run also prints what each module costs in each bundle.
 import * as esbuild from 'esbuild';
 import { existsSync, statSync, readFileSync } from 'node:fs';
@@ -70,8 +70,14 @@ function applyEdits(code, edits) {
 export const INTERNAL_FIELD = /_$/;
 
 // Board profiles: the modules a board build may leave out, each a flag of src/core/features.ts.
-export const MODULES = { qos2: 'WITH_QOS2', store: 'WITH_STORE', at: 'WITH_AT', discovery: 'WITH_DISCOVERY', utf8: 'WITH_UTF8' };
-export const PROFILES = { full: Object.keys(MODULES), lite: [] };
+// `passive` (ESP-AT 2.x passive receive, certificate checking over AT) is in no profile: it
+// costs a board more variables than its budget allows, so boards receive actively unless a
+// build asks for it (`--with …,passive`). Node builds keep every module (features.ts).
+export const MODULES = { qos2: 'WITH_QOS2', store: 'WITH_STORE', at: 'WITH_AT', discovery: 'WITH_DISCOVERY', utf8: 'WITH_UTF8', passive: 'WITH_AT_PASSIVE' };
+export const PROFILES = { full: ['qos2', 'store', 'at', 'discovery', 'utf8'], lite: [] };
+
+/** The full profile's module set exactly (in any order): it builds the default bundle names. */
+const isFullProfile = (modules) => modules.length === PROFILES.full.length && PROFILES.full.every((name) => modules.includes(name));
 
 /** An esbuild plugin that gives src/core/features.ts the profile's values (other flags keep theirs). */
 export function featuresPlugin(modules) {
@@ -90,7 +96,7 @@ export function featuresPlugin(modules) {
 
 /** The file-name suffix of a module set: '' for the full set, '-lite' for none, else '-at-qos2…'. */
 function profileSuffix(modules) {
-  if (modules.length === PROFILES.full.length) return '';
+  if (isFullProfile(modules)) return '';
   return modules.length ? '-' + [...modules].sort().join('-') : '-lite';
 }
 
@@ -110,7 +116,7 @@ const PINNED_STORAGE_NAMES = { messageId: '$i', cmd: '$c', dup: '$d' };
 // stand"), so each fails above a ratchet at its measured size and cannot grow.
 const CORE_RATCHET = { full: 11750, lite: 10900 };
 function coreLimits(modules) {
-  if (modules.length === PROFILES.full.length) return { limit: 10400, ratchet: CORE_RATCHET.full };
+  if (isFullProfile(modules)) return { limit: 10400, ratchet: CORE_RATCHET.full };
   if (modules.length === 0) return { limit: 6000, ratchet: CORE_RATCHET.lite };
   return { limit: 10400, ratchet: CORE_RATCHET.full };
 }
@@ -119,7 +125,7 @@ function coreLimits(modules) {
 export function boardTargets(modules) {
   const suffix = profileSuffix(modules);
   const profile = suffix ? (modules.length ? 'modules ' + modules.join(', ') : 'lite profile') : '';
-  const plugins = suffix ? [featuresPlugin(modules)] : [];
+  const plugins = [featuresPlugin(modules)]; // always: the full profile too leaves a module out (passive)
   return [
     // Not `globalName`: esbuild's __toCommonJS copies exports with getters made in a
     // `for (let k of …)` loop, and on the board every getter would see the last k. The entry

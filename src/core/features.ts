@@ -8,3 +8,4 @@ export const WITH_STORE = true; // durable in-flight/queue records (file, Esprui
 export const WITH_UTF8 = true; // full UTF-8 validation of topics and strings (else a lighter check)
 export const WITH_AT = true; // the ESP-AT serial transport (else the board's own `net` only)
 export const WITH_DISCOVERY = true; // Home Assistant MQTT discovery
+export const WITH_AT_PASSIVE = true; // ESP-AT 2.x passive receive and certificate checking over AT

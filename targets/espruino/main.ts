@@ -15,7 +15,7 @@ import { espruinoLed } from '../../src/hal/espruino/led';
 import { espruinoSensor } from '../../src/hal/espruino/sensors';
 import { espruinoStore } from '../../src/store/espruino/storage';
 import { boardPlatform } from './platform';
-import { WITH_AT, WITH_STORE } from '../../src/core/features';
+import { WITH_AT, WITH_AT_PASSIVE, WITH_STORE } from '../../src/core/features';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
 
@@ -40,7 +40,7 @@ function start() {
     broker.ssid = cfg.wifiSsid;
     broker.password = cfg.wifiPassword;
     const atOptions: EspAtOptions = broker;
-    atOptions.readChunk = 512; // passive reads are held whole: small ones keep the board's memory low
+    if (WITH_AT_PASSIVE) atOptions.readChunk = 512; // passive reads are held whole: small ones keep the board's memory low
     transport = createModem(espruinoSerialStream(port), platform, atOptions).transport;
   } else {
     if (broker.ssl) throw new Error('mqtts needs an AT module (serial)');

@@ -9,7 +9,7 @@ import { checkBundle, formatFindings } from './bundle-checker';
 
 interface Target { name: string; out: string; entry: string; modules?: string[]; opts: esbuild.BuildOptions }
 const config = (await import('../../esbuild.config.mjs' as string)) as {
-  targets: Target[]; MODULES: Record<string, string>; featuresPlugin(modules: string[]): esbuild.Plugin; boardTargets(modules: string[]): Target[];
+  targets: Target[]; MODULES: Record<string, string>; PROFILES: Record<string, string[]>; featuresPlugin(modules: string[]): esbuild.Plugin; boardTargets(modules: string[]): Target[];
 };
 
 /** The features file as a profile's build sees it. */
@@ -28,7 +28,18 @@ describe('board profiles', () => {
   });
   it('--with names its bundles after the modules; the full set is the default bundles', () => {
     expect(config.boardTargets(['at', 'qos2']).map((target) => target.out)).toEqual(['dist/espruino/core-at-qos2.js', 'dist/espruino/glowmq-at-qos2.js']);
-    expect(config.boardTargets(Object.keys(config.MODULES)).map((target) => target.out)).toEqual(['dist/espruino/core.js', 'dist/espruino/glowmq.js']);
+    expect(config.boardTargets(config.PROFILES.full).map((target) => target.out)).toEqual(['dist/espruino/core.js', 'dist/espruino/glowmq.js']);
+    expect(config.boardTargets([...config.PROFILES.full, 'passive']).map((target) => target.out))
+      .toEqual(['dist/espruino/core-at-discovery-passive-qos2-store-utf8.js', 'dist/espruino/glowmq-at-discovery-passive-qos2-store-utf8.js']);
+  });
+  it('the full profile (the default bundles) leaves passive receive out; --with passive puts it in', async () => {
+    expect(config.PROFILES.full).not.toContain('passive');
+    expect(await featuresFor(config.PROFILES.full)).toMatch(/WITH_AT_PASSIVE = false/);
+    expect(await featuresFor(['at', 'passive'])).toMatch(/WITH_AT_PASSIVE = true/);
+    const device = readFileSync('dist/espruino/glowmq.js', 'utf8');
+    expect(device).not.toContain('CIPRECV');
+    expect(device).not.toContain('SYSMFG');
+    expect(device).toContain('needs a board build with --with passive');
   });
   it('the features file gets each flag from the module list', async () => {
     const lite = await featuresFor([]), some = await featuresFor(['qos2', 'utf8']);
@@ -48,7 +59,7 @@ describe('board profiles', () => {
     });
   }
   const usageCases: [string[], string][] = [
-    [['--with', 'at,bogus'], 'unknown module "bogus" for --with: allowed qos2, store, at, discovery, utf8'],
+    [['--with', 'at,bogus'], 'unknown module "bogus" for --with: allowed qos2, store, at, discovery, utf8, passive'],
     [['--profile', 'tiny'], 'unknown profile "tiny" for --profile: allowed full, lite'],
     [['--profile', 'lite', '--with', 'at'], 'give --profile or --with, not both'],
     [['--profile'], '--profile needs a value'],

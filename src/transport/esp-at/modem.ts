@@ -3,6 +3,9 @@
 // Four parts share one ModemState: the command queue, the receiver (line reader and +IPD
 // framer), the line handler, and the link with its start-up sequence. Internal fields end
 // in `_`, so the board build shortens them; constants are `const enum`s, inlined by the build.
+// Passive receive and the CA load are a build module (WITH_AT_PASSIVE): a board build without
+// it receives actively (+IPD with data) and refuses a CA.
+import { WITH_AT_PASSIVE } from '../../core/features';
 import type { Platform, Timer, Transport, TransportHandlers } from '../../core/types';
 import { utf8Encode } from '../../core/utf8';
 import type { ByteStream } from './byte-stream';
@@ -122,8 +125,8 @@ interface ModemState {
   passive_?: number;
   reading_?: number;
   readAgain_?: number;
-  readDone_: CommandDone;
-  readChunk_: number;
+  readDone_?: CommandDone;
+  readChunk_?: number;
   dialect_?: Dialect;
   /** The command timer's callback (made once: each function object costs board memory). */
   expire_: () => void;
@@ -244,10 +247,10 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
         payloadRemaining -= count;
         if (!payloadRemaining) {
           // A read's data waits for the module's OK, in the command; +IPD data for the read's end.
-          if (!readReply) completed.push(frame!);
+          if (!WITH_AT_PASSIVE || !readReply) completed.push(frame!);
           else if (modem.current_) modem.current_.frame_ = frame!;
           frame = null;
-          readReply = 0;
+          if (WITH_AT_PASSIVE) readReply = 0;
           checkNextByte = 1;
         }
         i += count;
@@ -261,18 +264,18 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
         if (!/[\r\n+>A-Zb]/.test(text)) desync('data after +IPD payload (reset?)');
       }
       if (header != null) { // the +IPD framer: a header
-        if (endOfLine || byte == (readReply ? Char.Comma : Char.Colon) || header.length > Limit.HeaderChars) {
+        if (endOfLine || byte == (WITH_AT_PASSIVE && readReply ? Char.Comma : Char.Colon) || header.length > Limit.HeaderChars) {
           // ':' (',' in a read's reply) ends the header; only the length field is read
           length = header.split(',')[0];
           payloadRemaining = !endOfLine && /^\d+$/.test(length) ? +length : 0;
           header = null;
           // Passive: `+IPD,<len>` notices data waiting; a garbled length does no harm, since the
           // read's reply counts what it carries.
-          if (endOfLine && modem.passive_ && !readReply) readData(modem, /^\d+$/.test(length) ? +length : Limit.Payload);
+          if (WITH_AT_PASSIVE && endOfLine && modem.passive_ && !readReply) readData(modem, /^\d+$/.test(length) ? +length : Limit.Payload);
           // A header we cannot trust: the payload length is unknown (or data came unasked in passive mode).
-          else if (payloadRemaining && payloadRemaining <= Limit.Payload && (readReply || !modem.passive_)) frame = new Uint8Array(payloadRemaining);
+          else if (payloadRemaining && payloadRemaining <= Limit.Payload && (!WITH_AT_PASSIVE || readReply || !modem.passive_)) frame = new Uint8Array(payloadRemaining);
           else desync('corrupt +IPD header');
-          if (!payloadRemaining) readReply = 0;
+          if (WITH_AT_PASSIVE && !payloadRemaining) readReply = 0;
         } else header += text;
       } else if (endOfLine) { // the line reader
         if (line) {
@@ -287,8 +290,8 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
       else if (!line && byte == Char.Prompt && modem.current_ && modem.current_.data_) writePayload(modem);
       else {
         line += text;
-        if (line == '+IPD,' || line == '+CIPRECVDATA:') {
-          readReply = line.length > 5 ? 1 : 0;
+        if (line == '+IPD,' || (WITH_AT_PASSIVE && line == '+CIPRECVDATA:')) {
+          if (WITH_AT_PASSIVE) readReply = line.length > 5 ? 1 : 0;
           line = '';
           header = '';
         }
@@ -315,7 +318,7 @@ function readData(modem: ModemState, length: number) {
     modem.reading_ = 1;
     // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
     // send (SEND FAIL) look like one that made no progress.
-    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_), timeoutMs_: Limit.CommandMs, done_: modem.readDone_ });
+    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_!), timeoutMs_: Limit.CommandMs, done_: modem.readDone_! });
     nextCommand(modem);
   }
 }
@@ -398,7 +401,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
   // module is set up, then AT+CIPSTART. `sent`: commands sent; the latest one's reply arrives here.
   let sent: number;
   let variant: string; // '_CUR' on NonOS (dialect.ts), set at the GMR reply
-  let receiveMode: string; // the command that turns passive receive on, or '' (active)
+  let receiveMode = ''; // the command that turns passive receive on, or '' (active)
   const startUp = (error?: Error, replies?: string[], command?: Command): unknown => {
     modem.platform_.clearTimeout(wifiTimer as Timer);
     if (error && command!.ends_ == Ends.Probe) return sendCommand(modem, 'AT+RST', Limit.ResetMs, startUp, Ends.Reset); // the probe failed: once
@@ -406,7 +409,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
     // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
     // and the next AT+CIPSTART comes after the whole start-up, so after this close.)
     if (sent > Step.Connect && (error || state > LinkState.Opening)) closeModuleLink(modem);
-    if (sent == Step.ReceiveMode + 1) {
+    if (WITH_AT_PASSIVE && sent == Step.ReceiveMode + 1) {
       // Passive where the module took it; an ERROR (a firmware without it) leaves it active.
       modem.passive_ = receiveMode && !error ? 1 : 0;
       error = undefined;
@@ -430,8 +433,9 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
       }
       return end(error);
     }
-    if (sent == Step.Version + 1) {
-      variant = (modem.dialect_ = dialectOf(replies!)) == 'nonos' ? '_CUR' : '';
+    if (sent == Step.Version + 1) variant = (modem.dialect_ = dialectOf(replies!)) == 'nonos' ? '_CUR' : '';
+    // (A statement of its own: terser drops `if (WITH_…)` only where it is the whole test.)
+    if (WITH_AT_PASSIVE && sent == Step.Version + 1) {
       // Passive receive where the firmware has it: AT+CIPRECVTYPE from ESP-AT 3.3 on, before it
       // AT+CIPRECVMODE; NonOS (whose read reply has another format) stays active.
       const version: any = /AT version:(\d+)\.(\d+)/.exec(replies as any) || [];
@@ -448,7 +452,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
       state = LinkState.Open;
       return handlers.onOpen();
     }
-    const caBytes = options.ssl && options.ca ? utf8Encode(options.ca) : 0;
+    const caBytes = WITH_AT_PASSIVE && options.ssl && options.ca ? utf8Encode(options.ca) : 0;
     const line = ['AT', 'ATE0', 'AT+GMR', 'AT+CWMODE' + variant + '=1',
       options.ssid != null && !modem.wifiUp_ ? 'AT+CWJAP' + variant + '=' + quoted(options.ssid) + ',' + quoted(options.password || '') : '', 'AT+CIPMUX=0', receiveMode,
       caBytes ? 'AT+SYSMFG=2,"client_ca","client_ca.0",8,' + caBytes.length : '', caBytes ? 'AT+CIPSSLCCONF=2,0,0' : '',
@@ -456,7 +460,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
     const step = sent++;
     if (!line) return startUp();
     sendCommand(modem, line, step == Step.Probe ? Limit.ProbeMs : step == Step.Join || step == Step.Connect ? Limit.NetworkMs : Limit.CommandMs,
-      startUp, step == Step.Probe ? Ends.Probe : undefined, step == Step.LoadCa ? [caBytes as Uint8Array] : undefined);
+      startUp, step == Step.Probe ? Ends.Probe : undefined, WITH_AT_PASSIVE && step == Step.LoadCa ? [caBytes as Uint8Array] : undefined);
   };
   const link: Link = {
     open(given) {
@@ -486,8 +490,10 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
 }
 
 export function createModem(stream: ByteStream, platform: Platform, options: EspAtOptions): EspAtModem {
+  // Refused here, not left unchecked: the module would accept any certificate.
+  if (!WITH_AT_PASSIVE && options.ssl && options.ca) throw fail('a CA (certificate checking over AT) needs a board build with --with passive', 'CA');
   const modem: ModemState = {
-    io_: stream, platform_: platform, queue_: [], current_: null, link_: null, readChunk_: options.readChunk || Limit.SendChunk,
+    io_: stream, platform_: platform, queue_: [], current_: null, link_: null,
     // No answer: the module may have reset unseen (inside a payload). Resynchronise.
     expire_: () => {
       modem.moduleReady_ = 0;
@@ -495,15 +501,18 @@ export function createModem(stream: ByteStream, platform: Platform, options: Esp
       finishCommand(modem, fail(commandName(modem.current_!) + ' timed out'));
     },
     forget_: noop,
-    readDone_: (error, lines, command) => {
+  };
+  if (WITH_AT_PASSIVE) {
+    modem.readChunk_ = options.readChunk || Limit.SendChunk;
+    modem.readDone_ = (error, lines, command) => {
       const again = modem.readAgain_;
       modem.reading_ = modem.readAgain_ = 0;
       // A read that failed (no answer: a reset) leaves the link's data unknown: drop it.
       if (error) dropLink(modem, error);
       else if (command.frame_ && modem.link_) modem.link_.handlers_!.onData(command.frame_);
       if (again) readData(modem, again);
-    },
-  };
+    };
+  }
   stream.onData(createReceiver(modem));
   return {
     transport: () => createLink(modem, options),

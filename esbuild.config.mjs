@@ -70,11 +70,14 @@ function applyEdits(code, edits) {
 export const INTERNAL_FIELD = /_$/;
 
 // Board profiles: the modules a board build may leave out, each a flag of src/core/features.ts.
-// `passive` (ESP-AT 2.x passive receive, certificate checking over AT) is in no profile: it
-// costs a board more variables than its budget allows, so boards receive actively unless a
-// build asks for it (`--with …,passive`). Node builds keep every module (features.ts).
+// Two are in no profile, so the full device stays within its budget and a configuration that
+// does not use them pays nothing: `discovery` (Home Assistant discovery, about 1 KB; the build
+// also makes glowmq-at-discovery-qos2-store-utf8.js) and `passive` (ESP-AT 2.x passive
+// receive and certificate checking over AT, which costs a board more variables than its
+// budget). A build asks for them with `--with …,discovery,passive`. Node builds keep every
+// module (features.ts).
 export const MODULES = { qos2: 'WITH_QOS2', store: 'WITH_STORE', at: 'WITH_AT', discovery: 'WITH_DISCOVERY', utf8: 'WITH_UTF8', passive: 'WITH_AT_PASSIVE' };
-export const PROFILES = { full: ['qos2', 'store', 'at', 'discovery', 'utf8'], lite: [] };
+export const PROFILES = { full: ['qos2', 'store', 'at', 'utf8'], lite: [] };
 
 /** The full profile's module set exactly (in any order): it builds the default bundle names. */
 const isFullProfile = (modules) => modules.length === PROFILES.full.length && PROFILES.full.every((name) => modules.includes(name));
@@ -138,7 +141,8 @@ export function boardTargets(modules) {
       what: 'codec + client + router, alone' + (profile && ', ' + profile) },
     { name: 'espruino' + suffix, entry: 'targets/espruino/main.ts', out: `dist/espruino/glowmq${suffix}.js`,
       opts: { ...board, mangleProps: DEVICE_INTERNAL, mangleCache: { ...PINNED_STORAGE_NAMES }, plugins },
-      goal: 14000, limit: 24000, modules,
+      // The full device's budget; a device with opt-in modules is bounded by a Pico's Storage.
+      goal: 14000, limit: suffix && modules.length > PROFILES.full.length ? 48 * 1024 : 24000, modules,
       what: (suffix ? 'device' : 'full device with the AT driver') + (profile && ', ' + profile) },
   ];
 }
@@ -148,6 +152,7 @@ export const targets = [
   // then the same with none of those modules (`npm run build:board -- --profile lite`).
   ...boardTargets(PROFILES.full),
   ...boardTargets(PROFILES.lite),
+  boardTargets([...PROFILES.full, 'discovery'])[1], // the device with Home Assistant discovery
   // The phone page's script (glowmq's core + the page, for browsers); src/node/web-page.ts
   // inlines it into the page. Named node-… so `--only node` (npm start) builds it first.
   { name: 'node-page', entry: 'targets/browser/page.ts', out: 'dist/web/page.js',

@@ -5,6 +5,7 @@ import { topicFilterError, topicNameError } from '../core/topic';
 import type { QoS } from '../core/types';
 import { utf8Decode, utf8Encode } from '../core/utf8';
 import { word, type Command } from './command';
+import { WITH_DISCOVERY } from '../core/features';
 
 export type { Command };
 /** MQTT's string fields carry a 2-byte length. */
@@ -120,7 +121,8 @@ function schema(basic: Checks): Schema {
     interval: [10, num(0.1, 86400, true)],
     queue: [100, num(1, 100000)],
     queueBytes: [65536, num(1, 268435455)],
-    discovery: [true, basic.bool],
+    // A board build without the module has none: asking for it is an error, not a silent no.
+    discovery: WITH_DISCOVERY ? [true, basic.bool] : [false, (value) => value === false ? '' : 'false (this build has no Home Assistant discovery: build it with --with discovery)'],
     discoveryPrefix: ['homeassistant', topicName],
     phrases: [SEED_PHRASES, (value) => {
       let allowed = value && typeof value == 'object' && !(value instanceof Array);

@@ -30,7 +30,12 @@ describe('board profiles', () => {
     expect(config.boardTargets(['at', 'qos2']).map((target) => target.out)).toEqual(['dist/espruino/core-at-qos2.js', 'dist/espruino/glowmq-at-qos2.js']);
     expect(config.boardTargets(config.PROFILES.full).map((target) => target.out)).toEqual(['dist/espruino/core.js', 'dist/espruino/glowmq.js']);
     expect(config.boardTargets([...config.PROFILES.full, 'passive']).map((target) => target.out))
-      .toEqual(['dist/espruino/core-at-discovery-passive-qos2-store-utf8.js', 'dist/espruino/glowmq-at-discovery-passive-qos2-store-utf8.js']);
+      .toEqual(['dist/espruino/core-at-passive-qos2-store-utf8.js', 'dist/espruino/glowmq-at-passive-qos2-store-utf8.js']);
+  });
+  it('Home Assistant discovery is opt-in on a board: the default device has none, the discovery device is built too', () => {
+    expect(config.PROFILES.full).not.toContain('discovery');
+    expect(readFileSync('dist/espruino/glowmq.js', 'utf8')).not.toContain('unique_id');
+    expect(readFileSync('dist/espruino/glowmq-at-discovery-qos2-store-utf8.js', 'utf8')).toContain('unique_id');
   });
   it('the full profile (the default bundles) leaves passive receive out; --with passive puts it in', async () => {
     expect(config.PROFILES.full).not.toContain('passive');

@@ -14,7 +14,7 @@ import { StandinBoard, StandinFlash } from './standin';
 import { ModemSim, simStream } from '../../src/sim/modem/modem-sim';
 import { waitFor } from '../support/wait';
 
-const BUNDLE = 'dist/espruino/glowmq.js';
+const BUNDLE = 'dist/espruino/glowmq.js', DISCOVERY_BUNDLE = 'dist/espruino/glowmq-at-discovery-qos2-store-utf8.js';
 
 
 interface Msg { topic: string; text: string; retain: boolean }
@@ -100,7 +100,7 @@ describeWithPeers('the built board bundle in the Espruino stand-in', [peers.mosq
     const ha = await peer(m.url, 'homeassistant/+/pico7/#'); clients.push(ha.c); // the other tests' boards announce themselves too
     const p = await peer(m.url, 'glowmq/pico7/#'); clients.push(p.c);
     const b = board({ prelude: prelude(config('pico7', { sensors: ['temperature', 'free'] })), temperature: 21 });
-    b.run(bundle);
+    b.run(readFileSync(DISCOVERY_BUNDLE, 'utf8')); // discovery is an opt-in board module
     const configs = await waitFor('3 configs', () => { const c = ha.msgs.filter((x) => x.topic.endsWith('/config')); return c.length >= 3 && c; });
     expect(configs.map((x) => x.topic).sort()).toEqual(['homeassistant/light/pico7/light/config', 'homeassistant/sensor/pico7/free/config', 'homeassistant/sensor/pico7/temperature/config']);
     for (const x of configs) expect(discoveryProblems('homeassistant', x.topic, x.text), x.topic).toEqual([]);

@@ -2,10 +2,11 @@
 // while it reports back-pressure. Events from a transport the client already left are ignored.
 import type { Entry, Session } from './session';
 import type { SkippedPublish } from './types';
-// A cycle (inbound and lifecycle import this file), but only through calls made at run time:
+// A cycle (inbound, lifecycle and outbound import this file), but only through calls made at run time:
 // the bundle hoists them all into one scope, and a closure per client to break it costs variables.
 import { onPacket, onSkipped } from './inbound';
 import { linkDown } from './lifecycle';
+import { resendRest } from './outbound';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
@@ -42,6 +43,7 @@ const down = (session: Session, error: Error | undefined, broken?: boolean): voi
   session.link_ = null;
   session.unwritten_ = [];
   session.unwrittenBytes_ = 0;
+  session.resending_ = false;
   linkDown(session, error, broken, unsent);
 };
 
@@ -64,6 +66,7 @@ export const open = (session: Session): void => {
   const transport = session.link_ = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
   let opened = false;
   session.linkFull_ = session.madeProgress_ = false;
+  session.links_++;
   // Each handler first checks that this transport is still the session's. (Written out, not a
   // wrapper per handler: on the board each wrapper is one more function object per link.)
   const live = () => session.link_ == transport;
@@ -82,7 +85,12 @@ export const open = (session: Session): void => {
     transport.open({
       onOpen: () => { if (live()) { opened = true; write(session, session.connectPacket_); } },
       onData: (bytes: Uint8Array) => { if (live()) { session.lastReceivedAt_ = session.platform_.now(); parser.feed(bytes); } },
-      onDrain: () => { if (live()) { session.linkFull_ = false; flush(session); } },
+      onDrain: () => {
+        if (!live()) return;
+        session.linkFull_ = false;
+        flush(session);
+        if (session.resending_) resendRest(session);
+      },
       onClose: failed,
     });
   } catch (error) { failed(error as Error); } // Espruino's net throws on a refused connect

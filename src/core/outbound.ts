@@ -9,7 +9,7 @@ import { toBytes } from './utf8';
 import { topicFilterError, topicNameError } from './topic';
 import { queueError } from './offline-queue';
 import { OUTBOUND_PREFIX } from './qos2';
-import { addEntry, allEntries, removeEntry, takeId } from './inflight';
+import { addEntry, removeEntry, takeId } from './inflight';
 import { emitError, newError, write } from './link';
 import { ENDED } from './lifecycle';
 import { WITH_QOS2, WITH_STORE } from './features';
@@ -28,7 +28,8 @@ const fail = (session: Session, callback: Function | undefined, message: string)
 // DUP on every resend of a PUBLISH.
 export const sendEntry = (session: Session, entry: Entry): void => {
   const packet = entry.packet_, isPublish = packet.cmd == PUBLISH;
-  if (isPublish) { packet.dup = !!entry.sentBefore_; entry.sentBefore_ = true; }
+  if (isPublish) packet.dup = entry.writtenOn_ != null;
+  entry.writtenOn_ = session.links_;
   write(session, packet, isPublish && !packet.qos && entry.callback_);
 };
 
@@ -41,7 +42,7 @@ const storeAndSend = (session: Session, entry: Entry): void => {
     }
   }
   addEntry(session, entry);
-  if (session.connected_) sendEntry(session, entry);
+  if (session.connected_ && !session.resending_) sendEntry(session, entry); // else the resend reaches it, in order
 };
 
 // When no id is free (or others wait already) an entry waits for one, never spins.
@@ -59,11 +60,32 @@ export const serveAwaitingId = (session: Session): void => {
 // After CONNACK: everything outstanding, in order (the resubscription went first); a QoS 0
 // publish queued offline leaves once written.
 export const resend = (session: Session): void => {
-  allEntries(session).forEach((entry) => {
-    const packet = entry.packet_;
-    if (packet.cmd == PUBLISH && !packet.qos) removeEntry(session, entry);
-    if (entry != session.resubscription_) sendEntry(session, entry);
-  });
+  session.resending_ = true;
+  resendRest(session);
+};
+
+// Sends what this link has not carried yet, until the link asks to wait (it goes on at the
+// drain): a full queue never sits encoded in memory all at once. It walks the entries object
+// itself (no copy of its keys), and walks again after a removal, since on the board deleting
+// the current key ends a for-in, and until a walk finds nothing left to send.
+export const resendRest = (session: Session): void => {
+  const entries = session.entries_;
+  let sent = true;
+  while (sent) {
+    sent = false;
+    for (const key in entries) {
+      const entry = entries[key]!, packet = entry.packet_;
+      if (session.linkFull_ || !session.connected_) return;
+      if (entry.writtenOn_ === session.links_) continue;
+      sendEntry(session, entry);
+      sent = true;
+      if (packet.cmd == PUBLISH && !packet.qos) {
+        removeEntry(session, entry);
+        break;
+      }
+    }
+  }
+  session.resending_ = false;
 };
 
 // Why a publish cannot be accepted now ('' when it can).
@@ -75,10 +97,14 @@ const publishError = (session: Session, topic: string, qos: number, size: number
   if (topicError) return topicError;
   if (qos > 2) return 'QoS must be 0, 1 or 2';
   if (!WITH_QOS2 && qos == 2) return 'QoS 2 is not in this build';
-  if (!session.connected_) return qos || options.queueQoS0 ? queueError(allEntries(session), queueMax, queueBytes, size, platform) : 'not connected';
+  if (!session.connected_ && !qos && !options.queueQoS0) return 'not connected';
+  // Offline, or while the resend waits for the link (a publish then joins its end): held.
+  if (!session.connected_ || session.resending_) return queueError(session.heldMessages_, session.heldBytes_, queueMax, queueBytes, size, platform);
   // Connected: QoS 0 waiting for the link is bounded; QoS 1/2 wait in the session's queue.
   if (!qos) return session.unwrittenBytes_ + size > (options.sendQueueBytes || DEFAULT_SEND_QUEUE_BYTES) ? 'outbound queue full' : '';
-  return session.awaitingId_.length ? queueError(session.awaitingId_, queueMax, queueBytes, size, platform) : '';
+  let messages = 0, bytes = 0; // (a walk, but only when all 65,535 packet ids are in use)
+  session.awaitingId_.forEach((entry) => { const payload = entry.packet_.payload; if (payload) { messages++; bytes += payload.length; } });
+  return messages ? queueError(messages, bytes, queueMax, queueBytes, size, platform) : '';
 };
 
 export const publish = (session: Session, topic: string, payload: string | Uint8Array, options?: PublishOptions, callback?: Callback): void => {
@@ -87,7 +113,7 @@ export const publish = (session: Session, topic: string, payload: string | Uint8
   if (error) return fail(session, callback, error);
   const entry: Entry = { packet_: { cmd: PUBLISH, topic: topic, payload: bytes, qos: qos, retain: !!(options && options.retain), dup: false }, callback_: callback };
   if (qos) enqueue(session, entry);
-  else if (session.connected_) sendEntry(session, entry); // QoS 0 is never queued while connected
+  else if (session.connected_ && !session.resending_) sendEntry(session, entry); // QoS 0 is not queued while connected
   else addEntry(session, entry);
 };
 

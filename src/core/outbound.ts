@@ -102,9 +102,9 @@ const publishError = (session: Session, topic: string, qos: number, size: number
   if (!session.connected_ || session.resending_) return queueError(session.heldMessages_, session.heldBytes_, queueMax, queueBytes, size, platform);
   // Connected: QoS 0 waiting for the link is bounded; QoS 1/2 wait in the session's queue.
   if (!qos) return session.unwrittenBytes_ + size > (options.sendQueueBytes || DEFAULT_SEND_QUEUE_BYTES) ? 'outbound queue full' : '';
-  let messages = 0, bytes = 0; // (a walk, but only when all 65,535 packet ids are in use)
-  session.awaitingId_.forEach((entry) => { const payload = entry.packet_.payload; if (payload) { messages++; bytes += payload.length; } });
-  return messages ? queueError(messages, bytes, queueMax, queueBytes, size, platform) : '';
+  // All 65,535 ids in use: those waiting for one are counted (their bytes are not summed).
+  const waiting = session.awaitingId_.length;
+  return waiting ? queueError(waiting, 0, queueMax, queueBytes, size, platform) : '';
 };
 
 export const publish = (session: Session, topic: string, payload: string | Uint8Array, options?: PublishOptions, callback?: Callback): void => {

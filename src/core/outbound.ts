@@ -25,12 +25,13 @@ const fail = (session: Session, callback: Function | undefined, message: string)
   if (callback) callback(error, []); else emitError(session, error);
 };
 
-// DUP on every resend of a PUBLISH.
+// DUP on every resend of a PUBLISH; a QoS 0 publish leaves the entries once written.
 export const sendEntry = (session: Session, entry: Entry): void => {
-  const packet = entry.packet_, isPublish = packet.cmd == PUBLISH;
+  const packet = entry.packet_, isPublish = packet.cmd == PUBLISH, atMostOnce = isPublish && !packet.qos;
   if (isPublish) packet.dup = entry.writtenOn_ != null;
   entry.writtenOn_ = session.links_;
-  write(session, packet, isPublish && !packet.qos && entry.callback_);
+  if (atMostOnce) removeEntry(session, entry);
+  write(session, packet, atMostOnce && entry.callback_);
 };
 
 // Stored BEFORE it is written; a store that cannot save it (a full disk) refuses the publish:
@@ -57,8 +58,7 @@ export const serveAwaitingId = (session: Session): void => {
   while (waiting.length && takeId(session, waiting[0]!.packet_)) storeAndSend(session, waiting.shift()!);
 };
 
-// After CONNACK: everything outstanding, in order (the resubscription went first); a QoS 0
-// publish queued offline leaves once written.
+// After CONNACK: everything outstanding, in order (the resubscription went first).
 export const resend = (session: Session): void => {
   session.resending_ = true;
   resendRest(session);
@@ -66,7 +66,7 @@ export const resend = (session: Session): void => {
 
 // Sends what this link has not carried yet, until the link asks to wait (it goes on at the
 // drain): a full queue never sits encoded in memory all at once. It walks the entries object
-// itself (no copy of its keys), and walks again after a removal, since on the board deleting
+// itself (no copy of its keys), and walks again after an entry left, since on the board deleting
 // the current key ends a for-in, and until a walk finds nothing left to send.
 export const resendRest = (session: Session): void => {
   const entries = session.entries_;
@@ -74,15 +74,12 @@ export const resendRest = (session: Session): void => {
   while (sent) {
     sent = false;
     for (const key in entries) {
-      const entry = entries[key]!, packet = entry.packet_;
+      const entry = entries[key]!;
       if (session.linkFull_ || !session.connected_) return;
       if (entry.writtenOn_ === session.links_) continue;
       sendEntry(session, entry);
       sent = true;
-      if (packet.cmd == PUBLISH && !packet.qos) {
-        removeEntry(session, entry);
-        break;
-      }
+      if (entries[key] !== entry) break; // it left (a QoS 0 publish)
     }
   }
   session.resending_ = false;
@@ -112,9 +109,7 @@ export const publish = (session: Session, topic: string, payload: string | Uint8
   const error = publishError(session, topic, qos, bytes.length);
   if (error) return fail(session, callback, error);
   const entry: Entry = { packet_: { cmd: PUBLISH, topic: topic, payload: bytes, qos: qos, retain: !!(options && options.retain), dup: false }, callback_: callback };
-  if (qos) enqueue(session, entry);
-  else if (session.connected_ && !session.resending_) sendEntry(session, entry); // QoS 0 is not queued while connected
-  else addEntry(session, entry);
+  (qos ? enqueue : storeAndSend)(session, entry); // (QoS 0 needs no packet id)
 };
 
 // SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.

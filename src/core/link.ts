@@ -6,7 +6,7 @@ import type { SkippedPublish } from './types';
 // the bundle hoists them all into one scope, and a closure per client to break it costs variables.
 import { onPacket, onSkipped } from './inbound';
 import { linkDown } from './lifecycle';
-import { resendRest } from './outbound';
+import { resend } from './outbound';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
@@ -89,7 +89,7 @@ export const open = (session: Session): void => {
         if (!live()) return;
         session.linkFull_ = false;
         flush(session);
-        if (session.resending_) resendRest(session);
+        if (session.resending_) resend(session);
       },
       onClose: failed,
     });

@@ -58,19 +58,15 @@ export const serveAwaitingId = (session: Session): void => {
   while (waiting.length && takeId(session, waiting[0]!.packet_)) storeAndSend(session, waiting.shift()!);
 };
 
-// After CONNACK: everything outstanding, in order (the resubscription went first).
+// After CONNACK: everything outstanding, in order (the resubscription went first), that this
+// link has not carried yet, until the link asks to wait; the link's drain calls it again, and
+// new entries join its end meanwhile: a full queue never sits encoded in memory at once. It
+// walks the entries object itself (no copy of its keys), again after an entry left (on the
+// board, deleting the current key ends a for-in) and until a walk finds nothing to send.
 export const resend = (session: Session): void => {
-  session.resending_ = true;
-  resendRest(session);
-};
-
-// Sends what this link has not carried yet, until the link asks to wait (it goes on at the
-// drain): a full queue never sits encoded in memory all at once. It walks the entries object
-// itself (no copy of its keys), and walks again after an entry left, since on the board deleting
-// the current key ends a for-in, and until a walk finds nothing left to send.
-export const resendRest = (session: Session): void => {
   const entries = session.entries_;
   let sent = true;
+  session.resending_ = true;
   while (sent) {
     sent = false;
     for (const key in entries) {

@@ -122,7 +122,7 @@ function schema(basic: Checks): Schema {
     queue: [100, num(1, 100000)],
     queueBytes: [65536, num(1, 268435455)],
     // A board build without the module has none: asking for it is an error, not a silent no.
-    discovery: WITH_DISCOVERY ? [true, basic.bool] : [false, (value) => value === false ? '' : 'false (this build has no Home Assistant discovery: build it with --with discovery)'],
+    discovery: WITH_DISCOVERY ? [true, basic.bool] : [false, (value) => value === false ? '' : 'false (no discovery in this build: --with discovery)'],
     discoveryPrefix: ['homeassistant', topicName],
     phrases: [SEED_PHRASES, (value) => {
       let allowed = value && typeof value == 'object' && !(value instanceof Array);

@@ -99,7 +99,7 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     client.publish(base + '/status', 'online', RETAINED, published);
     client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
     if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
-    if (dropped) report(dropped + ' readings dropped while offline: the offline queue was full (queue, queueBytes)');
+    if (dropped) report(dropped + ' readings dropped while offline (queue full)');
     dropped = 0;
   };
 

@@ -12,11 +12,11 @@ import type { Packet } from './types';
 import type { LinkHandlers, Session } from './session';
 import { Emitter } from './emitter';
 import { toBytes } from './utf8';
-import { addEntry } from './inflight';
+import { addEntry, EARLIER_RUN } from './inflight';
 import { INBOUND_PREFIX } from './qos2';
 import { connect, end, linkDown, reconnectMin, setState, CLOSED } from './lifecycle';
 import { onPacket, onSkipped } from './inbound';
-import { publish, subscribe, unsubscribe } from './outbound';
+import { publish, resend, subscribe, unsubscribe } from './outbound';
 import { PacketType } from './packet-type';
 import { WITH_QOS2, WITH_STORE } from './features';
 import { NAMES } from './codec/names';
@@ -37,13 +37,13 @@ const connectPacketFor = (options: ClientOptions, clientId: string, keepaliveSec
 
 // Records left by a previous run (power cut): resent after the first CONNACK.
 /** The link's handlers: one object for every client (session.ts says why). */
-const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onSkipped, linkDown_: linkDown };
+const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onSkipped, linkDown_: linkDown, resend_: resend };
 
 const loadRecords = (session: Session): void => {
   const records: any = session.store_!.all();
   for (const key in records) {
     if (key[0] == INBOUND_PREFIX) { if (WITH_QOS2) session.receivedQos2_[key.slice(1) as any] = 1; }
-    else addEntry(session, { packet_: records[key], sentBefore_: true });
+    else addEntry(session, { packet_: records[key], writtenOn_: EARLIER_RUN });
   }
 };
 
@@ -60,7 +60,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     const session = {
       handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined, client_: client,
       connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
-      entries_: {}, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
+      entries_: {}, heldMessages_: 0, heldBytes_: 0, links_: 0, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
       attempt_: 0, endDeadline_: 0, unwritten_: [], unwrittenBytes_: 0, lastSentAt_: 0, lastReceivedAt_: 0, lastPingAt_: 0,
     } as unknown as Session;
     session.backoffBase_ = reconnectMin(session);

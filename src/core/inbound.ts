@@ -1,7 +1,7 @@
 // Inbound: one handler per packet type, after the codec has parsed it.
 import type { Entry, Session } from './session';
 import type { QoS, SkippedPublish } from './types';
-import { ackFor, findEntry, removeEntry } from './inflight';
+import { ackFor, countHeld, findEntry, removeEntry } from './inflight';
 import { refusal } from './connack';
 import { receiveQos2, releaseQos2, forgetQos2, toPubrel, OUTBOUND_PREFIX } from './qos2';
 import { drop, emitError, newError, violation, write } from './link';
@@ -77,6 +77,7 @@ const onAck = (session: Session, type: PacketType, packet: any): void => {
     (type == PacketType.Pubrec && expected == PacketType.Pubcomp));
   if (!entry || (type != expected && !tolerated)) return violation(session, 'unexpected ' + packetName(type) + (packetId ? ' for packet id ' + packetId : ''));
   if (WITH_QOS2 && type == PacketType.Pubrec) {
+    countHeld(session, entry.packet_, -1); // the PUBREL that replaces it holds no payload
     toPubrel(entry, store);
     return sendEntry(session, entry);
   }

@@ -10,9 +10,21 @@ import { NAMES } from './codec/names';
 import { nextId } from './packet-ids';
 
 const ID_KEY = 'p', QUEUED_KEY = 'q';
+/** Entry.writtenOn_ of a record loaded from a store: written in an earlier run, on no link of this one. */
+export const EARLIER_RUN = -1;
+
+/** Running counts of the publishes held and their payload bytes (`sign` 1 adds, -1 takes away),
+ *  so that the offline queue's check never walks the entries. */
+export const countHeld = (session: Session, packet: { payload?: Uint8Array }, sign: number): void => {
+  if (packet.payload) {
+    session.heldMessages_ += sign;
+    session.heldBytes_ += sign * packet.payload.length;
+  }
+};
 
 export const addEntry = (session: Session, entry: Entry): void => {
   const packetId = entry.packet_.messageId;
+  countHeld(session, entry.packet_, 1);
   session.entries_[entry.key_ = packetId ? ID_KEY + packetId : QUEUED_KEY + session.queuedCount_++] = entry;
   if (packetId) {
     session.idsInUse_++;
@@ -27,6 +39,7 @@ export const findEntry = (session: Session, packetId: number): Entry | undefined
 export const removeEntry = (session: Session, entry: Entry): void => {
   if (session.entries_[entry.key_!] !== entry) return; // removed already
   delete session.entries_[entry.key_!];
+  countHeld(session, entry.packet_, -1);
   if (entry.packet_.messageId) session.idsInUse_--;
 };
 

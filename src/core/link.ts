@@ -2,8 +2,8 @@
 // while it reports back-pressure. Events from a transport the client already left are ignored.
 import type { Entry, Session } from './session';
 import type { SkippedPublish } from './types';
-// A cycle (inbound and lifecycle import this file), but only through calls made at run time:
-// the bundle hoists them all into one scope, and a closure per client to break it costs variables.
+// inbound.ts, lifecycle.ts and outbound.ts import this file; what it calls of theirs it reaches
+// through session.handlers_ (session.ts), so there is no import cycle.
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
@@ -40,6 +40,7 @@ const down = (session: Session, error: Error | undefined, broken?: boolean): voi
   session.link_ = null;
   session.unwritten_ = [];
   session.unwrittenBytes_ = 0;
+  session.resending_ = false;
   session.handlers_.linkDown_(session, error, broken, unsent);
 };
 
@@ -62,6 +63,7 @@ export const open = (session: Session): void => {
   const transport = session.link_ = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
   let opened = false;
   session.linkFull_ = session.madeProgress_ = false;
+  session.links_++;
   // Each handler first checks that this transport is still the session's. (Written out, not a
   // wrapper per handler: on the board each wrapper is one more function object per link.)
   const live = () => session.link_ == transport;
@@ -80,7 +82,12 @@ export const open = (session: Session): void => {
     transport.open({
       onOpen: () => { if (live()) { opened = true; write(session, session.connectPacket_); } },
       onData: (bytes: Uint8Array) => { if (live()) { session.lastReceivedAt_ = session.platform_.now(); parser.feed(bytes); } },
-      onDrain: () => { if (live()) { session.linkFull_ = false; flush(session); } },
+      onDrain: () => {
+        if (!live()) return;
+        session.linkFull_ = false;
+        flush(session);
+        if (session.resending_) session.handlers_.resend_(session);
+      },
       onClose: failed,
     });
   } catch (error) { failed(error as Error); } // Espruino's net throws on a refused connect

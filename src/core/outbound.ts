@@ -9,7 +9,7 @@ import { toBytes } from './utf8';
 import { topicFilterError, topicNameError } from './topic';
 import { queueError } from './offline-queue';
 import { OUTBOUND_PREFIX } from './qos2';
-import { addEntry, allEntries, removeEntry, takeId } from './inflight';
+import { addEntry, removeEntry, takeId } from './inflight';
 import { emitError, newError, write } from './link';
 import { ENDED } from './lifecycle';
 import { WITH_QOS2, WITH_STORE } from './features';
@@ -25,11 +25,13 @@ const fail = (session: Session, callback: Function | undefined, message: string)
   if (callback) callback(error, []); else emitError(session, error);
 };
 
-// DUP on every resend of a PUBLISH.
+// DUP on every resend of a PUBLISH; a QoS 0 publish leaves the entries once written.
 export const sendEntry = (session: Session, entry: Entry): void => {
-  const packet = entry.packet_, isPublish = packet.cmd == PUBLISH;
-  if (isPublish) { packet.dup = !!entry.sentBefore_; entry.sentBefore_ = true; }
-  write(session, packet, isPublish && !packet.qos && entry.callback_);
+  const packet = entry.packet_, isPublish = packet.cmd == PUBLISH, atMostOnce = isPublish && !packet.qos;
+  if (isPublish) packet.dup = entry.writtenOn_ != null;
+  entry.writtenOn_ = session.links_;
+  if (atMostOnce) removeEntry(session, entry);
+  write(session, packet, atMostOnce && entry.callback_);
 };
 
 // Stored BEFORE it is written; a store that cannot save it (a full disk) refuses the publish:
@@ -41,7 +43,7 @@ const storeAndSend = (session: Session, entry: Entry): void => {
     }
   }
   addEntry(session, entry);
-  if (session.connected_) sendEntry(session, entry);
+  if (session.connected_ && !session.resending_) sendEntry(session, entry); // else the resend reaches it, in order
 };
 
 // When no id is free (or others wait already) an entry waits for one, never spins.
@@ -56,14 +58,27 @@ export const serveAwaitingId = (session: Session): void => {
   while (waiting.length && takeId(session, waiting[0]!.packet_)) storeAndSend(session, waiting.shift()!);
 };
 
-// After CONNACK: everything outstanding, in order (the resubscription went first); a QoS 0
-// publish queued offline leaves once written.
+// After CONNACK: everything outstanding, in order (the resubscription went first), that this
+// link has not carried yet, until the link asks to wait; the link's drain calls it again, and
+// new entries join its end meanwhile: a full queue never sits encoded in memory at once. It
+// walks the entries object itself (no copy of its keys), again after an entry left (on the
+// board, deleting the current key ends a for-in) and until a walk finds nothing to send.
 export const resend = (session: Session): void => {
-  allEntries(session).forEach((entry) => {
-    const packet = entry.packet_;
-    if (packet.cmd == PUBLISH && !packet.qos) removeEntry(session, entry);
-    if (entry != session.resubscription_) sendEntry(session, entry);
-  });
+  const entries = session.entries_;
+  let sent = true;
+  session.resending_ = true;
+  while (sent) {
+    sent = false;
+    for (const key in entries) {
+      const entry = entries[key]!;
+      if (session.linkFull_ || !session.connected_) return;
+      if (entry.writtenOn_ === session.links_) continue;
+      sendEntry(session, entry);
+      sent = true;
+      if (entries[key] !== entry) break; // it left (a QoS 0 publish)
+    }
+  }
+  session.resending_ = false;
 };
 
 // Why a publish cannot be accepted now ('' when it can).
@@ -75,10 +90,14 @@ const publishError = (session: Session, topic: string, qos: number, size: number
   if (topicError) return topicError;
   if (qos > 2) return 'QoS must be 0, 1 or 2';
   if (!WITH_QOS2 && qos == 2) return 'QoS 2 is not in this build';
-  if (!session.connected_) return qos || options.queueQoS0 ? queueError(allEntries(session), queueMax, queueBytes, size, platform) : 'not connected';
+  if (!session.connected_ && !qos && !options.queueQoS0) return 'not connected';
+  // Offline, or while the resend waits for the link (a publish then joins its end): held.
+  if (!session.connected_ || session.resending_) return queueError(session.heldMessages_, session.heldBytes_, queueMax, queueBytes, size, platform);
   // Connected: QoS 0 waiting for the link is bounded; QoS 1/2 wait in the session's queue.
   if (!qos) return session.unwrittenBytes_ + size > (options.sendQueueBytes || DEFAULT_SEND_QUEUE_BYTES) ? 'outbound queue full' : '';
-  return session.awaitingId_.length ? queueError(session.awaitingId_, queueMax, queueBytes, size, platform) : '';
+  // All 65,535 ids in use: those waiting for one are counted (their bytes are not summed).
+  const waiting = session.awaitingId_.length;
+  return waiting ? queueError(waiting, 0, queueMax, queueBytes, size, platform) : '';
 };
 
 export const publish = (session: Session, topic: string, payload: string | Uint8Array, options?: PublishOptions, callback?: Callback): void => {
@@ -86,9 +105,7 @@ export const publish = (session: Session, topic: string, payload: string | Uint8
   const error = publishError(session, topic, qos, bytes.length);
   if (error) return fail(session, callback, error);
   const entry: Entry = { packet_: { cmd: PUBLISH, topic: topic, payload: bytes, qos: qos, retain: !!(options && options.retain), dup: false }, callback_: callback };
-  if (qos) enqueue(session, entry);
-  else if (session.connected_) sendEntry(session, entry); // QoS 0 is never queued while connected
-  else addEntry(session, entry);
+  (qos ? enqueue : storeAndSend)(session, entry); // (QoS 0 needs no packet id)
 };
 
 // SUBSCRIBE / UNSUBSCRIBE: sent now when connected, else queued until CONNACK.

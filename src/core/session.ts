@@ -11,8 +11,9 @@ import type { Emitter } from './emitter';
 export interface Entry {
   packet_: any;
   callback_?: Function | null | undefined;
-  /** Written on an earlier link: a PUBLISH resent carries DUP. */
-  sentBefore_?: boolean;
+  /** The link (Session.links_) it was last written on; EARLIER_RUN for a record loaded from a
+   *  store, undefined when never written. A PUBLISH written again carries DUP. */
+  writtenOn_?: number;
   /** Its key in Session.entries_ (see inflight.ts). */
   key_?: string;
 }
@@ -23,6 +24,8 @@ export interface LinkHandlers {
   packet_(session: Session, packet: any): void;
   skipped_(session: Session, skipped: SkippedPublish): void;
   linkDown_(session: Session, error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void;
+  /** The link drained while a resend waits for it: go on with the resend. */
+  resend_(session: Session): void;
 }
 
 export interface Session {
@@ -41,6 +44,9 @@ export interface Session {
   queuedCount_: number;
   idsInUse_: number;
   lastId_: number;
+  /** Publishes held (with a payload), and their payload bytes: the offline queue's bounds. */
+  heldMessages_: number;
+  heldBytes_: number;
   /** Entries that wait for a packet id, when all 65,535 are in use. */
   awaitingId_: Entry[];
   subscribed_: { [filter: string]: QoS };
@@ -67,6 +73,11 @@ export interface Session {
   unwritten_: Entry[];
   unwrittenBytes_: number;
   linkFull_: boolean;
+  /** Links opened so far: numbers each one, for Entry.writtenOn_. */
+  links_: number;
+  /** After CONNACK, until every entry went out: the resend waits for each drain, and new
+   *  entries join its end. */
+  resending_: boolean;
   /** ms: the last bytes written, the last received, the last PINGREQ. */
   lastSentAt_: number;
   lastReceivedAt_: number;

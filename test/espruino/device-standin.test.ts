@@ -14,7 +14,7 @@ import { StandinBoard, StandinFlash } from './standin';
 import { ModemSim, simStream } from '../../src/sim/modem/modem-sim';
 import { waitFor } from '../support/wait';
 
-const BUNDLE = 'dist/espruino/glowmq.js', DISCOVERY_BUNDLE = 'dist/espruino/glowmq-at-discovery-qos2-store-utf8.js';
+const BUNDLE = 'dist/espruino/glowmq.js', DISCOVERY_BUNDLE = 'dist/espruino/glowmq-at-discovery-qos2-store.js';
 
 
 interface Msg { topic: string; text: string; retain: boolean }

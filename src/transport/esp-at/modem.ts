@@ -491,7 +491,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
 
 export function createModem(stream: ByteStream, platform: Platform, options: EspAtOptions): EspAtModem {
   // Refused here, not left unchecked: the module would accept any certificate.
-  if (!WITH_AT_PASSIVE && options.ssl && options.ca) throw fail('a CA (certificate checking over AT) needs a board build with --with passive', 'CA');
+  if (!WITH_AT_PASSIVE && options.ssl && options.ca) throw fail('a CA needs a build --with passive (certificate checking over AT)', 'CA');
   const modem: ModemState = {
     io_: stream, platform_: platform, queue_: [], current_: null, link_: null,
     // No answer: the module may have reset unseen (inside a payload). Resynchronise.

@@ -148,7 +148,7 @@ describe('device configuration on Node', () => {
   });
 
   it('takes the board\'s old names with a warning, and store: true everywhere', () => {
-    const f = file('board.json', JSON.stringify({ id: 'pico', ssid: 'home', debug: true, store: true }));
+    const f = file('board.json', JSON.stringify({ id: 'pico', serial: '/dev/ttyUSB0', ssid: 'home', debug: true, store: true }));
     const loaded = loadDeviceConfig(parseArgs('device', ['--config', f], DEVICE_FLAGS), {});
     expect(loaded.config).toMatchObject({ wifiSsid: 'home', logLevel: 'debug', store: 'glowmq.store' });
     expect(loaded.warnings).toEqual([`${f}: config "ssid" is now "wifiSsid"`, `${f}: config "debug" is now "logLevel"`]);

@@ -173,7 +173,7 @@ var memT = setInterval(function () { if (glowmq.client.connected) { clearInterva
       // here: the trace of a thrown error copies its source line.)
       const cwd2 = mkdtempSync(join(dir, 'boot-'));
       await flashBoot(cwd2, Object.assign({}, cfg, { led: 'LED9' }));
-      const bad = runUntil(null, cwd2, /glowmq: .*LED9.*\n|OUT OF MEMORY/, 20_000);
+      const bad = runUntil(null, cwd2, /glowmq: [^\n]*LED9[^\n]*\n|OUT OF MEMORY/, 20_000);
       procs.push(bad.proc);
       expect(await bad.done).toMatch(/glowmq: no "LED9" on this board/);
       bad.proc.kill('SIGKILL');

@@ -1,6 +1,7 @@
 // A Transport over a WebSocket (ws:// and wss://) on Node, with the `ws` package: the
 // subprotocol `mqtt` and binary frames, as MQTT.js and mosquitto use them. Each frame's bytes
 // are handed on untouched; MQTT packets may span frames or share one.
+import type { NodeTcpOptions } from './node-tcp';
 import type WebSocket from 'ws';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type * as TLS from 'node:tls';
@@ -8,23 +9,10 @@ import type { Transport, TransportFactory, TransportHandlers } from '../core/typ
 import { describeNetError, type NetError } from './node-net-errors';
 import { checkTlsOptions } from './node-tls-check';
 
-export interface NodeWsOptions {
-  host: string;
-  port: number;
-  /** wss:// */
-  tls?: boolean;
+/** The TCP transport's options (host, port, TLS, linger), plus the WebSocket's own. */
+export interface NodeWsOptions extends Omit<NodeTcpOptions, 'noDelay' | 'coalesce'> {
   /** The HTTP path and query. Default /mqtt. */
   path?: string;
-  /** PEM strings or Buffers (wss://). */
-  ca?: string | Buffer | (string | Buffer)[];
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  /** Default true. false accepts any certificate: for tests only. */
-  rejectUnauthorized?: boolean;
-  /** SNI and the name checked against the certificate. Default: host. */
-  servername?: string;
-  /** After close(), how long the DISCONNECT may take to flush before the socket is cut. Default 1000 ms. */
-  lingerMs?: number;
   /** Bytes sent but not yet handed to the socket above which write() reports back-pressure. Default 16 KiB, as a net.Socket. */
   highWaterMark?: number;
 }

@@ -132,6 +132,22 @@ interface ModemState {
   expire_: () => void;
   /** The receiver forgets a partial payload (and line): read what follows as lines again. */
   forget_: (wholeLine?: number) => void;
+  // Made by createCommands (see there):
+  /** Queue a command; send the next one if none is in flight; end the one in flight. */
+  send_: (line: string, timeoutMs: number, done?: CommandDone, ends?: Ends, data?: Uint8Array[]) => void;
+  next_: () => void;
+  finish_: (error?: Error) => void;
+  /** The '>' prompt of the send in flight: write its bytes. */
+  writePayload_: () => void;
+  /** Close the module's link (AT+CIPCLOSE); end the open link, if any. */
+  closeLink_: () => void;
+  drop_: (error: Error, quiet?: number) => void;
+  /** Passive receive: ask for the data a `+IPD,<length>` notice announced. */
+  read_: (length: number) => void;
+  /** The module reset or its port was lost. */
+  gone_: (error?: Error) => void;
+  /** A line from the module: a URC, or part of the answer to the command in flight. */
+  handleLine_: (line: string) => void;
 }
 
 function fail(message: string, code?: string): Error {
@@ -139,49 +155,115 @@ function fail(message: string, code?: string): Error {
   error.code = code;
   return error;
 }
-/** A quoted AT string parameter: \ " and , escaped. */
-function quoted(text: string): string {
-  return '"' + text.replace(/[\\",]/g, (found) => '\\' + found) + '"';
-}
-const noop = () => {};
-// The command name only: a CWJAP line carries the password.
-const commandName = (command: Command) => command.line_!.split('=')[0];
+/** The command queue (one command in flight), passive reads and the line handler, made once
+ * per modem by createModem: on the board every function object costs memory from load, so
+ * none of these exists until a serial link is configured. */
+function createCommands(modem: ModemState) {
+  const noop = () => {};
+  // The command name only: a CWJAP line carries the password.
+  const commandName = (command: Command) => command.line_!.split('=')[0];
 
-// ---- the command queue: one command in flight ----
+  // ---- the command queue: one command in flight ----
 
-function sendCommand(modem: ModemState, line: string, timeoutMs: number, done?: CommandDone, ends?: Ends, data?: Uint8Array[]) {
-  modem.queue_.push({ line_: line, timeoutMs_: timeoutMs, ends_: ends, done_: done || noop, data_: data });
-  nextCommand(modem);
+  modem.send_ = (line, timeoutMs, done, ends, data) => {
+    modem.queue_.push({ line_: line, timeoutMs_: timeoutMs, ends_: ends, done_: done || noop, data_: data });
+    modem.next_();
+  };
+  modem.next_ = () => {
+    if (modem.current_ || !modem.queue_.length) return;
+    const command = (modem.current_ = modem.queue_.shift()!);
+    command.replies_ = [];
+    if (command.length_) command.line_ = 'AT+CIPSEND=' + command.length_;
+    modem.timer_ = modem.platform_.setTimeout(modem.expire_, command.data_ ? Limit.PromptMs : command.timeoutMs_!);
+    modem.io_.write(utf8Encode(command.line_ + '\r\n'));
+  };
+  modem.finish_ = (error) => {
+    const command = modem.current_!;
+    modem.current_ = null;
+    modem.platform_.clearTimeout(modem.timer_!);
+    command.done_(error, command.replies_!, command);
+    modem.next_();
+  };
+  /** The '>' prompt of the send in flight: its bytes, exactly once. */
+  modem.writePayload_ = () => {
+    const command = modem.current_!;
+    const data = command.data_!;
+    command.data_ = null;
+    modem.platform_.clearTimeout(modem.timer_!);
+    // Set before writing: a write may finish the command.
+    modem.timer_ = modem.platform_.setTimeout(modem.expire_, Limit.SendOkMs);
+    for (let i = 0; modem.current_ == command && i < data.length; i++) modem.io_.write(data[i]);
+  };
+  modem.closeLink_ = () => modem.send_('AT+CIPCLOSE', Limit.CommandMs);
+  modem.drop_ = (error, quiet) => {
+    if (modem.link_) modem.link_.close(error, quiet);
+  };
+
+  // ---- passive receive (esp-at-tcp.md §6.2): the host asks for data inside its own command ----
+
+  /** `+IPD,<length>` said data waits in the module: ask for it (one read at a time). A module
+   * reset inside the reply never sends the OK that passes the data on (readDone_). */
+  modem.read_ = (length) => {
+    if (modem.reading_) modem.readAgain_ = length;
+    else {
+      modem.reading_ = 1;
+      // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
+      // send (SEND FAIL) look like one that made no progress.
+      modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_!), timeoutMs_: Limit.CommandMs, done_: modem.readDone_! });
+      modem.next_();
+    }
+  };
+
+  // ---- the line handler: URCs and the answer to the command in flight ----
+
+  /** The module reset, or the port it is on was lost: its link, settings and queued work are
+   * gone. Without an error, the command in flight and the queue are kept (a start-up step). */
+  modem.gone_ = (error) => {
+    modem.moduleReady_ = modem.wifiUp_ = 0;
+    modem.drop_(error || fail('module reset (ready)', 'RESET'), 1);
+    if (!error) return;
+    const command = modem.current_;
+    const abandoned = modem.queue_;
+    modem.queue_ = [];
+    modem.forget_(1);
+    if (command) modem.finish_(error);
+    abandoned.forEach((other) => other.done_(error, [], other));
+  };
+
+  modem.handleLine_ = (line) => {
+    const command = modem.current_;
+    if (line == 'ready') { // the module (re)booted
+      // The probe and AT+RST wait for it; anything else was lost with the module's state.
+      if (command && command.ends_! > 1) {
+        modem.gone_();
+        command.replies_!.push(line);
+        return modem.finish_();
+      }
+      modem.gone_(fail('module reset (ready)', 'RESET'));
+      // (/^(\d,|)/, not /^(\d,)?/: the board's regex engine fails that one)
+    } else if (/^(\d,|)CLOSED$/.test(line)) modem.drop_(fail('link closed (CLOSED)', 'CLOSED'), 1);
+    else if (line == 'WIFI DISCONNECT') { modem.wifiUp_ = 0; modem.drop_(fail('Wi-Fi disconnected', 'WIFI')); }
+    else if (line == 'WIFI GOT IP') {
+      const waiting = modem.onWifi_;
+      modem.wifiUp_ = 1;
+      modem.onWifi_ = 0;
+      if (waiting) waiting();
+    }
+    else if (/^(WIFI |busy )/.test(line) || !command) { /* informational URC, or nothing pending */ }
+    else if (command.length_ ? line == 'SEND OK' : command.ends_ != Ends.Reset && (line == 'OK' || line == 'no change')) modem.finish_();
+    else if (line == 'ERROR' || line == 'FAIL' || line == 'SEND FAIL') {
+      const replies = command.replies_!;
+      modem.finish_(fail(commandName(command) + ' failed: ' + line + (replies.length ? ' (' + replies.join('; ') + ')' : '')));
+    } else if (line != 'AT' && !/^AT[+E]/.test(line)) command.replies_!.push(line); // keep details, never the echo
+    // (a class, not (\+|E|$): the board's regex engine fails that alternation)
+  };
+  // No answer: the module may have reset unseen (inside a payload). Resynchronise.
+  modem.expire_ = () => {
+    modem.moduleReady_ = 0;
+    modem.forget_(1);
+    modem.finish_(fail(commandName(modem.current_!) + ' timed out'));
+  };
 }
-function nextCommand(modem: ModemState) {
-  if (modem.current_ || !modem.queue_.length) return;
-  const command = (modem.current_ = modem.queue_.shift()!);
-  command.replies_ = [];
-  if (command.length_) command.line_ = 'AT+CIPSEND=' + command.length_;
-  modem.timer_ = modem.platform_.setTimeout(modem.expire_, command.data_ ? Limit.PromptMs : command.timeoutMs_!);
-  modem.io_.write(utf8Encode(command.line_ + '\r\n'));
-}
-function finishCommand(modem: ModemState, error?: Error) {
-  const command = modem.current_!;
-  modem.current_ = null;
-  modem.platform_.clearTimeout(modem.timer_!);
-  command.done_(error, command.replies_!, command);
-  nextCommand(modem);
-}
-/** The '>' prompt of the send in flight: its bytes, exactly once. */
-function writePayload(modem: ModemState) {
-  const command = modem.current_!;
-  const data = command.data_!;
-  command.data_ = null;
-  modem.platform_.clearTimeout(modem.timer_!);
-  // Set before writing: a write may finish the command.
-  modem.timer_ = modem.platform_.setTimeout(modem.expire_, Limit.SendOkMs);
-  for (let i = 0; modem.current_ == command && i < data.length; i++) modem.io_.write(data[i]);
-}
-const closeModuleLink = (modem: ModemState) => sendCommand(modem, 'AT+CIPCLOSE', Limit.CommandMs);
-const dropLink = (modem: ModemState, error: Error, quiet?: number) => {
-  if (modem.link_) modem.link_.close(error, quiet);
-};
 
 // ---- the receiver: lines, +IPD headers and counted payloads ----
 
@@ -223,8 +305,8 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
     const error = fail(message, 'IPD');
     payloadRemaining = modem.moduleReady_ = 0;
     completed = [];
-    if (resetSeen && modem.current_) finishCommand(modem, error);
-    dropLink(modem, error);
+    if (resetSeen && modem.current_) modem.finish_(error);
+    modem.drop_(error);
   };
   // A stalled payload: a reset we did not see, its `ready` read as payload.
   const stalled = () => {
@@ -271,7 +353,7 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
           header = null;
           // Passive: `+IPD,<len>` notices data waiting; a garbled length does no harm, since the
           // read's reply counts what it carries.
-          if (WITH_AT_PASSIVE && endOfLine && modem.passive_ && !readReply) readData(modem, /^\d+$/.test(length) ? +length : Limit.Payload);
+          if (WITH_AT_PASSIVE && endOfLine && modem.passive_ && !readReply) modem.read_(/^\d+$/.test(length) ? +length : Limit.Payload);
           // A header we cannot trust: the payload length is unknown (or data came unasked in passive mode).
           else if (payloadRemaining && payloadRemaining <= Limit.Payload && (!WITH_AT_PASSIVE || readReply || !modem.passive_)) frame = new Uint8Array(payloadRemaining);
           else desync('corrupt +IPD header');
@@ -283,11 +365,11 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
           // except before `ready`: frames completed since the last one may hold the boot text.
           if (line == 'ready') completed = [];
           else passFrames();
-          handleLine(modem, line);
+          modem.handleLine_(line);
         }
         line = '';
       } else if (!line && byte == Char.Space) { /* NonOS "> " prompt: the space */ }
-      else if (!line && byte == Char.Prompt && modem.current_ && modem.current_.data_) writePayload(modem);
+      else if (!line && byte == Char.Prompt && modem.current_ && modem.current_.data_) modem.writePayload_();
       else {
         line += text;
         if (line == '+IPD,' || (WITH_AT_PASSIVE && line == '+CIPRECVDATA:')) {
@@ -308,68 +390,10 @@ function createReceiver(modem: ModemState): (bytes: Uint8Array) => void {
   };
 }
 
-// ---- passive receive (esp-at-tcp.md §6.2): the host asks for data inside its own command ----
-
-/** `+IPD,<length>` said data waits in the module: ask for it (one read at a time). A module
- * reset inside the reply never sends the OK that passes the data on (readDone_). */
-function readData(modem: ModemState, length: number) {
-  if (modem.reading_) modem.readAgain_ = length;
-  else {
-    modem.reading_ = 1;
-    // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
-    // send (SEND FAIL) look like one that made no progress.
-    modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_!), timeoutMs_: Limit.CommandMs, done_: modem.readDone_! });
-    nextCommand(modem);
-  }
-}
-
-// ---- the line handler: URCs and the answer to the command in flight ----
-
-/** The module reset, or the port it is on was lost: its link, settings and queued work are
- * gone. Without an error, the command in flight and the queue are kept (a start-up step). */
-function moduleGone(modem: ModemState, error?: Error) {
-  modem.moduleReady_ = modem.wifiUp_ = 0;
-  dropLink(modem, error || fail('module reset (ready)', 'RESET'), 1);
-  if (!error) return;
-  const command = modem.current_;
-  const abandoned = modem.queue_;
-  modem.queue_ = [];
-  modem.forget_(1);
-  if (command) finishCommand(modem, error);
-  abandoned.forEach((other) => other.done_(error, [], other));
-}
-
-function handleLine(modem: ModemState, line: string) {
-  const command = modem.current_;
-  if (line == 'ready') { // the module (re)booted
-    // The probe and AT+RST wait for it; anything else was lost with the module's state.
-    if (command && command.ends_! > 1) {
-      moduleGone(modem);
-      command.replies_!.push(line);
-      return finishCommand(modem);
-    }
-    moduleGone(modem, fail('module reset (ready)', 'RESET'));
-    // (/^(\d,|)/, not /^(\d,)?/: the board's regex engine fails that one)
-  } else if (/^(\d,|)CLOSED$/.test(line)) dropLink(modem, fail('link closed (CLOSED)', 'CLOSED'), 1);
-  else if (line == 'WIFI DISCONNECT') { modem.wifiUp_ = 0; dropLink(modem, fail('Wi-Fi disconnected', 'WIFI')); }
-  else if (line == 'WIFI GOT IP') {
-    const waiting = modem.onWifi_;
-    modem.wifiUp_ = 1;
-    modem.onWifi_ = 0;
-    if (waiting) waiting();
-  }
-  else if (/^(WIFI |busy )/.test(line) || !command) { /* informational URC, or nothing pending */ }
-  else if (command.length_ ? line == 'SEND OK' : command.ends_ != Ends.Reset && (line == 'OK' || line == 'no change')) finishCommand(modem);
-  else if (line == 'ERROR' || line == 'FAIL' || line == 'SEND FAIL') {
-    const replies = command.replies_!;
-    finishCommand(modem, fail(commandName(command) + ' failed: ' + line + (replies.length ? ' (' + replies.join('; ') + ')' : '')));
-  } else if (line != 'AT' && !/^AT[+E]/.test(line)) command.replies_!.push(line); // keep details, never the echo
-  // (a class, not (\+|E|$): the board's regex engine fails that alternation)
-}
-
 // ---- a link: the start-up sequence, then CIPSEND chunks ----
 
 function createLink(modem: ModemState, options: EspAtOptions): Link {
+  const quoted = (text: string) => '"' + text.replace(/[\\",]/g, (found) => '\\' + found) + '"'; // AT string: \ " , escaped
   let handlers: TransportHandlers;
   let state!: LinkState; // undefined while new
   let unconfirmed = 0; // bytes queued, not yet confirmed by SEND OK
@@ -393,7 +417,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
       // reset inside a payload (boot text counted as payload) is seen now, not at a timeout.
       modem.forget_();
       modem.link_ = null;
-      if (!quiet) closeModuleLink(modem);
+      if (!quiet) modem.closeLink_();
     }
     if (handlers) handlers.onClose(error);
   }
@@ -404,11 +428,11 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
   let receiveMode = ''; // the command that turns passive receive on, or '' (active)
   const startUp = (error?: Error, replies?: string[], command?: Command): unknown => {
     modem.platform_.clearTimeout(wifiTimer as Timer);
-    if (error && command!.ends_ == Ends.Probe) return sendCommand(modem, 'AT+RST', Limit.ResetMs, startUp, Ends.Reset); // the probe failed: once
+    if (error && command!.ends_ == Ends.Probe) return modem.send_('AT+RST', Limit.ResetMs, startUp, Ends.Reset); // the probe failed: once
     // A timed-out, refused or unwanted start may still connect later: close whatever is there.
     // (Queued last: what can wait meanwhile is a start-up step (the link's end cleared up),
     // and the next AT+CIPSTART comes after the whole start-up, so after this close.)
-    if (sent > Step.Connect && (error || state > LinkState.Opening)) closeModuleLink(modem);
+    if (sent > Step.Connect && (error || state > LinkState.Opening)) modem.closeLink_();
     if (WITH_AT_PASSIVE && sent == Step.ReceiveMode + 1) {
       // Passive where the module took it; an ERROR (a firmware without it) leaves it active.
       modem.passive_ = receiveMode && !error ? 1 : 0;
@@ -447,7 +471,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
     if (sent == Step.ReceiveMode + 1) modem.moduleReady_ = 1;
     if (state > LinkState.Opening) return; // closed meanwhile
     if (sent > Step.Connect) {
-      dropLink(modem, fail('superseded'), 1);
+      modem.drop_(fail('superseded'), 1);
       modem.link_ = link;
       state = LinkState.Open;
       return handlers.onOpen();
@@ -459,7 +483,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
       'AT+CIPSTART="' + (options.ssl ? 'SSL",' : 'TCP",') + quoted(options.host) + ',' + options.port + (options.keepalive ? ',' + options.keepalive : '')][sent];
     const step = sent++;
     if (!line) return startUp();
-    sendCommand(modem, line, step == Step.Probe ? Limit.ProbeMs : step == Step.Join || step == Step.Connect ? Limit.NetworkMs : Limit.CommandMs,
+    modem.send_(line, step == Step.Probe ? Limit.ProbeMs : step == Step.Join || step == Step.Connect ? Limit.NetworkMs : Limit.CommandMs,
       startUp, step == Step.Probe ? Ends.Probe : undefined, WITH_AT_PASSIVE && step == Step.LoadCa ? [caBytes as Uint8Array] : undefined);
   };
   const link: Link = {
@@ -480,7 +504,7 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
         tail.length_! += count;
         unconfirmed += count;
       }
-      nextCommand(modem);
+      modem.next_();
       if (unconfirmed >= Limit.SendBuffer) full = 1;
       return !full;
     },
@@ -492,32 +516,24 @@ function createLink(modem: ModemState, options: EspAtOptions): Link {
 export function createModem(stream: ByteStream, platform: Platform, options: EspAtOptions): EspAtModem {
   // Refused here, not left unchecked: the module would accept any certificate.
   if (!WITH_AT_PASSIVE && options.ssl && options.ca) throw fail('a CA needs a build --with passive (certificate checking over AT)', 'CA');
-  const modem: ModemState = {
-    io_: stream, platform_: platform, queue_: [], current_: null, link_: null,
-    // No answer: the module may have reset unseen (inside a payload). Resynchronise.
-    expire_: () => {
-      modem.moduleReady_ = 0;
-      modem.forget_(1);
-      finishCommand(modem, fail(commandName(modem.current_!) + ' timed out'));
-    },
-    forget_: noop,
-  };
+  const modem = { io_: stream, platform_: platform, queue_: [], current_: null, link_: null } as unknown as ModemState; // the rest is set just below
+  createCommands(modem);
   if (WITH_AT_PASSIVE) {
     modem.readChunk_ = options.readChunk || Limit.SendChunk;
     modem.readDone_ = (error, lines, command) => {
       const again = modem.readAgain_;
       modem.reading_ = modem.readAgain_ = 0;
       // A read that failed (no answer: a reset) leaves the link's data unknown: drop it.
-      if (error) dropLink(modem, error);
+      if (error) modem.drop_(error);
       else if (command.frame_ && modem.link_) modem.link_.handlers_!.onData(command.frame_);
-      if (again) readData(modem, again);
+      if (again) modem.read_(again);
     };
   }
   stream.onData(createReceiver(modem));
   return {
     transport: () => createLink(modem, options),
-    cmd: (line, timeoutMs, done) => sendCommand(modem, line, timeoutMs, done),
+    cmd: (line, timeoutMs, done) => modem.send_(line, timeoutMs, done),
     dialect: () => modem.dialect_,
-    lost: (error) => moduleGone(modem, error),
+    lost: (error) => modem.gone_(error),
   };
 }

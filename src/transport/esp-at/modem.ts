@@ -203,16 +203,19 @@ function createCommands(modem: ModemState) {
 
   /** `+IPD,<length>` said data waits in the module: ask for it (one read at a time). A module
    * reset inside the reply never sends the OK that passes the data on (readDone_). */
-  modem.read_ = (length) => {
-    if (modem.reading_) modem.readAgain_ = length;
-    else {
-      modem.reading_ = 1;
-      // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
-      // send (SEND FAIL) look like one that made no progress.
-      modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_!), timeoutMs_: Limit.CommandMs, done_: modem.readDone_! });
-      modem.next_();
-    }
-  };
+  // (Its own statement under the flag: a board build without the module drops it whole.)
+  if (WITH_AT_PASSIVE) {
+    modem.read_ = (length) => {
+      if (modem.reading_) modem.readAgain_ = length;
+      else {
+        modem.reading_ = 1;
+        // Ahead of queued sends: acknowledgements read late make a link that fails at every n-th
+        // send (SEND FAIL) look like one that made no progress.
+        modem.queue_.unshift({ line_: 'AT+CIPRECVDATA=' + Math.min(length, modem.readChunk_!), timeoutMs_: Limit.CommandMs, done_: modem.readDone_! });
+        modem.next_();
+      }
+    };
+  }
 
   // ---- the line handler: URCs and the answer to the command in flight ----
 

@@ -9,23 +9,25 @@ import { startMosquitto } from '../support/mosquitto';
 
 const self = fileURLToPath(import.meta.url);
 
-async function publishAll(lib: string, url: string, count: number): Promise<number> {
-  const payload = 'x'.repeat(32);
+/** The same calls on both libraries: publish, a callback per acknowledgement, end. */
+interface BurstClient {
+  on(event: 'connect', listener: () => void): unknown;
+  publish(topic: string, payload: string, options: { qos: 1 }, callback: () => void): unknown;
+  end(force: boolean): unknown;
+}
+
+async function connectClient(lib: string, url: string, count: number): Promise<BurstClient> {
   if (lib === 'glowmq') {
     const { createNodeClient } = await import('../../src/node/connect');
-    const client = createNodeClient(url, { clientId: 'burst-glowmq', logLevel: 'silent', queueMax: count, queueBytes: count * 64 });
-    await new Promise<void>((resolve) => client.on('connect', () => resolve()));
-    const start = process.cpuUsage();
-    await new Promise<void>((resolve) => {
-      let acked = 0;
-      for (let i = 0; i < count; i++) client.publish('burst', payload, { qos: 1 }, () => { if (++acked === count) resolve(); });
-    });
-    const used = process.cpuUsage(start);
-    client.end(true);
-    return (used.user + used.system) / 1000;
+    return createNodeClient(url, { clientId: 'burst-glowmq', logLevel: 'silent', queueMax: count, queueBytes: count * 64 }) as unknown as BurstClient;
   }
   const mqtt = await import('mqtt');
-  const client = mqtt.connect(url, { clientId: 'burst-mqttjs', reconnectPeriod: 0 });
+  return mqtt.connect(url, { clientId: 'burst-mqttjs', reconnectPeriod: 0 }) as unknown as BurstClient;
+}
+
+async function publishAll(lib: string, url: string, count: number): Promise<number> {
+  const payload = 'x'.repeat(32);
+  const client = await connectClient(lib, url, count);
   await new Promise<void>((resolve) => client.on('connect', () => resolve()));
   const start = process.cpuUsage();
   await new Promise<void>((resolve) => {

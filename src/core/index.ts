@@ -8,3 +8,4 @@ export { boardCodec } from './codec';
 export type { Handler } from './router';
 export type { ClientOptions, ClientDeps, MqttClient, ClientEvents, ClientState, PublishOptions, SubscribeOptions, Callback, SubscribeCallback } from './client-options';
 export type { Packet, PublishPacket, QoS, Codec, Transport, TransportFactory, TransportHandlers, Platform, Store, StoredRecord } from './types';
+export { LiteClient } from './lite/client';

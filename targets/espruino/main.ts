@@ -5,7 +5,7 @@
 // `glowmq` (client, device, config) is left global for the console. save() and power-up
 // work too: E.on('kill') stops the device before a save()/reset(), E.on('init') starts it
 // again after a save() and at every boot from the saved state.
-import { Client, boardCodec } from '../../src/core/index';
+import { Client, LiteClient, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
 import type { Store, TransportFactory } from '../../src/core/types';
 import { espruinoNetTransport } from '../../src/transport/espruino/net';
@@ -15,7 +15,7 @@ import { espruinoLed } from '../../src/hal/espruino/led';
 import { espruinoSensor } from '../../src/hal/espruino/sensors';
 import { espruinoStore } from '../../src/store/espruino/storage';
 import { boardPlatform } from './platform';
-import { WITH_AT, WITH_AT_PASSIVE, WITH_STORE } from '../../src/core/features';
+import { WITH_AT, WITH_AT_PASSIVE, WITH_QOS2, WITH_STORE } from '../../src/core/features';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
 
@@ -49,7 +49,8 @@ function start() {
   const options = deviceClientOptions(cfg);
   options.username = options.username || broker.user; // a configured one is non-empty
   if (options.password == null) options.password = broker.pass;
-  const client = new Client(options, {
+  // Without QoS 2 and a store (the lite profile) the lite client, made for small boards.
+  const client = new (WITH_QOS2 || WITH_STORE ? Client : LiteClient)(options, {
     platform: platform, transport: transport, codec: boardCodec,
     // Off: undefined or false, and the client keeps its store in memory. true: "glowmq.store".
     store: (WITH_STORE && cfg.store && espruinoStore(global.require('Storage'), cfg.store === true ? 'glowmq.store' : cfg.store, platform, 0)) as Store | undefined,

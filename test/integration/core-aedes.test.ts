@@ -8,3 +8,4 @@ import { boardCodec } from '../../src/core/codec';
 
 describe('core client (mqtt-packet codec) against aedes', () => brokerCases(startAedesHarness, mqttPacketCodec));
 describe('core client (board codec) against aedes', () => brokerCases(startAedesHarness, boardCodec));
+describe('lite client (board codec) against aedes', () => brokerCases(startAedesHarness, boardCodec, true));

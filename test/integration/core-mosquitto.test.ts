@@ -8,3 +8,4 @@ import { boardCodec } from '../../src/core/codec';
 
 describeWithPeers('core client (mqtt-packet codec) against mosquitto', [peers.mosquitto()], () => brokerCases(startMosquittoHarness, mqttPacketCodec));
 describeWithPeers('core client (board codec) against mosquitto', [peers.mosquitto()], () => brokerCases(startMosquittoHarness, boardCodec));
+describeWithPeers('lite client (board codec) against mosquitto', [peers.mosquitto()], () => brokerCases(startMosquittoHarness, boardCodec, true));

@@ -4,7 +4,9 @@
 // keepalive, reconnect after a broker restart, and mosquitto_pub/mosquitto_sub as foreign peers.
 import { it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { spawn } from 'node:child_process';
-import { createNodeClient, type NodeClientOptions } from '../../src/node/connect';
+import { createNodeClient, brokerTransport, type NodeClientOptions } from '../../src/node/connect';
+import { nodePlatform } from '../../src/node/platform';
+import { LiteClient } from '../../src/core/lite/client';
 import { connected, publishAsync, subscribeAsync, endAsync } from '../../src/node/promise';
 import { NodeTcpTransport } from '../../src/transport/node-tcp';
 import type { Client } from '../../src/core/client';
@@ -15,8 +17,9 @@ import { until, nextEvent, sleep, text } from './wait';
 
 interface Got { topic: string; text: string; packet: PublishPacket }
 
-/** `codec`: the client's codec (mqtt-packet on Node, or the board's own codec proven on real brokers). */
-export function brokerCases(start: () => Promise<BrokerHarness>, codec: Codec): void {
+/** `codec`: the client's codec (mqtt-packet on Node, or the board's own codec proven on real brokers).
+ *  `lite`: the lite profile's client (src/core/lite/client.ts) instead, without its QoS 2 cases. */
+export function brokerCases(start: () => Promise<BrokerHarness>, codec: Codec, lite = false): void {
   let h: BrokerHarness;
   let clients: Client[] = [];
   let n = 0;
@@ -29,7 +32,14 @@ export function brokerCases(start: () => Promise<BrokerHarness>, codec: Codec): 
   });
 
   function mk(opts: NodeClientOptions = {}): Client {
-    const c = createNodeClient(h.url, { reconnectMin: 100, reconnectMax: 1000, logLevel: 'silent', codec, ...opts });
+    const all: NodeClientOptions = { reconnectMin: 100, reconnectMax: 1000, username: 'admin', password: 'password', ...opts };
+    let c: Client;
+    if (lite) {
+      // As a board builds it: the options as given, a transport per attempt, the board codec.
+      const { transport, autoConnect, ...options } = all;
+      c = new LiteClient(options, { platform: nodePlatform({ level: 'silent' }), transport: transport ?? brokerTransport(h.url), codec }) as unknown as Client;
+      if (autoConnect !== false) c.connect();
+    } else c = createNodeClient(h.url, { logLevel: 'silent', codec, ...all });
     clients.push(c);
     return c;
   }
@@ -39,7 +49,7 @@ export function brokerCases(start: () => Promise<BrokerHarness>, codec: Codec): 
     return got;
   }
 
-  for (const qos of [0, 1, 2] as const) {
+  for (const qos of lite ? [0, 1] as const : [0, 1, 2] as const) {
     it(`QoS ${qos}: 20 messages round-trip in order to the publisher's own subscription and to a second client`, async () => {
       const a = mk(), b = mk();
       const ga = collect(a), gb = collect(b);
@@ -194,7 +204,7 @@ export function brokerCases(start: () => Promise<BrokerHarness>, codec: Codec): 
       expect(got[0].packet.qos).toBe(1);
     });
 
-    it('glowmq → mosquitto_sub: a UTF-8 payload arrives intact at QoS 2', async () => {
+    it.runIf(!lite)('glowmq → mosquitto_sub: a UTF-8 payload arrives intact at QoS 2', async () => {
       const topic = `lightChange/${uid()}`;
       const sub = cli('mosquitto_sub', ['-t', topic, '-q', '2', '-C', '1', '-d']);
       try {

@@ -3,6 +3,7 @@
 // so a test run with the board codec also checks it against mqtt-packet in both directions.
 import { expect } from 'vitest';
 import { Client } from '../../src/core/client';
+import { LiteClient } from '../../src/core/lite/client';
 import { boardCodec } from '../../src/core/codec';
 import { mqttPacketCodec } from '../../src/node/mqtt-packet-codec';
 import type { ClientOptions } from '../../src/core/client-options';
@@ -10,14 +11,20 @@ import type { Codec, Packet, Store } from '../../src/core/types';
 import { FakePlatform } from './fake-platform';
 import { memoryTransports, type MemoryTransport } from './memory-transport';
 
-/** Both codecs, for describe.each: every client suite runs with each. */
-export const codecs: [string, Codec][] = [['mqtt-packet', mqttPacketCodec], ['board codec', boardCodec]];
+/** The board codec, marked to be driven by the lite profile's client (src/core/lite/client.ts). */
+const LITE_CLIENT: Codec = Object.assign({ liteClient: true }, boardCodec);
+/** The full client with both codecs, and the lite client, for describe.each: every client
+ * suite runs with each. What the lite client leaves out (QoS 2, a store, 65,535 packet ids in
+ * flight, an outbound queue apart from the offline one) is tested where `fullClient(codec)`. */
+export const codecs: [string, Codec][] = [['mqtt-packet', mqttPacketCodec], ['board codec', boardCodec], ['lite client', LITE_CLIENT]];
+/** Whether a suite's entry drives the full client (not the lite one). */
+export const fullClient = (codec: Codec): boolean => codec !== LITE_CLIENT;
 
 export type Ev = [string, ...unknown[]];
 
 export function harness(codec: Codec, opts: ClientOptions = {}, store?: Store, platform = new FakePlatform()) {
   const t = memoryTransports();
-  const client = new Client({ clientId: 'c1', ...opts }, { platform, transport: t.factory, codec, store });
+  const client = new (fullClient(codec) ? Client : LiteClient)({ clientId: 'c1', ...opts }, { platform, transport: t.factory, codec, store }) as Client;
   const events: Ev[] = [];
   for (const name of ['connect', 'message', 'error', 'close', 'reconnect', 'end', 'oversize'] as const) {
     client.on(name, ((...a: unknown[]) => {

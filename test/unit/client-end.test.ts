@@ -1,7 +1,7 @@
 // end(): graceful (waits, bounded, for in-flight QoS 1/2, then DISCONNECT) and forced;
 // afterwards no timer is left, 'end' is emitted and publish fails.
 import { describe, it, expect } from 'vitest';
-import { harness, codecs, cmds } from '../support/client-harness';
+import { harness, codecs, cmds, fullClient } from '../support/client-harness';
 import { MemoryStore } from '../../src/core/memory-store';
 
 describe.each(codecs)('client end (%s)', (_name, codec) => {
@@ -22,7 +22,7 @@ describe.each(codecs)('client end (%s)', (_name, codec) => {
     expect(h.t.made.length).toBe(1); // no reconnect
   });
 
-  it('graceful waits for in-flight QoS 1 and 2 to complete, then DISCONNECT', () => {
+  it.runIf(fullClient(codec))('graceful waits for in-flight QoS 1 and 2 to complete, then DISCONNECT', () => {
     const h = harness(codec);
     h.up();
     const done: unknown[] = [];
@@ -46,7 +46,7 @@ describe.each(codecs)('client end (%s)', (_name, codec) => {
     expect(h.platform.pending).toBe(0);
   });
 
-  it('graceful wait is bounded (default 5 s): then DISCONNECT anyway, the callbacks fail, the record stays stored', () => {
+  it.runIf(fullClient(codec))('graceful wait is bounded (default 5 s): then DISCONNECT anyway, the callbacks fail, the record stays stored', () => {
     const store = new MemoryStore();
     const h = harness(codec, { keepalive: 3 }, store);
     h.up();

@@ -1,7 +1,7 @@
 // Exhausted and hostile resources: every packet id in use, an oversized inbound PUBLISH that the
 // codec skipped, a broker that cannot be reached, and QoS 0 piling up behind a stalled link.
 import { describe, it, expect } from 'vitest';
-import { harness, codecs, plain, text } from '../support/client-harness';
+import { harness, codecs, plain, text, fullClient } from '../support/client-harness';
 import type { Codec, SkippedPublish } from '../../src/core/types';
 
 const outcomes = () => {
@@ -24,7 +24,7 @@ function skippingCodec(codec: Codec) {
 }
 
 describe.each(codecs)('client limits (%s)', (_name, codec) => {
-  it('with all 65,535 packet ids unacknowledged, publish() returns and the next messages wait for a free id', () => {
+  it.runIf(fullClient(codec))('with all 65,535 packet ids unacknowledged, publish() returns and the next messages wait for a free id', () => {
     const h = harness(codec, { keepalive: 0 });
     h.up();
     const done = outcomes();
@@ -44,7 +44,7 @@ describe.each(codecs)('client limits (%s)', (_name, codec) => {
     expect(h.ev('error')).toEqual([]);
   });
 
-  it('messages waiting for a packet id are bounded like the offline queue', () => {
+  it.runIf(fullClient(codec))('messages waiting for a packet id are bounded like the offline queue', () => {
     const h = harness(codec, { keepalive: 0, queueMax: 2 });
     h.up();
     const done = outcomes();
@@ -120,7 +120,7 @@ describe.each(codecs)('client limits (%s)', (_name, codec) => {
     expect(h.ev('error').map((e) => (e[0] as Error).message)).toEqual(['connection refused: not authorised']);
   });
 
-  it('QoS 0 behind a stalled link is bounded by sendQueueBytes: over it an error; QoS 1 waits; nothing accepted is lost', () => {
+  it.runIf(fullClient(codec))('QoS 0 behind a stalled link is bounded by sendQueueBytes: over it an error; QoS 1 waits; nothing accepted is lost', () => {
     const h = harness(codec, { sendQueueBytes: 10 });
     h.up();
     h.tr.writable = false;

@@ -1,7 +1,7 @@
 // The offline queue (bounded by count and bytes, QoS 0 refused by default, durable QoS 1/2,
 // sent after CONNACK behind resent in-flight) and back-pressure on the transport.
 import { describe, it, expect } from 'vitest';
-import { harness, codecs, plain, cmds, text } from '../support/client-harness';
+import { harness, codecs, plain, cmds, text, fullClient } from '../support/client-harness';
 import { MemoryStore } from '../../src/core/memory-store';
 
 const errs = () => { const calls: (Error | undefined)[] = []; return { calls, cb: (e?: Error) => { calls.push(e); } }; };
@@ -102,7 +102,7 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     expect(e.calls[0]!.message).toBe('offline queue full (2 messages / 65536 bytes)');
   });
 
-  it('queued QoS 1/2 are durable: in the store from the moment they are accepted', () => {
+  it.runIf(fullClient(codec))('queued QoS 1/2 are durable: in the store from the moment they are accepted', () => {
     const store = new MemoryStore();
     const h = harness(codec, {}, store);
     h.client.publish('t', 'a', { qos: 1 });
@@ -111,7 +111,7 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     expect(text((store.all().o2 as any).payload)).toBe('b');
   });
 
-  it('after CONNACK: resent in-flight first (DUP), then the queued, in order (DUP clear)', () => {
+  it.runIf(fullClient(codec))('after CONNACK: resent in-flight first (DUP), then the queued, in order (DUP clear)', () => {
     const h = harness(codec);
     h.up();
     h.client.publish('t', 'inflight-1', { qos: 1 });

@@ -1,7 +1,7 @@
 // Outbound PUBLISH at QoS 0/1/2: completion callbacks, packet ids, the in-flight store,
 // the PUBREC → PUBREL → PUBCOMP handshake, DUP on resends, resends only after CONNACK.
 import { describe, it, expect } from 'vitest';
-import { harness, codecs, plain, cmds } from '../support/client-harness';
+import { harness, codecs, plain, cmds, fullClient } from '../support/client-harness';
 import { MemoryStore } from '../../src/core/memory-store';
 import type { Store, StoredRecord } from '../../src/core/types';
 
@@ -19,7 +19,7 @@ describe.each(codecs)('client publish (%s)', (_name, codec) => {
     expect(store.all()).toEqual({});
   });
 
-  it('QoS 1: callback only at PUBACK; the record leaves the store then', () => {
+  it.runIf(fullClient(codec))('QoS 1: callback only at PUBACK; the record leaves the store then', () => {
     const store = new MemoryStore();
     const h = harness(codec, {}, store);
     h.up();
@@ -34,7 +34,7 @@ describe.each(codecs)('client publish (%s)', (_name, codec) => {
     expect(store.all()).toEqual({});
   });
 
-  it('QoS 2: PUBREC → PUBREL (stored state pubrel) → PUBCOMP completes', () => {
+  it.runIf(fullClient(codec))('QoS 2: PUBREC → PUBREL (stored state pubrel) → PUBCOMP completes', () => {
     const store = new MemoryStore();
     const h = harness(codec, {}, store);
     h.up();
@@ -89,7 +89,7 @@ describe.each(codecs)('client publish (%s)', (_name, codec) => {
     expect([...b.payload]).toEqual([0, 1, 254, 255]);
   });
 
-  it('stores the message BEFORE writing it', () => {
+  it.runIf(fullClient(codec))('stores the message BEFORE writing it', () => {
     const log: string[] = [];
     const inner = new MemoryStore();
     const store: Store = {
@@ -106,7 +106,7 @@ describe.each(codecs)('client publish (%s)', (_name, codec) => {
     expect(log).toEqual(['put o1', 'write', 'del o1']);
   });
 
-  it('packet ids count up, wrap after 65535 and skip ids still in flight', () => {
+  it.runIf(fullClient(codec))('packet ids count up, wrap after 65535 and skip ids still in flight', () => {
     const rec = (id: number) => ({ cmd: 'publish', topic: 't', payload: new Uint8Array(0), qos: 1, retain: false, dup: false, messageId: id });
     const store = new MemoryStore();
     store.put('o1', rec(1));
@@ -123,7 +123,7 @@ describe.each(codecs)('client publish (%s)', (_name, codec) => {
     expect(h.tr.take().map((p: any) => p.messageId)).toEqual([6]);
   });
 
-  it('resends in-flight after the next CONNACK (never before), in order, DUP set, PUBREL for those past PUBREC', () => {
+  it.runIf(fullClient(codec))('resends in-flight after the next CONNACK (never before), in order, DUP set, PUBREL for those past PUBREC', () => {
     const h = harness(codec);
     h.up();
     h.client.publish('t', 'one', { qos: 1 });
@@ -162,7 +162,7 @@ describe.each(codecs)('client publish (%s)', (_name, codec) => {
     expect(d.calls).toEqual([undefined]);
   });
 
-  it('a QoS 0 publish not yet written when the link drops fails its callback', () => {
+  it.runIf(fullClient(codec))('a QoS 0 publish not yet written when the link drops fails its callback', () => {
     const h = harness(codec);
     h.up();
     h.tr.writable = false;

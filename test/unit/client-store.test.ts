@@ -1,7 +1,7 @@
 // Persistence: what a previous run left in the Store (a power cut) is resent after the first
 // CONNACK, in order, and packet ids continue past it. MemoryStore's own contract too.
 import { describe, it, expect } from 'vitest';
-import { harness, codecs, plain, text } from '../support/client-harness';
+import { harness, codecs, plain, text, fullClient } from '../support/client-harness';
 import { MemoryStore } from '../../src/core/memory-store';
 
 describe('MemoryStore', () => {
@@ -28,7 +28,7 @@ describe('MemoryStore', () => {
 });
 
 describe.each(codecs)('client persistence (%s)', (_name, codec) => {
-  it('a power cut mid-flight: the next run resends (after its first CONNACK) and completes it', () => {
+  it.runIf(fullClient(codec))('a power cut mid-flight: the next run resends (after its first CONNACK) and completes it', () => {
     const store = new MemoryStore();
     const a = harness(codec, {}, store);
     a.up();
@@ -55,7 +55,7 @@ describe.each(codecs)('client persistence (%s)', (_name, codec) => {
     expect(b.ev('error')).toEqual([]);
   });
 
-  it('messages queued offline survive a restart too, behind the in-flight ones', () => {
+  it.runIf(fullClient(codec))('messages queued offline survive a restart too, behind the in-flight ones', () => {
     const store = new MemoryStore();
     const a = harness(codec, {}, store);
     a.up();
@@ -66,7 +66,7 @@ describe.each(codecs)('client persistence (%s)', (_name, codec) => {
     expect(b.up(true).map((p: any) => text(p.payload))).toEqual(['sent', 'queued']);
   });
 
-  it('packet ids continue past the loaded records', () => {
+  it.runIf(fullClient(codec))('packet ids continue past the loaded records', () => {
     const store = new MemoryStore();
     store.put('o40', { cmd: 'publish', topic: 't', payload: new Uint8Array([1]), qos: 1, retain: false, dup: false, messageId: 40 });
     store.put('o41', { cmd: 'pubrel', messageId: 41 });

@@ -77,6 +77,8 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
   declare links_: number;
   declare linkFull_: boolean;
   declare timer_: Timer;
+  /** The timer's callback: one function object for the client's life. */
+  declare onTimer_: () => void;
   declare attempt_: number;
   declare backoffBase_: number;
   declare madeProgress_: boolean;
@@ -99,6 +101,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
       cmd: 'connect', clientId: client.clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
       username: options.username, password: toBytes(options.password), will: options.will,
     } as Packet);
+    client.onTimer_ = () => client.timerFired_();
     client.held_ = {};
     client.subscribed_ = {};
     client.heldCount_ = client.heldBytes_ = client.queuedCount_ = client.idsInUse_ = client.lastId_ = client.links_ = 0;
@@ -249,28 +252,28 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
 
   open_(): void {
     const client = this, options = client.options_, deps = client.deps_;
-    const transport = client.link_ = deps.transport(), timeout = options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
+    const transport = client.link_ = deps.transport();
     let opened = false;
     client.linkFull_ = client.madeProgress_ = false;
     client.waiting_ = [];
     client.links_++;
-    // Each handler first checks that this transport is still the client's: events of one it left are ignored.
-    const live = () => client.link_ == transport;
+    // Each handler first checks that this transport is still the client's: events of one it
+    // left are ignored. (Written out: a shared check would be one more closure per link.)
     const closed = (error?: Error) => {
-      if (!live()) return;
+      if (client.link_ != transport) return;
       if (error && !opened) client.emit('error', error); // an unreachable broker, as in MQTT.js
       client.down_(error || new Error(LOST));
     };
     const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET,
-      (packet: any) => { if (live()) client.packet_(packet); },
-      (error: Error) => { if (live()) client.violation_(error.message); },
-      (skipped: SkippedPublish) => { if (live()) client.received_(skipped, skipped.size); });
-    client.setTimer_(timeout, () => client.drop_(new Error('no CONNACK within ' + timeout + ' ms')));
+      (packet: any) => { if (client.link_ == transport) client.packet_(packet); },
+      (error: Error) => { if (client.link_ == transport) client.violation_(error.message); },
+      (skipped: SkippedPublish) => { if (client.link_ == transport) client.received_(skipped, skipped.size); });
+    client.setTimer_(options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS);
     try {
       transport.open({
-        onOpen: () => { if (live()) { opened = true; client.send_(client.connectBytes_); } },
-        onData: (bytes: Uint8Array) => { if (live()) { client.lastReceivedAt_ = deps.platform.now(); parser.feed(bytes); } },
-        onDrain: () => { if (live()) client.drained_(); },
+        onOpen: () => { if (client.link_ == transport) { opened = true; client.send_(client.connectBytes_); } },
+        onData: (bytes: Uint8Array) => { if (client.link_ == transport) { client.lastReceivedAt_ = deps.platform.now(); parser.feed(bytes); } },
+        onDrain: () => { if (client.link_ == transport) client.drained_(); },
         onClose: closed,
       });
     } catch (error) { closed(error as Error); } // Espruino's net throws on a refused connect
@@ -316,12 +319,12 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     // A link that made progress resets the backoff (the link is flaky, not the broker broken);
     // one that died first, or broke the protocol, keeps it climbing: never a hot loop.
     if (client.madeProgress_ && !broken) { client.attempt_ = 0; client.backoffBase_ = min; }
-    client.setTimer_(0);
+    client.setTimer_();
     client.setState_(again ? RECONNECTING : CLOSED);
     if (again) {
       delay = backoff(client.backoffBase_, min, max, client.deps_.platform.random());
       client.backoffBase_ = Math.min(max, client.backoffBase_ * 2);
-      client.setTimer_(delay, () => client.open_());
+      client.setTimer_(delay);
       client.attempt_++;
     }
     client.emit('close', error);
@@ -404,10 +407,19 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     this.connected = state == CONNECTED;
   }
 
-  setTimer_(delayMs: number, onTimeout?: false | (() => void)): void {
+  /** The one timer: (re)set to fire in `delayMs`, or stopped (none, or Infinity). */
+  setTimer_(delayMs?: number): void {
     const platform = this.deps_.platform;
     if (this.timer_ != null) platform.clearTimeout(this.timer_);
-    this.timer_ = onTimeout ? platform.setTimeout(onTimeout, delayMs) : null;
+    this.timer_ = delayMs! < Infinity ? platform.setTimeout(this.onTimer_, delayMs!) : null;
+  }
+
+  /** The timer fired: what it means follows from the state. */
+  timerFired_(): void {
+    const client = this, timeout = client.options_.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
+    if (!client.link_) client.open_(); // the reconnect delay is over
+    else if (!client.connected) client.drop_(new Error('no CONNACK within ' + timeout + ' ms'));
+    else client.tick_();
   }
 
   reconnectMin_(): number { return this.options_.reconnectMin || DEFAULT_RECONNECT_MIN_MS; }
@@ -428,7 +440,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
       if (now >= client.endDeadline_) return client.disconnect_();
       wait = Math.min(wait, client.endDeadline_ - now);
     }
-    client.setTimer_(wait, wait < Infinity && (() => client.tick_()));
+    client.setTimer_(wait);
   }
 
   /** DISCONNECT when connected, then close for good. */
@@ -442,7 +454,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
    *  later connect() sends them again). */
   finish_(): void {
     const client = this, error = new Error(ENDED), callback = client.endCallback_, held = client.held_;
-    client.setTimer_(0);
+    client.setTimer_();
     client.setState_(CLOSED);
     client.endCallback_ = undefined;
     Object.keys(held).forEach((key) => {

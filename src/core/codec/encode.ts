@@ -105,5 +105,6 @@ export function encode(packet: any): Uint8Array {
     out.set(part, offset);
     offset += part.length;
   }
+  parts = []; // not the packet's parts: on a board they would stay in memory until the next packet
   return out;
 }

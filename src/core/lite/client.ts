@@ -101,7 +101,12 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
       cmd: 'connect', clientId: client.clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
       username: options.username, password: toBytes(options.password), will: options.will,
     } as Packet);
-    client.onTimer_ = () => client.timerFired_();
+    // The timer fired: what it means follows from the state.
+    client.onTimer_ = () => {
+      if (!client.link_) client.open_(); // the reconnect delay is over
+      else if (!client.connected) client.drop_(new Error('no CONNACK within ' + (options.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS) + ' ms'));
+      else client.tick_();
+    };
     client.held_ = {};
     client.subscribed_ = {};
     client.heldCount_ = client.heldBytes_ = client.queuedCount_ = client.idsInUse_ = client.lastId_ = client.links_ = 0;
@@ -115,7 +120,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     if (client.state != CLOSED) return;
     client.ending_ = false;
     client.attempt_ = 0;
-    client.backoffBase_ = client.reconnectMin_();
+    client.backoffBase_ = client.options_.reconnectMin || DEFAULT_RECONNECT_MIN_MS;
     client.setState_('connecting');
     client.open_();
   }
@@ -125,8 +130,11 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     const error = client.publishError_(topic, qos, bytes.length);
     if (error) return client.fail_(callback, error);
     const packet = { cmd: 'publish', topic: topic, payload: bytes, qos: qos, retain: !!(options && options.retain), dup: false } as PublishPacket;
-    // Written at once when nothing waits before it; else it joins the end of the queue.
-    if (!qos && client.connected && !client.linkFull_ && !client.pending_()) {
+    // QoS 0 is written at once when the link can take it and nothing held waits to be written
+    // before it; else it joins the end of the queue.
+    let waits = !client.connected || client.linkFull_;
+    for (const key in client.held_) waits = waits || client.held_[key]!.writtenOn_ !== client.links_;
+    if (!qos && !waits) {
       client.send_(client.deps_.codec.encode(packet));
       if (callback) callback();
       return;
@@ -198,12 +206,6 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     return entry;
   }
 
-  /** Whether anything outstanding has not been written on this link yet. */
-  pending_(): boolean {
-    for (const key in this.held_) if (this.held_[key]!.writtenOn_ !== this.links_) return true;
-    return false;
-  }
-
   /** Writes, in order, what this link has not carried yet, until the link asks to wait (its
    *  drain calls this again). Walks again after an entry left: on the board, deleting the key
    *  at hand ends a for-in. */
@@ -273,7 +275,13 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
       transport.open({
         onOpen: () => { if (client.link_ == transport) { opened = true; client.send_(client.connectBytes_); } },
         onData: (bytes: Uint8Array) => { if (client.link_ == transport) { client.lastReceivedAt_ = deps.platform.now(); parser.feed(bytes); } },
-        onDrain: () => { if (client.link_ == transport) client.drained_(); },
+        // What waited goes first, then the outstanding work.
+        onDrain: () => {
+          if (client.link_ != transport) return;
+          client.linkFull_ = false;
+          while (client.waiting_.length && !client.linkFull_) client.send_(client.waiting_.shift()!);
+          client.flush_();
+        },
         onClose: closed,
       });
     } catch (error) { closed(error as Error); } // Espruino's net throws on a refused connect
@@ -285,14 +293,6 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     if (client.linkFull_) { client.waiting_.push(bytes); return; }
     client.lastSentAt_ = client.deps_.platform.now();
     client.linkFull_ = !client.link_!.write(bytes);
-  }
-
-  /** The link drained: what waited goes first, then the outstanding work. */
-  drained_(): void {
-    const client = this, waiting = client.waiting_;
-    client.linkFull_ = false;
-    while (waiting.length && !client.linkFull_) client.send_(waiting.shift()!);
-    client.flush_();
   }
 
   /** We close the link ourselves; `broken`: the broker broke the protocol. */
@@ -312,7 +312,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
   /** The link is gone: reconnect after a backoff, or stay closed. What is held stays, in order. */
   down_(error: Error | undefined, broken?: boolean): void {
     const client = this, options = client.options_, wasEnding = client.ending_;
-    const again = !wasEnding && options.reconnect !== false, min = client.reconnectMin_(), max = options.reconnectMax || DEFAULT_RECONNECT_MAX_MS;
+    const again = !wasEnding && options.reconnect !== false, min = options.reconnectMin || DEFAULT_RECONNECT_MIN_MS, max = options.reconnectMax || DEFAULT_RECONNECT_MAX_MS;
     let delay = 0;
     client.link_ = null;
     client.waiting_ = [];
@@ -340,13 +340,23 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     client.madeProgress_ = true;
     if (cmd == 'publish') return client.received_(packet);
     if (cmd == 'pingresp') return;
-    if (cmd == 'pubrel') return client.acknowledge_('pubcomp', packet.messageId);
-    const key = ID_KEY + packet.messageId, entry = client.held_[key];
+    if (cmd == 'pubrel') return client.send_(client.deps_.codec.encode({ cmd: 'pubcomp', messageId: packet.messageId }));
+    // An acknowledgement: of the entry its id names, and of the kind that entry expects.
+    const key = ID_KEY + packet.messageId, entry = client.held_[key], callback = entry && entry.callback_;
     const expected = entry && (entry.filters_ ? (entry.qos_ == null ? 'unsuback' : 'suback') : 'puback');
     if (cmd != expected) return client.violation_('unexpected ' + cmd.toUpperCase() + (packet.messageId ? ' for packet id ' + packet.messageId : ''));
     client.release_(key);
-    if (cmd == 'suback') client.suback_(entry!, packet.granted);
-    else if (entry!.callback_) entry!.callback_();
+    if (cmd == 'suback') {
+      // The granted QoS per filter; refused ones (0x80) are named in one error.
+      const refused: string[] = [];
+      const result = entry!.filters_!.map((filter, i) => {
+        const qos = packet.granted[i];
+        if (qos >= SUBACK_FAILURE) refused.push(filter); else client.subscribed_[filter] = entry!.qos_!;
+        return { topic: filter, qos: qos };
+      });
+      const error = refused.length ? new Error('subscription refused: ' + refused.join(', ')) : undefined;
+      if (callback) callback(error, result); else if (error) client.emit('error', error);
+    } else if (callback) callback();
     if (client.ending_ && !client.idsInUse_) client.disconnect_();
   }
 
@@ -381,23 +391,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     else client.emit('message', packet.topic, packet.payload, packet);
     // QoS 2 (it never subscribes at 2, but a session from another build may hold one) is
     // answered, at least once: PUBREC here, PUBCOMP for the PUBREL.
-    if (qos) client.acknowledge_(qos > 1 ? 'pubrec' : 'puback', packet.messageId);
-  }
-
-  acknowledge_(cmd: string, packetId: number): void {
-    if (this.link_) this.send_(this.deps_.codec.encode({ cmd: cmd, messageId: packetId } as Packet));
-  }
-
-  /** SUBACK: the granted QoS per filter; refused ones (0x80) are named in one error. */
-  suback_(entry: Held, granted: number[]): void {
-    const client = this, refused: string[] = [];
-    const result = entry.filters_!.map((filter, i) => {
-      const qos = granted[i]!;
-      if (qos >= SUBACK_FAILURE) refused.push(filter); else client.subscribed_[filter] = entry.qos_!;
-      return { topic: filter, qos: qos };
-    });
-    const error = refused.length ? new Error('subscription refused: ' + refused.join(', ')) : undefined;
-    if (entry.callback_) entry.callback_(error, result); else if (error) client.emit('error', error);
+    if (qos) client.send_(client.deps_.codec.encode({ cmd: qos > 1 ? 'pubrec' : 'puback', messageId: packet.messageId } as Packet));
   }
 
   // ── state and the one timer ──
@@ -414,15 +408,6 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     this.timer_ = delayMs! < Infinity ? platform.setTimeout(this.onTimer_, delayMs!) : null;
   }
 
-  /** The timer fired: what it means follows from the state. */
-  timerFired_(): void {
-    const client = this, timeout = client.options_.connectTimeout || DEFAULT_CONNECT_TIMEOUT_MS;
-    if (!client.link_) client.open_(); // the reconnect delay is over
-    else if (!client.connected) client.drop_(new Error('no CONNACK within ' + timeout + ' ms'));
-    else client.tick_();
-  }
-
-  reconnectMin_(): number { return this.options_.reconnectMin || DEFAULT_RECONNECT_MIN_MS; }
 
   /** The one per-connection tick: keepalive (a dead link is dropped), and the graceful end's deadline. */
   tick_(): void {

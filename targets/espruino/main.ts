@@ -22,13 +22,13 @@ import { parseBroker } from './broker-url';
 declare const global: { [name: string]: any; require(module: string): any };
 declare const E: { on(event: string, handler: () => void): void };
 
-/** The broker's "host:port", for the log line on connect (set by start). */
-let brokerAddress = '';
+/** "host:port as client-id", for the log line on connect (set by start). */
+let linkName = '';
 
 /** The client's 'connect' (the CONNACK packet) and 'close' (a reason or none) events: one
  * module-level function, so start() leaves no closure (nor its scope) behind. */
 function logLink(event?: any) {
-  boardLog('info', event && event.cmd ? 'connected to ' + brokerAddress + ' as ' + global.glowmq.client.clientId : 'connection closed' + (event ? ': ' + event.message : ''));
+  boardLog('info', event && event.cmd ? 'connected to ' + linkName : 'connection closed' + (event ? ': ' + event.message : ''));
 }
 
 function logError(err: Error) {
@@ -61,7 +61,6 @@ function start() {
     // The factory is netLink bound to the broker: a closure made here would hold start's scope.
     transport = netLink.bind(null, global.require('net'), broker.host, broker.port);
   }
-  brokerAddress = broker.host + ':' + broker.port;
   const options = deviceClientOptions(cfg);
   options.username = options.username || broker.user; // a configured one is non-empty
   if (options.password == null) options.password = broker.pass;
@@ -70,6 +69,7 @@ function start() {
     // Off: undefined or false, and the client keeps its store in memory. true: "glowmq.store".
     store: (WITH_STORE && cfg.store && espruinoStore(global.require('Storage'), cfg.store === true ? 'glowmq.store' : cfg.store, platform, 0)) as Store | undefined,
   });
+  linkName = broker.host + ':' + broker.port + ' as ' + client.clientId;
   client.on('error', logError);
   client.on('close', logLink);
   client.on('connect', logLink);

@@ -108,7 +108,7 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
       return;
     }
     if (typeof payload == 'number') return report('message on ' + topic + ' skipped: ' + payload + ' bytes, over the size limit');
-    payload = payload as Uint8Array;
+    payload = payload as Uint8Array; // with a topic: a message's bytes
     if (discovery && topic == cfg.discoveryPrefix + '/status') {
       // Home Assistant (re)started: the fleet answers spread over a few seconds, not at once.
       if (utf8Decode(payload) == 'online') {

@@ -5,7 +5,7 @@ import { topicFilterError, topicNameError } from '../core/topic';
 import type { QoS } from '../core/types';
 import { utf8Decode, utf8Encode } from '../core/utf8';
 import { word, type Command } from './command';
-import { WITH_DISCOVERY } from '../core/features';
+import { WITH_AT, WITH_DISCOVERY } from '../core/features';
 
 export type { Command };
 /** MQTT's string fields carry a 2-byte length. */
@@ -122,8 +122,9 @@ function schema(basic: Checks): Schema {
     queue: [100, num(1, 100000)],
     queueBytes: [65536, num(1, 268435455)],
     // A board build without the module has none: asking for it is an error, not a silent no.
-    discovery: WITH_DISCOVERY ? [true, basic.bool] : [false, (value) => value === false ? '' : 'false (no discovery in this build: --with discovery)'],
-    discoveryPrefix: ['homeassistant', topicName],
+    // Nor does its config hold defaults only the module reads (on a board each field costs memory).
+    discovery: WITH_DISCOVERY ? [true, basic.bool] : (value) => value === false ? '' : 'false (no discovery in this build: --with discovery)',
+    discoveryPrefix: WITH_DISCOVERY ? ['homeassistant', topicName] : topicName,
     phrases: [SEED_PHRASES, (value) => {
       let allowed = value && typeof value == 'object' && !(value instanceof Array);
       for (const phrase in value) allowed = allowed && phrase.trim() && word('' + value[phrase]) == value[phrase]; // "on", "off" or "toggle" itself
@@ -132,7 +133,7 @@ function schema(basic: Checks): Schema {
     led: ['sim', str],
     sensors: [['sim'], (value) => value instanceof Array && value.every((name: unknown) => !str(name)) ? '' : 'a list of sensors'],
     serial: str,
-    baud: [115200, num(300, 4000000)],
+    baud: WITH_AT ? [115200, num(300, 4000000)] : num(300, 4000000), // the serial port's: none in a build without AT
     wifiSsid: str,
     wifiPassword: field(),
     store: (value) => value === true || value === false || !str(value) ? '' : 'true, false or a file name',
@@ -175,19 +176,31 @@ export function configError(field: string, given: unknown, allowed: string): Con
 export function validateConfig(raw: { [field: string]: unknown }, extra?: Schema | ((basic: Checks) => Schema)): DeviceConfig {
   const basic = checks(), all: Schema = Object.assign(schema(basic), typeof extra == 'function' ? extra(basic) : extra);
   const out: { [field: string]: unknown } = {};
-  let field: string, value: unknown, allowed: string, entry: any;
-  if (!raw || typeof raw != 'object') throw configError('(config)', raw, 'an object');
-  // Own fields only: "constructor", "toString" and "__proto__" are no config field.
-  for (field in raw) if (!all.hasOwnProperty(field)) throw configError(field, raw[field], 'a known field: ' + Object.keys(all).join(', '));
-  for (field in all) {
-    value = raw.hasOwnProperty(field) ? raw[field] : undefined;
-    entry = all[field]; // [default, check], or the check (whose [0] is undefined: no default)
-    // Defaults from the id: checked first (the schema's first field), so it is valid here.
-    if (value === undefined) value = field == 'base' ? 'glowmq/' + raw.id : field == 'clientId' ? raw.id : entry[0];
-    if (value === undefined && field != 'id') continue; // optional, no default
-    allowed = (entry[1] || entry)(value);
-    if (allowed) throw configError(field, value, allowed);
-    out[field] = value;
-  }
+  let field = '(config)', value: unknown = raw, entry: any;
+  /** What is allowed for the first bad or unknown field (`field` and `value` name it), or ''.
+   * One throw below, so a board bundle makes configError part of this call: not a function
+   * held for as long as the program runs. */
+  const problem = (): string => {
+    let allowed: string;
+    if (!raw || typeof raw != 'object') return 'an object';
+    // Own fields only: "constructor", "toString" and "__proto__" are no config field.
+    for (field in raw) {
+      value = raw[field];
+      if (!all.hasOwnProperty(field)) return 'a known field: ' + Object.keys(all).join(', ');
+    }
+    for (field in all) {
+      value = raw.hasOwnProperty(field) ? raw[field] : undefined;
+      entry = all[field]; // [default, check], or the check (whose [0] is undefined: no default)
+      // Defaults from the id: checked first (the schema's first field), so it is valid here.
+      if (value === undefined) value = field == 'base' ? 'glowmq/' + raw.id : field == 'clientId' ? raw.id : entry[0];
+      if (value === undefined && field != 'id') continue; // optional, no default
+      allowed = (entry[1] || entry)(value);
+      if (allowed) return allowed;
+      out[field] = value;
+    }
+    return '';
+  };
+  const allowed = problem();
+  if (allowed) throw configError(field, value, allowed);
   return out as DeviceConfig;
 }

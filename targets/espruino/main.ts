@@ -8,13 +8,13 @@
 import { Client, LiteClient, boardCodec } from '../../src/core/index';
 import { startDevice, deviceClientOptions } from '../../src/app/index';
 import type { Store, TransportFactory } from '../../src/core/types';
-import { espruinoNetTransport } from '../../src/transport/espruino/net';
+import { netLink } from '../../src/transport/espruino/net';
 import { createModem, type EspAtOptions } from '../../src/transport/esp-at/modem';
 import { espruinoSerialStream } from '../../src/transport/esp-at/espruino-serial-stream';
 import { espruinoLed } from '../../src/hal/espruino/led';
 import { espruinoSensor } from '../../src/hal/espruino/sensors';
 import { espruinoStore } from '../../src/store/espruino/storage';
-import { boardPlatform } from './platform';
+import { boardPlatform, boardLog } from './platform';
 import { WITH_AT, WITH_AT_PASSIVE, WITH_QOS2, WITH_STORE } from '../../src/core/features';
 import { loadConfig } from './config';
 import { parseBroker } from './broker-url';
@@ -22,15 +22,29 @@ import { parseBroker } from './broker-url';
 declare const global: { [name: string]: any; require(module: string): any };
 declare const E: { on(event: string, handler: () => void): void };
 
-/** A port or pin by name ("Serial2", "A3", "LED1"). */
-function need(name: string) {
-  const found = global[name];
-  if (found == null) throw new Error('no "' + name + '" on this board');
-  return found;
+/** "host:port as client-id", for the log line on connect (set by start). */
+let linkName = '';
+
+/** The client's 'connect' (the CONNACK packet) and 'close' (a reason or none) events: one
+ * module-level function, so start() leaves no closure (nor its scope) behind. */
+function logLink(event?: any) {
+  boardLog('info', event && event.cmd ? 'connected to ' + linkName : 'connection closed' + (event ? ': ' + event.message : ''));
 }
 
+function logError(err: Error) {
+  boardLog('warn', err.message);
+}
+
+// Nothing made here outlives it but the objects it hands on (the client, the device and their
+// parts make their own): on a board a closure left here would hold all of start's locals.
 function start() {
-  const cfg = loadConfig(), platform = boardPlatform(cfg.logLevel), log = platform.log!, broker = parseBroker(cfg.broker);
+  /** A port or pin by name ("Serial2", "A3", "LED1"). */
+  const need = (name: string) => {
+    const found = global[name];
+    if (found == null) throw new Error('no "' + name + '" on this board');
+    return found;
+  };
+  const cfg = loadConfig(), platform = boardPlatform(cfg.logLevel), broker = parseBroker(cfg.broker);
   let transport: TransportFactory, port;
   if (cfg.serial) {
     if (!WITH_AT) throw new Error('"serial": this build has no ESP-AT transport (build it with --with at)');
@@ -44,7 +58,8 @@ function start() {
     transport = createModem(espruinoSerialStream(port), platform, atOptions).transport;
   } else {
     if (broker.ssl) throw new Error('mqtts needs an AT module (serial)');
-    transport = espruinoNetTransport(global.require('net'), broker.host, broker.port);
+    // The factory is netLink bound to the broker: a closure made here would hold start's scope.
+    transport = netLink.bind(null, global.require('net'), broker.host, broker.port);
   }
   const options = deviceClientOptions(cfg);
   options.username = options.username || broker.user; // a configured one is non-empty
@@ -55,11 +70,10 @@ function start() {
     // Off: undefined or false, and the client keeps its store in memory. true: "glowmq.store".
     store: (WITH_STORE && cfg.store && espruinoStore(global.require('Storage'), cfg.store === true ? 'glowmq.store' : cfg.store, platform, 0)) as Store | undefined,
   });
-  client.on('error', (err) => log('warn', err.message));
-  // 'connect' (the CONNACK packet) and 'close' (a reason or none): one function object.
-  const note = (event?: any) => log('info', event && event.cmd ? 'connected to ' + broker.host + ':' + broker.port + ' as ' + client.clientId : 'connection closed' + (event ? ': ' + event.message : ''));
-  client.on('close', note);
-  client.on('connect', note);
+  linkName = broker.host + ':' + broker.port + ' as ' + client.clientId;
+  client.on('error', logError);
+  client.on('close', logLink);
+  client.on('connect', logLink);
   global.glowmq = { client: client, device: startDevice(client, { led: espruinoLed(need(cfg.led)), sensors: cfg.sensors.map(espruinoSensor) }, cfg, platform), config: cfg };
   client.connect();
 }

@@ -1,7 +1,9 @@
 // The Platform on a board: the interpreter's timers and clock. clearTimeout(undefined)
 // THROWS on Espruino (and clearTimeout() clears every timer), so only real ids reach it.
-// The built-ins themselves where they fit (they need no `this`): no function objects made.
+// The built-ins themselves where they fit (they need no `this`), and module-level functions
+// elsewhere: a closure made per call would cost board memory for as long as the device runs.
 import { LOG_LEVELS, type DevicePlatform } from '../../src/app/index';
+import type { Timer } from '../../src/core/types';
 
 declare const process: { memory(collectGarbage?: boolean): { free: number } };
 
@@ -23,16 +25,28 @@ function roomFor(bytes: number): boolean {
   return process.memory(false).free > needed || process.memory().free > needed;
 }
 
-/** Logs at `logLevel` (the config's: debug, info, warn, error, silent) and above: the levels'
- * positions in LOG_LEVELS rank them. */
+function clearTimer(timer: Timer) {
+  if (timer != null) clearTimeout(timer as number);
+}
+
+/** The lowest level logged: its position in LOG_LEVELS (set by boardPlatform). */
+let lowestLevel = 0;
+
+/** Logs at the configured level and above: the levels' positions in LOG_LEVELS rank them. */
+export function boardLog(level: string, text: string) {
+  if (LOG_LEVELS.indexOf(level) >= lowestLevel) console.log('glowmq ' + level + ': ' + text);
+}
+
+/** The board's platform, logging at `logLevel` (the config's: debug, info, warn, error, silent)
+ * and above. One board runs one device, so the level is the program's. */
 export function boardPlatform(logLevel: string): DevicePlatform {
-  const lowest = LOG_LEVELS.indexOf(logLevel);
+  lowestLevel = LOG_LEVELS.indexOf(logLevel);
   return {
     now: Date.now,
     setTimeout: setTimeout as DevicePlatform['setTimeout'],
-    clearTimeout: (timer) => { if (timer != null) clearTimeout(timer as number); },
+    clearTimeout: clearTimer,
     random: Math.random,
     roomFor: roomFor,
-    log: (level, text) => { if (LOG_LEVELS.indexOf(level) >= lowest) console.log('glowmq ' + level + ': ' + text); },
+    log: boardLog,
   };
 }

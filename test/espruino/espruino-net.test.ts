@@ -1,6 +1,6 @@
 // The Espruino `net` transport against an imitation of the board's socket interface
 // (write() takes a binary string and returns false; 'data' gives binary strings; 'drain'
-// when the send buffer empties; connect() throws when refused).
+// when the send buffer empties; connect() throws when refused; a handler's `this` is the socket).
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { espruinoNetTransport, type EspruinoNet } from '../../src/transport/espruino/net';
 import type { TransportHandlers } from '../../src/core/types';
@@ -15,13 +15,13 @@ beforeEach(() => {
 afterEach(() => { delete g.E; });
 
 function fakeNet(refuse = false) {
-  const ev: { [k: string]: ((x?: unknown) => void)[] } = {};
+  const ev: { [k: string]: ((this: unknown, x?: unknown) => void)[] } = {};
   const sock = {
     written: [] as unknown[], ended: 0,
     write(s: unknown) { this.written.push(s); return false; },
     end() { this.ended++; },
-    on(e: string, fn: (x?: unknown) => void) { (ev[e] = ev[e] || []).push(fn); },
-    emit(e: string, x?: unknown) { (ev[e] || []).forEach((f) => f(x)); },
+    on(e: string, fn: (this: unknown, x?: unknown) => void) { (ev[e] = ev[e] || []).push(fn); },
+    emit(e: string, x?: unknown) { (ev[e] || []).forEach((f) => f.call(sock, x)); },
   };
   let connectCb: (() => void) | undefined;
   const net: EspruinoNet = {

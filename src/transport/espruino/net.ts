@@ -18,41 +18,48 @@ const BYTES_BETWEEN_DRAINS = 1024;
 
 export interface EspruinoNet { connect(options: { host: string; port: number }, onConnect: () => void): EspruinoSocket }
 
-export function espruinoNetTransport(net: EspruinoNet, host: string, port: number): TransportFactory {
+/** One connection's transport. Its factory is this function bound to the broker's address
+ * (espruinoNetTransport), not a closure: a bound function holds its arguments only, where a
+ * closure would hold every scope it was made in (the board keeps the whole chain). */
+export function netLink(net: EspruinoNet, host: string, port: number): Transport {
   const where = host + ':' + port + ': ';
-  return (): Transport => {
-    // done: 0/1, no initialiser (undefined): fewer bytes on the board. pending: bytes written since the last drain.
-    let handlers: TransportHandlers, sock: EspruinoSocket | null | undefined, done: number | undefined, why: string | undefined, pending = 0;
-    // Also the transport's close(): no reason then (a later socket event finds done set).
-    const close = (error?: Error) => {
-      if (done) return;
-      done = 1;
-      const closing = sock;
-      sock = null;
-      if (closing) try { closing.end(); } catch { /* already gone */ }
-      handlers.onClose(error);
-    };
-    return {
-      open: (given) => {
-        handlers = given;
-        try {
-          // onOpen itself, not a guard closure: the client ignores events of a transport it left.
-          sock = net.connect({ host: host, port: port }, handlers.onOpen);
-        } catch (error) {
-          setTimeout(() => close(new Error(where + 'connect failed: ' + ((error as Error).message || error))), 0);
-          return;
-        }
-        sock.on('data', (data: string) => { if (!done) handlers.onData(E.toUint8Array(data)); });
-        sock.on('drain', () => { pending = 0; if (!done) handlers.onDrain(); });
-        sock.on('error', (error: any) => { why = where + ((error && error.message) || 'socket error ' + (error && error.code)); });
-        sock.on('close', () => close(new Error(why || where + 'closed by the broker')));
-      },
-      write: (bytes) => {
-        if (!sock) return false; // not open yet, or closed (sock null)
-        sock.write(E.toString(bytes));
-        return (pending += bytes.length) < BYTES_BETWEEN_DRAINS;
-      },
-      close: close,
-    };
+  // closed: 0/1, no initialiser (undefined): fewer bytes on the board. pending: bytes written since the last drain.
+  let handlers: TransportHandlers, sock: EspruinoSocket | null | undefined, closed: number | undefined, why: string | undefined, pending = 0;
+  // Also the transport's close(): no reason then (a later socket event finds it closed).
+  const close = (error?: Error) => {
+    if (closed) return;
+    closed = 1;
+    const closing = sock;
+    sock = null;
+    if (closing) try { closing.end(); } catch { /* already gone */ }
+    handlers.onClose(error);
   };
+  return {
+    open: (given) => {
+      handlers = given;
+      try {
+        // onOpen itself, not a guard closure: the client ignores events of a transport it left.
+        sock = net.connect({ host: host, port: port }, handlers.onOpen);
+      } catch (error) {
+        setTimeout(() => close(new Error(where + 'connect failed: ' + ((error as Error).message || error))), 0);
+        return;
+      }
+      sock.on('data', (data: string) => { if (!closed) handlers.onData(E.toUint8Array(data)); });
+      sock.on('drain', () => { pending = 0; if (!closed) handlers.onDrain(); });
+      sock.on('error', (error: any) => { why = where + ((error && error.message) || 'socket error ' + (error && error.code)); });
+      sock.on('close', () => close(new Error(why || where + 'closed by the broker')));
+    },
+    write: (bytes) => {
+      if (!sock) return false; // not open yet, or closed (sock null)
+      sock.write(E.toString(bytes));
+      return (pending += bytes.length) < BYTES_BETWEEN_DRAINS;
+    },
+    close: close,
+  };
+}
+
+/** A new transport per connection attempt (the board's main binds netLink itself: one
+ * function object fewer). */
+export function espruinoNetTransport(net: EspruinoNet, host: string, port: number): TransportFactory {
+  return netLink.bind(null, net, host, port);
 }

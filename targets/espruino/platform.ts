@@ -5,24 +5,28 @@
 import { LOG_LEVELS, type DevicePlatform } from '../../src/app/index';
 import type { Timer } from '../../src/core/types';
 
-declare const process: { memory(collectGarbage?: boolean): { free: number } };
+declare const process: { memory(collectGarbage?: boolean): { free: number; total: number } };
 
 // Variables kept free for the board's own work while messages queue: receiving and parsing a
 // packet, reconnecting, the flush when the link is back, a command's handler. Measured on the
 // interpreter (5,000 variables, 100 readings queued): a queued reading holds about 22
 // variables, a variable about 12 bytes of payload, and the flush (the new link, CONNACK, then
 // up to 1 KiB written before each drain) ran at most 472 variables below the free memory of
-// the full queue: the reserve covers that.
-const RESERVED_VARIABLES = 500;
+// the full queue: the reserve covers that. A smaller board keeps the same share, a tenth of its
+// variables (160 of an ESP8266's 1,600): it runs the lite client, which holds each message as
+// the packet it writes, so its flush makes nothing per message. (The check runs deep in a
+// publish's call stack, with about 220 variables of it in use on top of the device's own.)
+const RESERVED_VARIABLES = 500, RESERVED_SHARE = 1 / 10;
 const VARIABLES_PER_RECORD = 22;
 const BYTES_PER_VARIABLE = 12;
 
 /** Whether the board's free memory can hold a queued message of `bytes` and keep the reserve:
  *  the offline queue's bound follows memory, so an outage never runs the board out of it. */
 function roomFor(bytes: number): boolean {
-  const needed = RESERVED_VARIABLES + VARIABLES_PER_RECORD + bytes / BYTES_PER_VARIABLE;
+  const memory = process.memory(false);
+  const needed = Math.min(RESERVED_VARIABLES, memory.total * RESERVED_SHARE) + VARIABLES_PER_RECORD + bytes / BYTES_PER_VARIABLE;
   // Cheap first (no garbage collection); collect only when that says no.
-  return process.memory(false).free > needed || process.memory().free > needed;
+  return memory.free > needed || process.memory().free > needed;
 }
 
 function clearTimer(timer: Timer) {

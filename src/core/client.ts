@@ -14,7 +14,7 @@ import { Emitter } from './emitter';
 import { toBytes } from './utf8';
 import { addEntry, EARLIER_RUN } from './inflight';
 import { INBOUND_PREFIX } from './qos2';
-import { connect, end, linkDown, reconnectMin, setState, CLOSED } from './lifecycle';
+import { connect, end, linkDown, setState, CLOSED } from './lifecycle';
 import { onPacket, onSkipped } from './inbound';
 import { publish, resend, subscribe, unsubscribe } from './outbound';
 import { PacketType } from './packet-type';
@@ -61,9 +61,10 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined, client_: client,
       connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, heldMessages_: 0, heldBytes_: 0, links_: 0, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
-      attempt_: 0, endDeadline_: 0, unwritten_: [], unwrittenBytes_: 0, lastSentAt_: 0, lastReceivedAt_: 0, lastPingAt_: 0,
+      unwritten_: [], unwrittenBytes_: 0,
+      // The rest is set before it is read: attempt_ by connect(), the times once the link is
+      // up (a tick comes only after CONNACK), endDeadline_ by end(), backoffBase_ by connect().
     } as unknown as Session;
-    session.backoffBase_ = reconnectMin(session);
     if (WITH_STORE && session.store_) loadRecords(session);
 
     client.session_ = session;

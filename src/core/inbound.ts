@@ -4,7 +4,7 @@ import type { QoS, SkippedPublish } from './types';
 import { ackFor, countHeld, findEntry, removeEntry } from './inflight';
 import { refusal } from './connack';
 import { receiveQos2, releaseQos2, forgetQos2, toPubrel, OUTBOUND_PREFIX } from './qos2';
-import { drop, emitError, newError, violation, write } from './link';
+import { emitError, failLink, newError, violation, write } from './link';
 import { disconnect, setState, tick, CONNECTED } from './lifecycle';
 import { enqueue, resend, sendEntry, serveAwaitingId, subscribePacket } from './outbound';
 import { PacketType } from './packet-type';
@@ -18,11 +18,7 @@ const SUBACK_FAILURE = 128;
 const acknowledge = (session: Session, type: PacketType, packetId: number) => write(session, { cmd: NAMES[type], messageId: packetId });
 
 const onConnack = (session: Session, connack: any): void => {
-  if (connack.returnCode) {
-    const error = newError(refusal(connack.returnCode));
-    emitError(session, error);
-    return drop(session, error);
-  }
+  if (connack.returnCode) return failLink(session, newError(refusal(connack.returnCode)));
   const subscribed = session.subscribed_;
   session.lastPingAt_ = 0;
   session.resubscription_ = null;

@@ -49,11 +49,10 @@ export const allEntries = (session: Session): Entry[] => {
   return Object.keys(entries).map((key) => entries[key]!);
 };
 
-/** Gives a packet a free id; false when all are in use (its entry waits for one). */
-export const takeId = (session: Session, packet: { messageId?: number }): boolean => {
-  const packetId = nextId(session.lastId_, (candidate) => findEntry(session, candidate), session.idsInUse_);
-  if (packetId) packet.messageId = session.lastId_ = packetId;
-  return !!packetId;
+/** Gives a packet a free id and returns it; 0 when all are in use (its entry waits for one).
+ *  (Session.lastId_ moves on when its entry is added.) */
+export const takeId = (session: Session, packet: { messageId?: number }): number => {
+  return packet.messageId = nextId(session.lastId_, (candidate) => findEntry(session, candidate), session.idsInUse_);
 };
 
 /** Owed to the broker (and stored): a QoS 1/2 PUBLISH or a PUBREL, once it has its id. */

@@ -41,15 +41,15 @@ export const linkDown = (session: Session, error: Error | undefined, broken: boo
   // broke the protocol, keeps it climbing, so a broken broker is never hot-looped.
   if (session.madeProgress_ && !broken) { session.attempt_ = 0; session.backoffBase_ = min; }
   if (session.resubscription_) removeEntry(session, session.resubscription_);
-  setTimer(session, 0);
-  setState(session, again ? RECONNECTING : CLOSED);
-  unsent.forEach((entry) => { if (entry.callback_) entry.callback_(error || newError(LOST)); });
   if (again) {
     delay = backoff(session.backoffBase_, min, max, session.platform_.random());
     session.backoffBase_ = Math.min(max, session.backoffBase_ * 2);
-    setTimer(session, delay, () => open(session));
     session.attempt_++;
   }
+  // The timer is set before any callback runs: one that calls end() then clears it.
+  setTimer(session, delay, again && (() => open(session)));
+  setState(session, again ? RECONNECTING : CLOSED);
+  unsent.forEach((entry) => { if (entry.callback_) entry.callback_(error || newError(LOST)); });
   client.emit('close', error);
   // A 'close' listener may have called end() (which finished already).
   if (wasEnding) finish(session);

@@ -29,7 +29,7 @@ const flush = (session: Session): void => {
 };
 
 export const write = (session: Session, packet: any, callback?: Function | null | false): void => {
-  session.unwritten_.push({ packet_: packet, callback_: callback || null });
+  session.unwritten_.push({ packet_: packet, callback_: callback });
   if (packet.payload) session.unwrittenBytes_ += packet.payload.length;
   flush(session);
 };
@@ -52,11 +52,13 @@ export const drop = (session: Session, error?: Error, broken?: boolean): void =>
   down(session, error, broken);
 };
 
-export const violation = (session: Session, message: string): void => {
-  const error = newError('protocol violation: ' + message);
+/** The link fails with an error that is also reported ('error'); `broken` as for drop(). */
+export const failLink = (session: Session, error: Error, broken?: boolean): void => {
   emitError(session, error);
-  drop(session, error, true);
+  drop(session, error, broken);
 };
+
+export const violation = (session: Session, message: string): void => failLink(session, newError('protocol violation: ' + message), true);
 
 export const open = (session: Session): void => {
   const options = session.options_, deps = session.deps_;

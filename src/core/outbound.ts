@@ -46,16 +46,16 @@ const storeAndSend = (session: Session, entry: Entry): void => {
   if (session.connected_ && !session.resending_) sendEntry(session, entry); // else the resend reaches it, in order
 };
 
-// When no id is free (or others wait already) an entry waits for one, never spins.
-export const enqueue = (session: Session, entry: Entry): void => {
-  if (!session.awaitingId_.length && takeId(session, entry.packet_)) storeAndSend(session, entry);
-  else session.awaitingId_.push(entry);
-};
-
-// An acknowledgement freed an id: the oldest entry waiting for one takes it.
+// Entries take free ids in the order they came: the oldest waiting first. When no id is free
+// they wait (an acknowledgement frees one), never spin.
 export const serveAwaitingId = (session: Session): void => {
   const waiting = session.awaitingId_;
   while (waiting.length && takeId(session, waiting[0]!.packet_)) storeAndSend(session, waiting.shift()!);
+};
+
+export const enqueue = (session: Session, entry: Entry): void => {
+  session.awaitingId_.push(entry);
+  serveAwaitingId(session);
 };
 
 // After CONNACK: everything outstanding, in order (the resubscription went first), that this

@@ -15,7 +15,7 @@ import { toBytes } from './utf8';
 import { addEntry, EARLIER_RUN } from './inflight';
 import { INBOUND_PREFIX } from './qos2';
 import { connect, end, linkDown, setState, CLOSED } from './lifecycle';
-import { onPacket, onSkipped } from './inbound';
+import { onPacket, onPublish } from './inbound';
 import { publish, resend, subscribe, unsubscribe } from './outbound';
 import { PacketType } from './packet-type';
 import { WITH_QOS2, WITH_STORE } from './features';
@@ -37,7 +37,7 @@ const connectPacketFor = (options: ClientOptions, clientId: string, keepaliveSec
 
 // Records left by a previous run (power cut): resent after the first CONNACK.
 /** The link's handlers: one object for every client (session.ts says why). */
-const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onSkipped, linkDown_: linkDown, resend_: resend };
+const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onPublish, linkDown_: linkDown, resend_: resend };
 
 const loadRecords = (session: Session): void => {
   const records: any = session.store_!.all();

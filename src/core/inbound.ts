@@ -1,6 +1,6 @@
 // Inbound: one handler per packet type, after the codec has parsed it.
 import type { Entry, Session } from './session';
-import type { QoS, SkippedPublish } from './types';
+import type { QoS } from './types';
 import { ackFor, countHeld, findEntry, removeEntry } from './inflight';
 import { refusal } from './connack';
 import { receiveQos2, releaseQos2, forgetQos2, toPubrel, OUTBOUND_PREFIX } from './qos2';
@@ -38,7 +38,7 @@ const onConnack = (session: Session, connack: any): void => {
 // A PUBLISH, or (with `oversize`, its size) one over maxPacketSize that the codec read past:
 // acknowledged all the same (the broker would resend it forever) and reported, never
 // delivered, and the link kept. A QoS 2 message is delivered (or reported) once.
-const onPublish = (session: Session, packet: any, oversize?: number): void => {
+export const onPublish = (session: Session, packet: any, oversize?: number): void => {
   const qos = packet.qos, packetId = packet.messageId, client = session.client_;
   session.madeProgress_ = true;
   if (!(WITH_QOS2 && qos == 2) || receiveQos2(session.receivedQos2_, session.store_, packetId)) {
@@ -46,10 +46,6 @@ const onPublish = (session: Session, packet: any, oversize?: number): void => {
     else client.emit('message', packet.topic, packet.payload, packet);
   }
   if (qos) acknowledge(session, qos == 2 ? PacketType.Pubrec : PacketType.Puback, packetId);
-};
-
-export const onSkipped = (session: Session, skipped: SkippedPublish): void => {
-  onPublish(session, skipped, skipped.size);
 };
 
 // SUBACK: the granted QoS per filter; refused ones (0x80) are named in one error.

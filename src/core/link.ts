@@ -71,14 +71,14 @@ export const open = (session: Session): void => {
   const live = () => session.link_ == transport;
   // An unreachable broker (ECONNREFUSED, a DNS failure…) is an 'error' too, as in MQTT.js.
   const failed = (error?: Error) => {
-    if (session.link_ !== transport) return;
+    if (!live()) return;
     if (error && !opened) emitError(session, error);
     down(session, error || newError(LOST));
   };
   const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET,
     (packet: any) => { if (live()) session.handlers_.packet_(session, packet); },
     (error: Error) => { if (live()) violation(session, error.message); },
-    (skipped: SkippedPublish) => { if (live()) session.handlers_.skipped_(session, skipped); });
+    (skipped: SkippedPublish) => { if (live()) session.handlers_.skipped_(session, skipped, skipped.size); });
   setTimer(session, timeout, () => drop(session, newError('no CONNACK within ' + timeout + ' ms')));
   try {
     transport.open({

@@ -22,7 +22,8 @@ export interface Entry {
  *  lifecycle.ts, imports neither (no import cycle). Module functions, no closures. */
 export interface LinkHandlers {
   packet_(session: Session, packet: any): void;
-  skipped_(session: Session, skipped: SkippedPublish): void;
+  /** A PUBLISH over maxPacketSize that the codec read past (inbound.ts's onPublish, with its size). */
+  skipped_(session: Session, skipped: SkippedPublish, size: number): void;
   linkDown_(session: Session, error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void;
   /** The link drained while a resend waits for it: go on with the resend. */
   resend_(session: Session): void;

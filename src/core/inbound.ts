@@ -77,7 +77,8 @@ const onAck = (session: Session, type: PacketType, packet: any): void => {
   removeEntry(session, entry);
   if (type == PacketType.Suback) onSuback(session, entry, packet.granted);
   else {
-    if (WITH_STORE && store && type != PacketType.Unsuback) store.del(OUTBOUND_PREFIX + packetId);
+    // (An UNSUBSCRIBE has no record: deleting a missing key changes nothing.)
+    if (WITH_STORE && store) store.del(OUTBOUND_PREFIX + packetId);
     if (entry.callback_) entry.callback_();
   }
   serveAwaitingId(session);

@@ -4,9 +4,9 @@ import type { QoS } from './types';
 import { ackFor, countHeld, findEntry, removeEntry } from './inflight';
 import { refusal } from './connack';
 import { receiveQos2, releaseQos2, forgetQos2, toPubrel, OUTBOUND_PREFIX } from './qos2';
-import { emitError, failLink, newError, violation, write } from './link';
+import { drop, emitError, newError, violation, write } from './link';
 import { disconnect, setState, tick, CONNECTED } from './lifecycle';
-import { enqueue, resend, sendEntry, serveAwaitingId, subscribePacket } from './outbound';
+import { enqueue, resend, sendEntry, subscribePacket } from './outbound';
 import { PacketType } from './packet-type';
 import { NAMES } from './codec/names';
 import { packetName } from './codec/parse';
@@ -18,7 +18,11 @@ const SUBACK_FAILURE = 128;
 const acknowledge = (session: Session, type: PacketType, packetId: number) => write(session, { cmd: NAMES[type], messageId: packetId });
 
 const onConnack = (session: Session, connack: any): void => {
-  if (connack.returnCode) return failLink(session, newError(refusal(connack.returnCode)));
+  if (connack.returnCode) {
+    const error = newError(refusal(connack.returnCode));
+    emitError(session, error);
+    return drop(session, error);
+  }
   const subscribed = session.subscribed_;
   session.lastPingAt_ = 0;
   session.resubscription_ = null;
@@ -81,7 +85,7 @@ const onAck = (session: Session, type: PacketType, packet: any): void => {
     if (WITH_STORE && store) store.del(OUTBOUND_PREFIX + packetId);
     if (entry.callback_) entry.callback_();
   }
-  serveAwaitingId(session);
+  enqueue(session); // an id is free: the oldest entry waiting for one takes it
   if (session.ending_ && !session.idsInUse_) disconnect(session);
 };
 

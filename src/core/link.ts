@@ -52,13 +52,11 @@ export const drop = (session: Session, error?: Error, broken?: boolean): void =>
   down(session, error, broken);
 };
 
-/** The link fails with an error that is also reported ('error'); `broken` as for drop(). */
-export const failLink = (session: Session, error: Error, broken?: boolean): void => {
+export const violation = (session: Session, message: string): void => {
+  const error = newError('protocol violation: ' + message);
   emitError(session, error);
-  drop(session, error, broken);
+  drop(session, error, true);
 };
-
-export const violation = (session: Session, message: string): void => failLink(session, newError('protocol violation: ' + message), true);
 
 export const open = (session: Session): void => {
   const options = session.options_, deps = session.deps_;

@@ -46,16 +46,13 @@ const storeAndSend = (session: Session, entry: Entry): void => {
   if (session.connected_ && !session.resending_) sendEntry(session, entry); // else the resend reaches it, in order
 };
 
-// Entries take free ids in the order they came: the oldest waiting first. When no id is free
-// they wait (an acknowledgement frees one), never spin.
-export const serveAwaitingId = (session: Session): void => {
+// Entries take free ids in the order they came: a new one (if given) joins the line, and the
+// line is served from its head. When no id is free they wait (an acknowledgement frees one and
+// calls this again), never spin.
+export const enqueue = (session: Session, entry?: Entry): void => {
   const waiting = session.awaitingId_;
+  if (entry) waiting.push(entry);
   while (waiting.length && takeId(session, waiting[0]!.packet_)) storeAndSend(session, waiting.shift()!);
-};
-
-export const enqueue = (session: Session, entry: Entry): void => {
-  session.awaitingId_.push(entry);
-  serveAwaitingId(session);
 };
 
 // After CONNACK: everything outstanding, in order (the resubscription went first), that this

@@ -47,34 +47,33 @@ const loadRecords = (session: Session): void => {
   }
 };
 
+// The client is its own session: the module functions work on its internal fields (session.ts).
+export interface Client extends Session {}
 export class Client extends Emitter<ClientEvents> implements MqttClient {
   declare state: ClientState;
   declare connected: boolean;
   declare clientId: string;
-  declare session_: Session;
 
   constructor(options: ClientOptions, deps: ClientDeps) {
     super();
     const client = this, platform = deps.platform, keepaliveSeconds = options.keepalive == null ? DEFAULT_KEEPALIVE_S : options.keepalive;
     client.clientId = options.clientId || 'glowmq_' + (platform.random() * TWO_POW_32 + TWO_POW_32).toString(16).slice(1, 9);
-    const session = {
-      handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined, client_: client,
+    Object.assign(client, {
+      handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined,
       connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, heldMessages_: 0, heldBytes_: 0, links_: 0, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
       unwritten_: [], unwrittenBytes_: 0,
       // The rest is set before it is read: attempt_ by connect(), the times once the link is
       // up (a tick comes only after CONNACK), endDeadline_ by end(), backoffBase_ by connect().
-    } as unknown as Session;
-    if (WITH_STORE && session.store_) loadRecords(session);
-
-    client.session_ = session;
-    setState(session, CLOSED);
+    });
+    if (WITH_STORE && client.store_) loadRecords(client);
+    setState(client, CLOSED);
   }
 
   // Methods on the prototype, not closures per client: on the board each closure costs variables.
-  connect(): void { connect(this.session_); }
-  publish(topic: string, payload: Bytes, options?: PublishOptions, callback?: Callback): void { publish(this.session_, topic, payload, options, callback); }
-  subscribe(filters: string | string[], options?: SubscribeOptions, callback?: SubscribeCallback): void { subscribe(this.session_, filters, options, callback); }
-  unsubscribe(filters: string | string[], callback?: Callback): void { unsubscribe(this.session_, filters, callback); }
-  end(force?: boolean, callback?: () => void): void { end(this.session_, force, callback); }
+  connect(): void { connect(this); }
+  publish(topic: string, payload: Bytes, options?: PublishOptions, callback?: Callback): void { publish(this, topic, payload, options, callback); }
+  subscribe(filters: string | string[], options?: SubscribeOptions, callback?: SubscribeCallback): void { subscribe(this, filters, options, callback); }
+  unsubscribe(filters: string | string[], callback?: Callback): void { unsubscribe(this, filters, callback); }
+  end(force?: boolean, callback?: () => void): void { end(this, force, callback); }
 }

@@ -36,18 +36,18 @@ const onConnack = (session: Session, connack: any): void => {
   }
   resend(session);
   tick(session);
-  session.client_.emit('connect', connack); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
+  session.emit('connect', connack); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
 };
 
 // A PUBLISH, or (with `oversize`, its size) one over maxPacketSize that the codec read past:
 // acknowledged all the same (the broker would resend it forever) and reported, never
 // delivered, and the link kept. A QoS 2 message is delivered (or reported) once.
 export const onPublish = (session: Session, packet: any, oversize?: number): void => {
-  const qos = packet.qos, packetId = packet.messageId, client = session.client_;
+  const qos = packet.qos, packetId = packet.messageId;
   session.madeProgress_ = true;
   if (!(WITH_QOS2 && qos == 2) || receiveQos2(session.receivedQos2_, session.store_, packetId)) {
-    if (oversize) client.emit('oversize', packet.topic, oversize, qos);
-    else client.emit('message', packet.topic, packet.payload, packet);
+    if (oversize) session.emit('oversize', packet.topic, oversize, qos);
+    else session.emit('message', packet.topic, packet.payload, packet);
   }
   if (qos) acknowledge(session, qos == 2 ? PacketType.Pubrec : PacketType.Puback, packetId);
 };

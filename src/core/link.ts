@@ -9,7 +9,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
 
 export const newError = (message: string) => new Error(message);
-export const emitError = (session: Session, error: Error): void => { session.client_.emit('error', error); };
+export const emitError = (session: Session, error: Error): void => { session.emit('error', error); };
 
 export const setTimer = (session: Session, delayMs: number, onTimeout?: false | (() => void)): void => {
   const platform = session.platform_;

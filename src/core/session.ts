@@ -29,14 +29,16 @@ export interface LinkHandlers {
   resend_(session: Session): void;
 }
 
-export interface Session {
+/** The client's state: the Client object itself (client.ts), whose internal fields these are. */
+export interface Session extends Emitter<ClientEvents> {
+  state: ClientState;
+  connected: boolean;
   handlers_: LinkHandlers;
   options_: ClientOptions;
   deps_: ClientDeps;
   platform_: Platform;
   /** Undefined without WITH_STORE, or when none was given: the session is then in memory only. */
   store_: Store | undefined;
-  client_: Emitter<ClientEvents> & { state: ClientState; connected: boolean };
   connectPacket_: object;
   keepaliveSeconds_: number;
 
@@ -57,7 +59,7 @@ export interface Session {
   resubscription_: Entry | null;
 
   // State and timers (lifecycle.ts)
-  state_: ClientState;
+  /** `connected`, under a name the board build shortens (read at almost every step). */
   connected_: boolean;
   ending_: boolean;
   endDeadline_: number;

@@ -1,6 +1,7 @@
 // The MQTT 3.1.1 client: ONE state machine (connecting → connected → reconnecting → closed)
 // driven only by the Platform's clock and timers, a Transport per connection attempt and a
-// Codec. Its state is one Session (session.ts), worked on by plain functions: the link
+// Codec. Its state is its own internal fields (the Session of session.ts: the client is its
+// own session), worked on by plain functions: the link
 // (link.ts), state and timers (lifecycle.ts), publish/subscribe and packet ids (outbound.ts,
 // inflight.ts), a handler per inbound packet type (inbound.ts), QoS 2 (qos2.ts).
 //

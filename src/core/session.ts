@@ -1,9 +1,10 @@
-// One client's state (types only), shared by the modules that work on it: inflight.ts (the
-// outstanding entries), link.ts (the transport and its write queue), lifecycle.ts (state,
-// timers, reconnect, end), outbound.ts (publish, subscribe, packet ids, resend) and
-// inbound.ts (a handler per packet type). They are plain functions of the session, not
-// closures per client: on the board every closure and every scope costs variables. Fields
-// end in `_`, so the board build shortens them.
+// One client's state (types only): the Client object's internal fields (client.ts), shared
+// by the modules that work on it: inflight.ts (the outstanding entries), link.ts (the
+// transport and its write queue), lifecycle.ts (state, timers, reconnect, end), outbound.ts
+// (publish, subscribe, packet ids, resend) and inbound.ts (a handler per packet type). They
+// are plain functions of the session, not closures per client: on the board every closure and
+// every scope costs variables. Internal fields end in `_`, so the board build shortens them;
+// `state` and `connected` are public.
 import type { ClientDeps, ClientEvents, ClientOptions, ClientState } from './client-options';
 import type { Platform, QoS, SkippedPublish, Store, Timer, Transport } from './types';
 import type { Emitter } from './emitter';

@@ -11,7 +11,7 @@ import type { Emitter } from './emitter';
 
 export interface Entry {
   packet_: any;
-  callback_?: Function | null | false;
+  callback_?: Function | null | false | undefined;
   /** The link (Session.links_) it was last written on; EARLIER_RUN for a record loaded from a
    *  store, undefined when never written. A PUBLISH written again carries DUP. */
   writtenOn_?: number;

@@ -9,7 +9,6 @@
 // again in order, so in-flight messages (older) go before those queued offline (newer).
 // QoS 1/2 publishes are put in the Store before they are written, under 'o' + packet id.
 import type { Callback, ClientDeps, ClientEvents, ClientOptions, ClientState, MqttClient, PublishOptions, SubscribeCallback, SubscribeOptions } from './client-options';
-import type { Packet } from './types';
 import type { LinkHandlers, Session } from './session';
 import { Emitter } from './emitter';
 import { toBytes } from './utf8';
@@ -28,18 +27,10 @@ const DEFAULT_KEEPALIVE_S = 60;
 // keeping the leading zeros of the 8 that make the generated client id.
 const TWO_POW_32 = 4294967296;
 
-const connectPacketFor = (options: ClientOptions, clientId: string, keepaliveSeconds: number): Packet => {
-  return {
-    cmd: NAMES[PacketType.Connect], clientId: clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
-    // The will as given: both codecs read a missing qos/retain as 0/false and take a text payload.
-    username: options.username, password: toBytes(options.password), will: options.will,
-  } as Packet;
-};
-
-// Records left by a previous run (power cut): resent after the first CONNACK.
 /** The link's handlers: one object for every client (session.ts says why). */
 const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onPublish, linkDown_: linkDown, resend_: resend };
 
+// Records left by a previous run (power cut): resent after the first CONNACK.
 const loadRecords = (session: Session): void => {
   const records: any = session.store_!.all();
   for (const key in records) {
@@ -61,7 +52,13 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
     client.clientId = options.clientId || 'glowmq_' + (platform.random() * TWO_POW_32 + TWO_POW_32).toString(16).slice(1, 9);
     Object.assign(client, {
       handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined,
-      connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
+      // The CONNECT packet, made once. The will as given: both codecs read a missing qos/retain
+      // as 0/false and take a text payload.
+      connectPacket_: {
+        cmd: NAMES[PacketType.Connect], clientId: client.clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
+        username: options.username, password: toBytes(options.password), will: options.will,
+      },
+      keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, heldMessages_: 0, heldBytes_: 0, links_: 0, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
       unwritten_: [], unwrittenBytes_: 0,
       // The rest is set before it is read: attempt_ by connect(), the times once the link is

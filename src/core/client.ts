@@ -1,6 +1,7 @@
 // The MQTT 3.1.1 client: ONE state machine (connecting → connected → reconnecting → closed)
 // driven only by the Platform's clock and timers, a Transport per connection attempt and a
-// Codec. Its state is one Session (session.ts), worked on by plain functions: the link
+// Codec. Its state is its own internal fields (the Session of session.ts: the client is its
+// own session), worked on by plain functions: the link
 // (link.ts), state and timers (lifecycle.ts), publish/subscribe and packet ids (outbound.ts,
 // inflight.ts), a handler per inbound packet type (inbound.ts), QoS 2 (qos2.ts).
 //
@@ -8,14 +9,13 @@
 // again in order, so in-flight messages (older) go before those queued offline (newer).
 // QoS 1/2 publishes are put in the Store before they are written, under 'o' + packet id.
 import type { Callback, ClientDeps, ClientEvents, ClientOptions, ClientState, MqttClient, PublishOptions, SubscribeCallback, SubscribeOptions } from './client-options';
-import type { Packet } from './types';
 import type { LinkHandlers, Session } from './session';
 import { Emitter } from './emitter';
 import { toBytes } from './utf8';
 import { addEntry, EARLIER_RUN } from './inflight';
 import { INBOUND_PREFIX } from './qos2';
-import { connect, end, linkDown, reconnectMin, setState, CLOSED } from './lifecycle';
-import { onPacket, onSkipped } from './inbound';
+import { connect, end, linkDown, setState, CLOSED } from './lifecycle';
+import { onPacket, onPublish } from './inbound';
 import { publish, resend, subscribe, unsubscribe } from './outbound';
 import { PacketType } from './packet-type';
 import { WITH_QOS2, WITH_STORE } from './features';
@@ -27,18 +27,10 @@ const DEFAULT_KEEPALIVE_S = 60;
 // keeping the leading zeros of the 8 that make the generated client id.
 const TWO_POW_32 = 4294967296;
 
-const connectPacketFor = (options: ClientOptions, clientId: string, keepaliveSeconds: number): Packet => {
-  return {
-    cmd: NAMES[PacketType.Connect], clientId: clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
-    // The will as given: both codecs read a missing qos/retain as 0/false and take a text payload.
-    username: options.username, password: toBytes(options.password), will: options.will,
-  } as Packet;
-};
+/** The link's handlers: one object for every client (session.ts says why). */
+const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onPublish, linkDown_: linkDown, resend_: resend };
 
 // Records left by a previous run (power cut): resent after the first CONNACK.
-/** The link's handlers: one object for every client (session.ts says why). */
-const LINK_HANDLERS: LinkHandlers = { packet_: onPacket, skipped_: onSkipped, linkDown_: linkDown, resend_: resend };
-
 const loadRecords = (session: Session): void => {
   const records: any = session.store_!.all();
   for (const key in records) {
@@ -47,33 +39,39 @@ const loadRecords = (session: Session): void => {
   }
 };
 
+// The client is its own session: the module functions work on its internal fields (session.ts).
+export interface Client extends Session {}
 export class Client extends Emitter<ClientEvents> implements MqttClient {
   declare state: ClientState;
   declare connected: boolean;
   declare clientId: string;
-  declare session_: Session;
 
   constructor(options: ClientOptions, deps: ClientDeps) {
     super();
     const client = this, platform = deps.platform, keepaliveSeconds = options.keepalive == null ? DEFAULT_KEEPALIVE_S : options.keepalive;
     client.clientId = options.clientId || 'glowmq_' + (platform.random() * TWO_POW_32 + TWO_POW_32).toString(16).slice(1, 9);
-    const session = {
-      handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined, client_: client,
-      connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
+    Object.assign(client, {
+      handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined,
+      // The CONNECT packet, made once. The will as given: both codecs read a missing qos/retain
+      // as 0/false and take a text payload.
+      connectPacket_: {
+        cmd: NAMES[PacketType.Connect], clientId: client.clientId, clean: options.clean !== false, keepalive: keepaliveSeconds,
+        username: options.username, password: toBytes(options.password), will: options.will,
+      },
+      keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, heldMessages_: 0, heldBytes_: 0, links_: 0, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
-      attempt_: 0, endDeadline_: 0, unwritten_: [], unwrittenBytes_: 0, lastSentAt_: 0, lastReceivedAt_: 0, lastPingAt_: 0,
-    } as unknown as Session;
-    session.backoffBase_ = reconnectMin(session);
-    if (WITH_STORE && session.store_) loadRecords(session);
-
-    client.session_ = session;
-    setState(session, CLOSED);
+      unwritten_: [], unwrittenBytes_: 0,
+      // The rest is set before it is read: attempt_ by connect(), the times once the link is
+      // up (a tick comes only after CONNACK), endDeadline_ by end(), backoffBase_ by connect().
+    });
+    if (WITH_STORE && client.store_) loadRecords(client);
+    setState(client, CLOSED);
   }
 
   // Methods on the prototype, not closures per client: on the board each closure costs variables.
-  connect(): void { connect(this.session_); }
-  publish(topic: string, payload: Bytes, options?: PublishOptions, callback?: Callback): void { publish(this.session_, topic, payload, options, callback); }
-  subscribe(filters: string | string[], options?: SubscribeOptions, callback?: SubscribeCallback): void { subscribe(this.session_, filters, options, callback); }
-  unsubscribe(filters: string | string[], callback?: Callback): void { unsubscribe(this.session_, filters, callback); }
-  end(force?: boolean, callback?: () => void): void { end(this.session_, force, callback); }
+  connect(): void { connect(this); }
+  publish(topic: string, payload: Bytes, options?: PublishOptions, callback?: Callback): void { publish(this, topic, payload, options, callback); }
+  subscribe(filters: string | string[], options?: SubscribeOptions, callback?: SubscribeCallback): void { subscribe(this, filters, options, callback); }
+  unsubscribe(filters: string | string[], callback?: Callback): void { unsubscribe(this, filters, callback); }
+  end(force?: boolean, callback?: () => void): void { end(this, force, callback); }
 }

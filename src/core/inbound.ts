@@ -1,12 +1,12 @@
 // Inbound: one handler per packet type, after the codec has parsed it.
 import type { Entry, Session } from './session';
-import type { QoS, SkippedPublish } from './types';
+import type { QoS } from './types';
 import { ackFor, countHeld, findEntry, removeEntry } from './inflight';
 import { refusal } from './connack';
 import { receiveQos2, releaseQos2, forgetQos2, toPubrel, OUTBOUND_PREFIX } from './qos2';
 import { drop, emitError, newError, violation, write } from './link';
 import { disconnect, setState, tick, CONNECTED } from './lifecycle';
-import { enqueue, resend, sendEntry, serveAwaitingId, subscribePacket } from './outbound';
+import { enqueue, resend, sendEntry, subscribePacket } from './outbound';
 import { PacketType } from './packet-type';
 import { NAMES } from './codec/names';
 import { packetName } from './codec/parse';
@@ -36,24 +36,20 @@ const onConnack = (session: Session, connack: any): void => {
   }
   resend(session);
   tick(session);
-  session.client_.emit('connect', connack); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
+  session.emit('connect', connack); // the CONNACK itself (sessionPresent, returnCode), as MQTT.js does
 };
 
 // A PUBLISH, or (with `oversize`, its size) one over maxPacketSize that the codec read past:
 // acknowledged all the same (the broker would resend it forever) and reported, never
 // delivered, and the link kept. A QoS 2 message is delivered (or reported) once.
-const onPublish = (session: Session, packet: any, oversize?: number): void => {
-  const qos = packet.qos, packetId = packet.messageId, client = session.client_;
+export const onPublish = (session: Session, packet: any, oversize?: number): void => {
+  const qos = packet.qos, packetId = packet.messageId;
   session.madeProgress_ = true;
   if (!(WITH_QOS2 && qos == 2) || receiveQos2(session.receivedQos2_, session.store_, packetId)) {
-    if (oversize) client.emit('oversize', packet.topic, oversize, qos);
-    else client.emit('message', packet.topic, packet.payload, packet);
+    if (oversize) session.emit('oversize', packet.topic, oversize, qos);
+    else session.emit('message', packet.topic, packet.payload, packet);
   }
   if (qos) acknowledge(session, qos == 2 ? PacketType.Pubrec : PacketType.Puback, packetId);
-};
-
-export const onSkipped = (session: Session, skipped: SkippedPublish): void => {
-  onPublish(session, skipped, skipped.size);
 };
 
 // SUBACK: the granted QoS per filter; refused ones (0x80) are named in one error.
@@ -85,10 +81,11 @@ const onAck = (session: Session, type: PacketType, packet: any): void => {
   removeEntry(session, entry);
   if (type == PacketType.Suback) onSuback(session, entry, packet.granted);
   else {
-    if (WITH_STORE && store && type != PacketType.Unsuback) store.del(OUTBOUND_PREFIX + packetId);
+    // (An UNSUBSCRIBE has no record: deleting a missing key changes nothing.)
+    if (WITH_STORE && store) store.del(OUTBOUND_PREFIX + packetId);
     if (entry.callback_) entry.callback_();
   }
-  serveAwaitingId(session);
+  enqueue(session); // an id is free: the oldest entry waiting for one takes it
   if (session.ending_ && !session.idsInUse_) disconnect(session);
 };
 

@@ -8,6 +8,7 @@ import type { Entry, Session } from './session';
 import { PacketType } from './packet-type';
 import { NAMES } from './codec/names';
 import { nextId } from './packet-ids';
+import { WITH_QOS2 } from './features';
 
 const ID_KEY = 'p', QUEUED_KEY = 'q';
 /** Entry.writtenOn_ of a record loaded from a store: written in an earlier run, on no link of this one. */
@@ -49,21 +50,21 @@ export const allEntries = (session: Session): Entry[] => {
   return Object.keys(entries).map((key) => entries[key]!);
 };
 
-/** Gives a packet a free id; false when all are in use (its entry waits for one). */
-export const takeId = (session: Session, packet: { messageId?: number }): boolean => {
-  const packetId = nextId(session.lastId_, (candidate) => findEntry(session, candidate), session.idsInUse_);
-  if (packetId) packet.messageId = session.lastId_ = packetId;
-  return !!packetId;
+/** Gives a packet a free id and returns it; 0 when all are in use (its entry waits for one).
+ *  (Session.lastId_ moves on when its entry is added.) */
+export const takeId = (session: Session, packet: { messageId?: number }): number => {
+  return packet.messageId = nextId(session.lastId_, (candidate) => findEntry(session, candidate), session.idsInUse_);
 };
 
-/** Owed to the broker (and stored): a QoS 1/2 PUBLISH or a PUBREL, once it has its id. */
-export const isOwed = (packet: { cmd: string; messageId?: number }): boolean => {
-  return !!packet.messageId && (packet.cmd == NAMES[PacketType.Publish] || packet.cmd == NAMES[PacketType.Pubrel]);
+/** Owed to the broker (and stored): a QoS 1/2 PUBLISH or a PUBREL. (One still waiting for a
+ *  packet id is not among the entries: removing it changes nothing.) */
+export const isOwed = (packet: { cmd: string; qos?: number }): boolean => {
+  return packet.qos! > 0 || (WITH_QOS2 && packet.cmd == NAMES[PacketType.Pubrel]);
 };
 
 /** Which acknowledgement completes (or advances) an outstanding packet. */
 export const ackFor = (packet: { cmd: string; qos?: number }): PacketType => {
   const type: PacketType = NAMES.indexOf(packet.cmd);
   if (type != PacketType.Publish) return type + 1; // PUBREL → PUBCOMP, SUBSCRIBE → SUBACK, UNSUBSCRIBE → UNSUBACK
-  return packet.qos == 2 ? PacketType.Pubrec : PacketType.Puback;
+  return WITH_QOS2 && packet.qos == 2 ? PacketType.Pubrec : PacketType.Puback;
 };

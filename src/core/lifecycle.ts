@@ -17,13 +17,12 @@ const MS_PER_S = 1000, TENTHS_PER_S = 10;
 export const reconnectMin = (session: Session) => session.options_.reconnectMin || DEFAULT_RECONNECT_MIN_MS;
 
 export const setState = (session: Session, state: ClientState): void => {
-  const client = session.client_;
-  client.state = session.state_ = state;
-  client.connected = session.connected_ = state == CONNECTED;
+  session.state = state;
+  session.connected = session.connected_ = state == CONNECTED;
 };
 
 export const connect = (session: Session): void => {
-  if (session.state_ != CLOSED) return;
+  if (session.state != CLOSED) return;
   session.ending_ = false;
   session.attempt_ = 0;
   session.backoffBase_ = reconnectMin(session);
@@ -33,7 +32,7 @@ export const connect = (session: Session): void => {
 
 // The link is gone: fail unwritten QoS 0, then reconnect after a backoff, or stay closed.
 export const linkDown = (session: Session, error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void => {
-  const options = session.options_, client = session.client_, wasEnding = session.ending_;
+  const options = session.options_, wasEnding = session.ending_;
   const again = !wasEnding && options.reconnect !== false, min = reconnectMin(session), max = options.reconnectMax || DEFAULT_RECONNECT_MAX_MS;
   let delay = 0;
   // A link that made progress (an ack, a PINGRESP or a message after CONNACK) resets the
@@ -41,19 +40,19 @@ export const linkDown = (session: Session, error: Error | undefined, broken: boo
   // broke the protocol, keeps it climbing, so a broken broker is never hot-looped.
   if (session.madeProgress_ && !broken) { session.attempt_ = 0; session.backoffBase_ = min; }
   if (session.resubscription_) removeEntry(session, session.resubscription_);
-  setTimer(session, 0);
-  setState(session, again ? RECONNECTING : CLOSED);
-  unsent.forEach((entry) => { if (entry.callback_) entry.callback_(error || newError(LOST)); });
   if (again) {
     delay = backoff(session.backoffBase_, min, max, session.platform_.random());
     session.backoffBase_ = Math.min(max, session.backoffBase_ * 2);
-    setTimer(session, delay, () => open(session));
     session.attempt_++;
   }
-  client.emit('close', error);
+  // The timer is set before any callback runs: one that calls end() then clears it.
+  setTimer(session, delay, again && (() => open(session)));
+  setState(session, again ? RECONNECTING : CLOSED);
+  unsent.forEach((entry) => { if (entry.callback_) entry.callback_(error || newError(LOST)); });
+  session.emit('close', error);
   // A 'close' listener may have called end() (which finished already).
   if (wasEnding) finish(session);
-  else if (session.state_ == RECONNECTING) client.emit('reconnect', session.attempt_, delay);
+  else if (session.state == RECONNECTING) session.emit('reconnect', session.attempt_, delay);
 };
 
 // Closed for good: fail what waits for an answer (durable publishes stay, and are stored).
@@ -69,7 +68,7 @@ const finish = (session: Session): void => {
     if (!isOwed(entry.packet_)) removeEntry(session, entry);
     if (entryCallback) entryCallback(error, []);
   });
-  session.client_.emit('end');
+  session.emit('end');
   if (callback) callback();
 };
 

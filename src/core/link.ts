@@ -9,7 +9,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 export const LOST = 'connection closed';
 
 export const newError = (message: string) => new Error(message);
-export const emitError = (session: Session, error: Error): void => { session.client_.emit('error', error); };
+export const emitError = (session: Session, error: Error): void => { session.emit('error', error); };
 
 export const setTimer = (session: Session, delayMs: number, onTimeout?: false | (() => void)): void => {
   const platform = session.platform_;
@@ -29,7 +29,7 @@ const flush = (session: Session): void => {
 };
 
 export const write = (session: Session, packet: any, callback?: Function | null | false): void => {
-  session.unwritten_.push({ packet_: packet, callback_: callback || null });
+  session.unwritten_.push({ packet_: packet, callback_: callback });
   if (packet.payload) session.unwrittenBytes_ += packet.payload.length;
   flush(session);
 };
@@ -69,14 +69,14 @@ export const open = (session: Session): void => {
   const live = () => session.link_ == transport;
   // An unreachable broker (ECONNREFUSED, a DNS failure…) is an 'error' too, as in MQTT.js.
   const failed = (error?: Error) => {
-    if (session.link_ !== transport) return;
+    if (!live()) return;
     if (error && !opened) emitError(session, error);
     down(session, error || newError(LOST));
   };
   const parser = deps.codec.parser(options.maxPacketSize || DEFAULT_MAX_PACKET,
     (packet: any) => { if (live()) session.handlers_.packet_(session, packet); },
     (error: Error) => { if (live()) violation(session, error.message); },
-    (skipped: SkippedPublish) => { if (live()) session.handlers_.skipped_(session, skipped); });
+    (skipped: SkippedPublish) => { if (live()) session.handlers_.skipped_(session, skipped, skipped.size); });
   setTimer(session, timeout, () => drop(session, newError('no CONNACK within ' + timeout + ' ms')));
   try {
     transport.open({

@@ -2,9 +2,14 @@
 // and unacknowledged publishes together, since both wait in memory; running counts kept by
 // inflight.ts, so a publish never walks the entries), and, on a board, the free memory the
 // platform reports.
-import type { Platform } from './types';
+import type { Session } from './session';
 
-export function queueError(messages: number, bytes: number, max: number, maxBytes: number, adding: number, platform: Platform): string {
+const DEFAULT_QUEUE_MAX = 100, DEFAULT_QUEUE_BYTES = 65536;
+
+/** Why `messages` held with `bytes` of payload leave no room for `adding` bytes more ('' when they do). */
+export function queueError(session: Session, messages: number, bytes: number, adding: number): string {
+  const options = session.options_, platform = session.platform_;
+  const max = options.queueMax || DEFAULT_QUEUE_MAX, maxBytes = options.queueBytes || DEFAULT_QUEUE_BYTES;
   const full = messages >= max || bytes + adding > maxBytes || (platform.roomFor && !platform.roomFor(adding));
   return full ? 'offline queue full (' + max + ' messages / ' + maxBytes + ' bytes)' : '';
 }

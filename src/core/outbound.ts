@@ -15,12 +15,12 @@ import { ENDED } from './lifecycle';
 import { WITH_QOS2, WITH_STORE } from './features';
 
 export const PUBLISH = NAMES[PacketType.Publish];
-const DEFAULT_QUEUE_MAX = 100, DEFAULT_QUEUE_BYTES = 65536, DEFAULT_SEND_QUEUE_BYTES = 1048576;
+const DEFAULT_SEND_QUEUE_BYTES = 1048576;
 
 export const subscribePacket = (filters: string[], qosOf: (filter: string) => number) =>
   ({ cmd: NAMES[PacketType.Subscribe], subscriptions: filters.map((filter) => ({ topic: filter, qos: qosOf(filter) })) });
 
-const fail = (session: Session, callback: Function | undefined, message: string): void => {
+const fail = (session: Session, callback: Function | null | false | undefined, message: string): void => {
   const error = newError(message);
   if (callback) callback(error, []); else emitError(session, error);
 };
@@ -39,22 +39,19 @@ export const sendEntry = (session: Session, entry: Entry): void => {
 const storeAndSend = (session: Session, entry: Entry): void => {
   if (WITH_STORE && session.store_ && entry.packet_.qos) {
     try { session.store_.put(OUTBOUND_PREFIX + entry.packet_.messageId, entry.packet_); } catch (refused) {
-      return fail(session, entry.callback_ || undefined, (refused as Error).message);
+      return fail(session, entry.callback_, (refused as Error).message);
     }
   }
   addEntry(session, entry);
   if (session.connected_ && !session.resending_) sendEntry(session, entry); // else the resend reaches it, in order
 };
 
-// When no id is free (or others wait already) an entry waits for one, never spins.
-export const enqueue = (session: Session, entry: Entry): void => {
-  if (!session.awaitingId_.length && takeId(session, entry.packet_)) storeAndSend(session, entry);
-  else session.awaitingId_.push(entry);
-};
-
-// An acknowledgement freed an id: the oldest entry waiting for one takes it.
-export const serveAwaitingId = (session: Session): void => {
+// Entries take free ids in the order they came: a new one (if given) joins the line, and the
+// line is served from its head. When no id is free they wait (an acknowledgement frees one and
+// calls this again), never spin.
+export const enqueue = (session: Session, entry?: Entry): void => {
   const waiting = session.awaitingId_;
+  if (entry) waiting.push(entry);
   while (waiting.length && takeId(session, waiting[0]!.packet_)) storeAndSend(session, waiting.shift()!);
 };
 
@@ -83,8 +80,7 @@ export const resend = (session: Session): void => {
 
 // Why a publish cannot be accepted now ('' when it can).
 const publishError = (session: Session, topic: string, qos: number, size: number): string => {
-  const options = session.options_, platform = session.platform_;
-  const queueMax = options.queueMax || DEFAULT_QUEUE_MAX, queueBytes = options.queueBytes || DEFAULT_QUEUE_BYTES;
+  const options = session.options_;
   if (session.ending_) return ENDED;
   const topicError = topicNameError(topic);
   if (topicError) return topicError;
@@ -92,12 +88,12 @@ const publishError = (session: Session, topic: string, qos: number, size: number
   if (!WITH_QOS2 && qos == 2) return 'QoS 2 is not in this build';
   if (!session.connected_ && !qos && !options.queueQoS0) return 'not connected';
   // Offline, or while the resend waits for the link (a publish then joins its end): held.
-  if (!session.connected_ || session.resending_) return queueError(session.heldMessages_, session.heldBytes_, queueMax, queueBytes, size, platform);
+  if (!session.connected_ || session.resending_) return queueError(session, session.heldMessages_, session.heldBytes_, size);
   // Connected: QoS 0 waiting for the link is bounded; QoS 1/2 wait in the session's queue.
   if (!qos) return session.unwrittenBytes_ + size > (options.sendQueueBytes || DEFAULT_SEND_QUEUE_BYTES) ? 'outbound queue full' : '';
   // All 65,535 ids in use: those waiting for one are counted (their bytes are not summed).
   const waiting = session.awaitingId_.length;
-  return waiting ? queueError(waiting, 0, queueMax, queueBytes, size, platform) : '';
+  return waiting ? queueError(session, waiting, 0, size) : '';
 };
 
 export const publish = (session: Session, topic: string, payload: string | Uint8Array, options?: PublishOptions, callback?: Callback): void => {

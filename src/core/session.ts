@@ -1,16 +1,17 @@
-// One client's state (types only), shared by the modules that work on it: inflight.ts (the
-// outstanding entries), link.ts (the transport and its write queue), lifecycle.ts (state,
-// timers, reconnect, end), outbound.ts (publish, subscribe, packet ids, resend) and
-// inbound.ts (a handler per packet type). They are plain functions of the session, not
-// closures per client: on the board every closure and every scope costs variables. Fields
-// end in `_`, so the board build shortens them.
+// One client's state (types only): the Client object's internal fields (client.ts), shared
+// by the modules that work on it: inflight.ts (the outstanding entries), link.ts (the
+// transport and its write queue), lifecycle.ts (state, timers, reconnect, end), outbound.ts
+// (publish, subscribe, packet ids, resend) and inbound.ts (a handler per packet type). They
+// are plain functions of the session, not closures per client: on the board every closure and
+// every scope costs variables. Internal fields end in `_`, so the board build shortens them;
+// `state` and `connected` are public.
 import type { ClientDeps, ClientEvents, ClientOptions, ClientState } from './client-options';
 import type { Platform, QoS, SkippedPublish, Store, Timer, Transport } from './types';
 import type { Emitter } from './emitter';
 
 export interface Entry {
   packet_: any;
-  callback_?: Function | null | undefined;
+  callback_?: Function | null | false | undefined;
   /** The link (Session.links_) it was last written on; EARLIER_RUN for a record loaded from a
    *  store, undefined when never written. A PUBLISH written again carries DUP. */
   writtenOn_?: number;
@@ -22,20 +23,23 @@ export interface Entry {
  *  lifecycle.ts, imports neither (no import cycle). Module functions, no closures. */
 export interface LinkHandlers {
   packet_(session: Session, packet: any): void;
-  skipped_(session: Session, skipped: SkippedPublish): void;
+  /** A PUBLISH over maxPacketSize that the codec read past (inbound.ts's onPublish, with its size). */
+  skipped_(session: Session, skipped: SkippedPublish, size: number): void;
   linkDown_(session: Session, error: Error | undefined, broken: boolean | undefined, unsent: Entry[]): void;
   /** The link drained while a resend waits for it: go on with the resend. */
   resend_(session: Session): void;
 }
 
-export interface Session {
+/** The client's state: the Client object itself (client.ts), whose internal fields these are. */
+export interface Session extends Emitter<ClientEvents> {
+  state: ClientState;
+  connected: boolean;
   handlers_: LinkHandlers;
   options_: ClientOptions;
   deps_: ClientDeps;
   platform_: Platform;
   /** Undefined without WITH_STORE, or when none was given: the session is then in memory only. */
   store_: Store | undefined;
-  client_: Emitter<ClientEvents> & { state: ClientState; connected: boolean };
   connectPacket_: object;
   keepaliveSeconds_: number;
 
@@ -56,7 +60,7 @@ export interface Session {
   resubscription_: Entry | null;
 
   // State and timers (lifecycle.ts)
-  state_: ClientState;
+  /** `connected`, under a name the board build shortens (read at almost every step). */
   connected_: boolean;
   ending_: boolean;
   endDeadline_: number;

@@ -75,14 +75,10 @@ const NOT_A_LEAD = -1;
 export function utf8WellFormed(bytes: Uint8Array): boolean {
   let expected = 0; // continuation bytes the last lead announced and that are still to come
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if ((byte & CONTINUATION_TAG_MASK) == CONTINUATION) {
-      if (!expected) return false;
-      expected--;
-    } else {
-      if (expected) return false;
-      expected = byte < ASCII_END ? 0 : byte < THREE_BYTE_LEAD ? 1 : byte < FOUR_BYTE_LEAD ? 2 : 3;
-    }
+    const byte = bytes[i]!, isContinuation = (byte & CONTINUATION_TAG_MASK) == CONTINUATION;
+    // A continuation byte where one is expected, and only there.
+    if (isContinuation != expected > 0) return false;
+    expected = isContinuation ? expected - 1 : byte < ASCII_END ? 0 : byte < THREE_BYTE_LEAD ? 1 : byte < FOUR_BYTE_LEAD ? 2 : 3;
   }
   return !expected;
 }

@@ -172,6 +172,20 @@ describe.each(codecs)('client end (%s)', (_name, codec) => {
     expect(h.platform.pending).toBe(0);
   });
 
+  it('a callback of an unwritten QoS 0 publish that fails as the link drops may call end(): no reconnect', () => {
+    const h = harness(codec);
+    h.up();
+    h.tr.writable = false;
+    h.client.publish('t', 'first'); // written; the transport now reports back-pressure
+    h.client.publish('t', 'second', {}, () => h.client.end()); // waits for the link, fails when it drops
+    h.tr.drop(new Error('reset'));
+    expect(h.ev('end').length).toBe(1);
+    expect(h.client.state).toBe('closed');
+    expect(h.platform.pending).toBe(0);
+    h.platform.advance(600000);
+    expect(h.t.made.length).toBe(1); // no reconnect
+  });
+
   it('connect() after end() starts a new session and resends what is still owed', () => {
     const h = harness(codec);
     h.up();

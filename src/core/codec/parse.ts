@@ -17,7 +17,8 @@ import { NAMES } from './names';
 let headerByte: number, body: Uint8Array, position: number;
 
 // Repeated in several messages: once in the bundle.
-const REMAINING_LENGTH = 'remaining length', TOPIC_LENGTH = 'topic length', PACKET_ID = 'packet id', RETURN_CODE = 'return code';
+const REMAINING_LENGTH = 'remaining length', TOPIC_LENGTH = 'topic length', PACKET_ID = 'packet id';
+export const RETURN_CODE = 'return code'; // (a CONNACK refusal's error names it too)
 
 // Sets of packet types, one bit per type number.
 /** The types a broker may send. */

@@ -14,7 +14,7 @@
 // 'p' + packet id for what waits for an acknowledgement, 'q' + a count for QoS 0 publishes
 // waiting for the link. Walking it gives insertion order, as the keys are not array indexes.
 import type { Callback, ClientDeps, ClientEvents, ClientOptions, ClientState, MqttClient, PublishOptions, SubscribeCallback, SubscribeOptions } from '../client-options';
-import type { Packet, PublishPacket, QoS, SkippedPublish, Timer, Transport } from '../types';
+import type { Packet, Platform, PublishPacket, QoS, SkippedPublish, Timer, Transport } from '../types';
 import { Emitter } from '../emitter';
 import { toBytes } from '../utf8';
 import { topicFilterError, topicNameError } from '../topic';
@@ -44,7 +44,6 @@ interface Held {
 
 const DEFAULT_KEEPALIVE_S = 60, DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
 const DEFAULT_RECONNECT_MIN_MS = 1000, DEFAULT_RECONNECT_MAX_MS = 30000, DEFAULT_END_TIMEOUT_MS = 5000;
-const DEFAULT_QUEUE_MAX = 100, DEFAULT_QUEUE_BYTES = 65536;
 const MS_PER_S = 1000;
 // 2^32: added to a random 32-bit number, it gives 9 hex digits whose first (1) is dropped.
 const TWO_POW_32 = 4294967296;
@@ -62,6 +61,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
   declare clientId: string;
   declare options_: ClientOptions;
   declare deps_: ClientDeps;
+  declare platform_: Platform;
   declare connectBytes_: Uint8Array;
   declare keepaliveMs_: number;
   declare held_: { [key: string]: Held };
@@ -95,6 +95,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     client.clientId = options.clientId || 'glowmq_' + (deps.platform.random() * TWO_POW_32 + TWO_POW_32).toString(16).slice(1, 9);
     client.options_ = options;
     client.deps_ = deps;
+    client.platform_ = deps.platform;
     client.keepaliveMs_ = keepaliveSeconds * MS_PER_S;
     // Encoded once: resent as it is on every connection attempt.
     client.connectBytes_ = deps.codec.encode({
@@ -159,7 +160,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     client.ending_ = true;
     if (callback) client.endCallback_ = callback;
     if (!force && client.connected && client.idsInUse_) {
-      client.endDeadline_ = client.deps_.platform.now() + (client.options_.endTimeout || DEFAULT_END_TIMEOUT_MS);
+      client.endDeadline_ = client.platform_.now() + (client.options_.endTimeout || DEFAULT_END_TIMEOUT_MS);
       client.tick_();
     } else client.disconnect_();
   }
@@ -168,13 +169,13 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
 
   /** Why a publish cannot be accepted now ('' when it can). */
   publishError_(topic: string, qos: number, size: number): string {
-    const client = this, options = client.options_;
+    const client = this;
     if (client.ending_) return ENDED;
     const topicError = topicNameError(topic);
     if (topicError) return topicError;
     if (qos > 1) return qos == 2 ? 'QoS 2 is not in this build' : 'QoS must be 0, 1 or 2';
-    if (!client.connected && !qos && !options.queueQoS0) return 'not connected';
-    return queueError(client.heldCount_, client.heldBytes_, options.queueMax || DEFAULT_QUEUE_MAX, options.queueBytes || DEFAULT_QUEUE_BYTES, size, client.deps_.platform);
+    if (!client.connected && !qos && !client.options_.queueQoS0) return 'not connected';
+    return queueError(client, client.heldCount_, client.heldBytes_, size);
   }
 
   /** A free packet id (there always is one: the queue's bound is far below 65,535). */
@@ -274,7 +275,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     try {
       transport.open({
         onOpen: () => { if (client.link_ == transport) { opened = true; client.send_(client.connectBytes_); } },
-        onData: (bytes: Uint8Array) => { if (client.link_ == transport) { client.lastReceivedAt_ = deps.platform.now(); parser.feed(bytes); } },
+        onData: (bytes: Uint8Array) => { if (client.link_ == transport) { client.lastReceivedAt_ = client.platform_.now(); parser.feed(bytes); } },
         // What waited goes first, then the outstanding work.
         onDrain: () => {
           if (client.link_ != transport) return;
@@ -291,7 +292,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
   send_(bytes: Uint8Array): void {
     const client = this;
     if (client.linkFull_) { client.waiting_.push(bytes); return; }
-    client.lastSentAt_ = client.deps_.platform.now();
+    client.lastSentAt_ = client.platform_.now();
     client.linkFull_ = !client.link_!.write(bytes);
   }
 
@@ -322,7 +323,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     client.setTimer_();
     client.setState_(again ? RECONNECTING : CLOSED);
     if (again) {
-      delay = backoff(client.backoffBase_, min, max, client.deps_.platform.random());
+      delay = backoff(client.backoffBase_, min, max, client.platform_.random());
       client.backoffBase_ = Math.min(max, client.backoffBase_ * 2);
       client.setTimer_(delay);
       client.attempt_++;
@@ -411,7 +412,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
 
   /** The one per-connection tick: keepalive (a dead link is dropped), and the graceful end's deadline. */
   tick_(): void {
-    const client = this, now = client.deps_.platform.now(), periodMs = client.keepaliveMs_;
+    const client = this, now = client.platform_.now(), periodMs = client.keepaliveMs_;
     const due = () => keepalive(now, periodMs, client.lastSentAt_, client.lastReceivedAt_, client.lastPingAt_);
     let wait = periodMs ? due() : Infinity;
     if (wait < 0) return client.drop_(new Error('no answer from the broker for ' + Math.round((now - client.lastReceivedAt_) / MS_PER_S) + ' s (keepalive ' + periodMs / MS_PER_S + ' s)'));

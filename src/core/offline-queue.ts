@@ -7,9 +7,9 @@ import type { Session } from './session';
 const DEFAULT_QUEUE_MAX = 100, DEFAULT_QUEUE_BYTES = 65536;
 
 /** Why `messages` held with `bytes` of payload leave no room for `adding` bytes more ('' when they do). */
-export function queueError(session: Pick<Session, 'options_' | 'platform_'>, messages: number, bytes: number, adding: number): string {
+export function queueError(session: Pick<Session, 'options_' | 'platform_' | 'connected'>, messages: number, bytes: number, adding: number): string {
   const options = session.options_, platform = session.platform_;
   const max = options.queueMax || DEFAULT_QUEUE_MAX, maxBytes = options.queueBytes || DEFAULT_QUEUE_BYTES;
-  const full = messages >= max || bytes + adding > maxBytes || (platform.roomFor && !platform.roomFor(adding));
+  const full = messages >= max || bytes + adding > maxBytes || (platform.roomFor && !platform.roomFor(adding, !session.connected));
   return full ? 'offline queue full (' + max + ' messages / ' + maxBytes + ' bytes)' : '';
 }

@@ -55,13 +55,13 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
   it('a platform whose roomFor() says no refuses a queued publish as a full queue does; nothing accepted is dropped', () => {
     const h = harness(codec);
     let room = true;
-    const asked: number[] = [];
-    h.platform.roomFor = (bytes: number) => { asked.push(bytes); return room; };
+    const asked: [number, boolean][] = [];
+    h.platform.roomFor = (bytes: number, offline: boolean) => { asked.push([bytes, offline]); return room; };
     const e = errs();
     h.client.publish('t', 'ok', { qos: 1 }, e.cb);
     room = false;
     h.client.publish('t', 'nope', { qos: 1 }, e.cb);
-    expect(asked).toEqual([2, 4]);
+    expect(asked).toEqual([[2, true], [4, true]]); // (offline: its link is still to be made)
     expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (100 messages / 65536 bytes)']);
     h.client.connect();
     expect(h.handshake().map((p: any) => text(p.payload))).toEqual(['ok']);

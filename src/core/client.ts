@@ -61,7 +61,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       handlers_: LINK_HANDLERS, options_: options, deps_: deps, platform_: platform, store_: WITH_STORE ? deps.store : undefined, client_: client,
       connectPacket_: connectPacketFor(options, client.clientId, keepaliveSeconds), keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, heldMessages_: 0, heldBytes_: 0, links_: 0, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
-      attempt_: 0, endDeadline_: 0, unwritten_: [], unwrittenBytes_: 0, lastSentAt_: 0, lastReceivedAt_: 0, lastPingAt_: 0,
+      attempt_: 0, endDeadline_: 0, unwritten_: [], unwrittenHead_: 0, unwrittenBytes_: 0, lastSentAt_: 0, lastReceivedAt_: 0, lastPingAt_: 0,
     } as unknown as Session;
     session.backoffBase_ = reconnectMin(session);
     if (WITH_STORE && session.store_) loadRecords(session);

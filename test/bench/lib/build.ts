@@ -30,6 +30,7 @@ export function buildWorkers(): Promise<Built> {
   const entries: [string, string, string?][] = [
     ['mqttjs-worker', join(BENCH, 'workers/mqttjs.ts')],
     ['bare-worker', join(BENCH, 'workers/bare.ts')],
+    ['raw-worker', join(BENCH, 'workers/raw.ts')],
     ['mqttjs-pub', join(BENCH, 'workers/mqttjs-pub.ts')],
     ['glowmq-worker', join(BENCH, 'workers/glowmq.ts'), join(ROOT, 'src/core/client.ts')],
     ['device-latency', join(BENCH, 'workers/device-latency.ts'), join(ROOT, 'src/app/index.ts')],

@@ -9,7 +9,7 @@ import type { Codec, Platform, Store, TransportFactory } from '../core/types';
 import { nodeTcpTransport } from '../transport/node-tcp';
 import { nodeWsTransport } from '../transport/node-ws';
 import { checkTlsOptions } from '../transport/node-tls-check';
-import { boardCodec } from '../core/codec/index';
+import { nodeCodec } from './node-codec';
 import { refuseTextAnswers } from '../core/codec/text-answer';
 import { nodePlatform, type LogLevel } from './platform';
 import { parseBrokerUrl, type BrokerUrl } from './url';
@@ -27,9 +27,10 @@ export interface NodeTlsOptions {
 
 export interface NodeClientOptions extends ClientOptions, NodeTlsOptions {
   /**
-   * Default: glowmq's own codec (src/core/codec), chosen by `npm run bench`: it parses faster than
-   * mqtt-packet and keeps a connected client ~23 MiB smaller. Pass mqttPacketCodec
-   * (src/node/mqtt-packet-codec.ts) to use mqtt-packet; the two are held byte-for-byte equal.
+   * Default: glowmq's own codec (src/core/codec) with Node fast paths for PUBLISH and its acks
+   * (src/node/node-codec.ts), chosen by `npm run bench`: it parses faster than mqtt-packet and
+   * keeps a connected client ~23 MiB smaller. Pass mqttPacketCodec (src/node/mqtt-packet-codec.ts)
+   * to use mqtt-packet; the codecs are held byte-for-byte equal.
    */
   codec?: Codec;
   /** Default: memory. A FileStore makes in-flight and queued QoS 1/2 messages survive a restart. */
@@ -73,7 +74,7 @@ export function createNodeClient(url: string, opts: NodeClientOptions = {}): Cli
     platform: opts.platform ?? nodePlatform(opts.logLevel === undefined ? {} : { level: opts.logLevel }),
     transport,
     // A server of another protocol on that port is named as such ("not an MQTT broker").
-    codec: refuseTextAnswers(opts.codec ?? boardCodec),
+    codec: refuseTextAnswers(opts.codec ?? nodeCodec),
     ...(opts.store ? { store: opts.store } : {}),
   });
   if (opts.autoConnect !== false) client.connect();

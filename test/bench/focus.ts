@@ -5,7 +5,9 @@
 // (the hand-written floor, workers/raw.ts) and base: glowmq as committed at another checkout
 // (GLOWMQ_BASE=/path/to/checkout), to measure a change against what it replaces.
 //   tsx test/bench/focus.ts [--runs 5] [--qos 1] [--size 16] [--count 50000] [--window 100] [--warmup 5000]
-//     [--clients glowmq,base,MQTT.js,raw]   (--window equal to --count: every message published at once, the burst)
+//     [--clients glowmq,glowmq+nagle,base,MQTT.js,raw]
+// (--window equal to --count: every message published at once, the burst; +nagle: glowmq's TCP
+// transport with Nagle on, +nocoalesce: without write coalescing)
 import * as esbuild from 'esbuild';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -29,20 +31,27 @@ async function baseClient(dir: string): Promise<ClientKind> {
   return { name: 'glowmq', cmd: (flags = []) => [process.execPath, ...flags, outfile], roles: ['pub', 'sub'], bareCmd: () => [] };
 }
 
+/** glowmq's transport settings named after a '+' (the glowmq bench worker reads them from its job). */
+function settingsOf(name: string): { noDelay?: boolean; coalesce?: boolean } {
+  const settings = name.split('+').slice(1);
+  return { ...(settings.includes('nagle') ? { noDelay: false } : {}), ...(settings.includes('nocoalesce') ? { coalesce: false } : {}) };
+}
+
 async function clientsWanted(names: string[]): Promise<Map<string, ClientKind>> {
   const { clients } = await availableClients();
   const out = new Map<string, ClientKind>();
-  for (const name of names) {
-    if (name === 'raw') { const raw = await rawClient(); if (raw instanceof Error) throw raw; out.set(name, raw); continue; }
+  for (const fullName of names) {
+    const name = fullName.split('+')[0]!;
+    if (name === 'raw') { const raw = await rawClient(); if (raw instanceof Error) throw raw; out.set(fullName, raw); continue; }
     if (name === 'base') {
       const dir = process.env.GLOWMQ_BASE;
       if (!dir) throw new Error('client "base" needs GLOWMQ_BASE=/path/to/another/checkout');
-      out.set(name, await baseClient(dir));
+      out.set(fullName, await baseClient(dir));
       continue;
     }
     const found = clients.find((client) => client.name === name);
     if (!found) throw new Error(`no client ${name}: ${clients.map((client) => client.name).join(', ')}, raw, base`);
-    out.set(name, found);
+    out.set(fullName, found);
   }
   return out;
 }
@@ -61,7 +70,7 @@ async function main(): Promise<void> {
       // Each repetition starts with a different client, so none always runs first.
       const order = names.map((_name, i) => names[(i + repetition) % names.length]!);
       for (const name of order) {
-        results.get(name)!.push(await runPair(clients.get(name)!, broker.url, { qos, size, count, window, warmup }));
+        results.get(name)!.push(await runPair(clients.get(name)!, broker.url, { qos, size, count, window, warmup, extra: settingsOf(name) }));
         process.stderr.write('.');
       }
     }

@@ -95,76 +95,79 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
   onSkip?: (skipped: SkippedPublish) => void): PacketParser {
   let dead = false;
   const board = boardCodec.parser(maxPacketSize, onPacket, (error) => { dead = true; onError(error); }, onSkip);
-  // The frame at hand: its fixed header as read so far (`boardFrame`: a type only the board parser
-  // takes, whose header bytes go to it as they come, so it reports a bad one at once), and its
-  // body when that did not come in one chunk (`received` bytes of it); or how much of a frame
-  // handed to the board parser is still to come.
-  let header: number[] = [], boardFrame = false, body: Buffer | undefined, received = 0, boardLeft = 0;
+  // The frame at hand: its fixed header as read so far (the first `headerLength` bytes of
+  // `header`, an array kept for every frame; `boardFrame`: a type only the board parser takes,
+  // whose header bytes go to it as they come, so it reports a bad one at once), and its body
+  // when that did not come in one chunk (`received` bytes of it); or how much of a frame handed
+  // to the board parser is still to come.
+  const header: number[] = [];
+  let headerLength = 0, boardFrame = false, body: Buffer | undefined, received = 0, boardLeft = 0;
   // The last topic decoded here, and its bytes.
   let lastTopic = '', lastTopicBytes = Buffer.alloc(0);
 
   /** The board parser decodes the frame (or reports what is wrong with it). */
-  const toBoard = (frameHeader: number[], frameBody: Buffer) => {
-    board.feed(Uint8Array.from(frameHeader));
-    board.feed(frameBody);
+  const toBoard = (headerSize: number, bytes: Buffer, start: number, end: number) => {
+    board.feed(Uint8Array.from(header.slice(0, headerSize)));
+    board.feed(bytes.subarray(start, end));
   };
 
-  /** The topic in body[start, start + length): the last one's when the bytes are the same, else decoded and checked ('' when invalid). */
-  const topicAt = (frameBody: Buffer, start: number, length: number): string => {
+  /** The topic in bytes[start, start + length): the last one's when the bytes are the same, else decoded and checked ('' when invalid). */
+  const topicAt = (bytes: Buffer, start: number, length: number): string => {
     if (length == lastTopicBytes.length) {
       let same = true;
-      for (let i = 0; i < length && same; i++) same = frameBody[start + i] == lastTopicBytes[i];
+      for (let i = 0; i < length && same; i++) same = bytes[start + i] == lastTopicBytes[i];
       if (same) return lastTopic;
     }
-    const bytes = frameBody.subarray(start, start + length);
-    if (!isUtf8(bytes)) return '';
-    const topic = bytes.toString();
+    const topicBytes = bytes.subarray(start, start + length);
+    if (!isUtf8(topicBytes)) return '';
+    const topic = topicBytes.toString();
     if (topicNameError(topic)) return '';
     lastTopic = topic;
-    lastTopicBytes = Buffer.from(bytes);
+    lastTopicBytes = Buffer.from(topicBytes);
     return topic;
   };
 
-  const decode = (frameHeader: number[], frameBody: Buffer): void => {
-    const typeByte = frameHeader[0]!;
+  /** The frame whose header is header[0, headerSize) and whose body is bytes[start, end). */
+  const decode = (headerSize: number, bytes: Buffer, start: number, end: number): void => {
+    const typeByte = header[0]!;
     if (typeByte >> TYPE_SHIFT != PacketType.Publish) {
-      const packetId = frameBody[0]! << BYTE_BITS | frameBody[1]!;
-      if (!packetId) return toBoard(frameHeader, frameBody);
+      const packetId = bytes[start]! << BYTE_BITS | bytes[start + 1]!;
+      if (!packetId) return toBoard(headerSize, bytes, start, end);
       return onPacket({ cmd: ACK_NAMES[typeByte], messageId: packetId } as Packet);
     }
     const qos = (typeByte & PublishFlag.QosMask) >> QOS_SHIFT;
-    const topicLength = frameBody.length < FIELD_LENGTH_BYTES ? -1 : frameBody[0]! << BYTE_BITS | frameBody[1]!;
-    let position = FIELD_LENGTH_BYTES + topicLength;
-    if (topicLength < 0 || position + (qos ? PACKET_ID_BYTES : 0) > frameBody.length) return toBoard(frameHeader, frameBody);
-    const topic = topicAt(frameBody, FIELD_LENGTH_BYTES, topicLength);
-    if (!topic) return toBoard(frameHeader, frameBody);
+    const topicLength = end - start < FIELD_LENGTH_BYTES ? -1 : bytes[start]! << BYTE_BITS | bytes[start + 1]!;
+    let position = start + FIELD_LENGTH_BYTES + topicLength;
+    if (topicLength < 0 || position + (qos ? PACKET_ID_BYTES : 0) > end) return toBoard(headerSize, bytes, start, end);
+    const topic = topicAt(bytes, start + FIELD_LENGTH_BYTES, topicLength);
+    if (!topic) return toBoard(headerSize, bytes, start, end);
     // mqtt-packet's shape, its fields in the board parser's order.
     const packet: any = { cmd: 'publish', topic, qos, retain: (typeByte & PublishFlag.Retain) > 0, dup: (typeByte & PublishFlag.Dup) > 0 };
     if (qos) {
-      packet.messageId = frameBody[position]! << BYTE_BITS | frameBody[position + 1]!;
-      if (!packet.messageId) return toBoard(frameHeader, frameBody);
+      packet.messageId = bytes[position]! << BYTE_BITS | bytes[position + 1]!;
+      if (!packet.messageId) return toBoard(headerSize, bytes, start, end);
       position += PACKET_ID_BYTES;
     }
-    packet.payload = frameBody.subarray(position);
+    packet.payload = bytes.subarray(position, end);
     onPacket(packet);
   };
 
   /** The fixed header is complete: decode its frame here, or hand it to the board parser. */
   const headerDone = (bytes: Buffer, index: number): number => {
     let remaining = 0;
-    for (let i = header.length - 1; i > 0; i--) remaining = remaining * ONE_BYTE_LENGTH + (header[i]! & LENGTH_BITS);
-    const frameHeader = header;
-    header = [];
-    if (boardFrame || !fastSize(frameHeader[0]!, remaining, maxPacketSize)) {
-      if (!boardFrame) board.feed(Uint8Array.from(frameHeader));
+    for (let i = headerLength - 1; i > 0; i--) remaining = remaining * ONE_BYTE_LENGTH + (header[i]! & LENGTH_BITS);
+    const headerSize = headerLength;
+    headerLength = 0;
+    if (boardFrame || !fastSize(header[0]!, remaining, maxPacketSize)) {
+      if (!boardFrame) board.feed(Uint8Array.from(header.slice(0, headerSize)));
       boardLeft = remaining;
       return index;
     }
     if (bytes.length - index >= remaining) {
-      decode(frameHeader, bytes.subarray(index, index + remaining));
+      decode(headerSize, bytes, index, index + remaining);
       return index + remaining;
     }
-    header = frameHeader; // kept until the body is in
+    headerLength = headerSize; // kept until the body is in
     body = Buffer.allocUnsafe(remaining);
     received = 0;
     return index;
@@ -184,22 +187,22 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
         received += count;
         index += count;
         if (received == body.length) {
-          const frameHeader = header, frameBody = body;
-          header = [];
+          const headerSize = headerLength, frameBody = body;
+          headerLength = 0;
           body = undefined;
-          decode(frameHeader, frameBody);
+          decode(headerSize, frameBody, 0, frameBody.length);
         }
       } else {
         const byte = bytes[index++]!;
-        header.push(byte);
-        if (header.length == 1) boardFrame = !fastType(byte);
+        header[headerLength++] = byte;
+        if (headerLength == 1) boardFrame = !fastType(byte);
         if (boardFrame) board.feed(bytes.subarray(index - 1, index));
-        if (header.length == 1) continue;
+        if (headerLength == 1) continue;
         if (!(byte & MORE_LENGTH_BYTES)) index = headerDone(bytes, index);
-        else if (header.length > MAX_LENGTH_BYTES && !boardFrame) {
+        else if (headerLength > MAX_LENGTH_BYTES && !boardFrame) {
           // A fifth length byte: the board parser reports it.
-          board.feed(Uint8Array.from(header));
-          header = [];
+          board.feed(Uint8Array.from(header.slice(0, headerLength)));
+          headerLength = 0;
         }
       }
     }

@@ -1,7 +1,8 @@
 // The `sub` command-line case alone, for Node flag variants of the glowmq build against MQTT.js's
 // CLI, interleaved: peak RSS and CPU by wait4 (see cli.ts).
-//   tsx test/bench/cli-sub-variants.ts [runs=3] [messages=50000] [node flags, comma-separated]…
+//   [GLOWMQ_BASE=dir] tsx test/bench/cli-sub-variants.ts [runs=3] [messages=50000] [node flags, comma-separated]…
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { mosquitto } from './lib/brokers';
 import { fmtNum, median, withSpread } from './lib/stats';
 import { subscriberRun, tools, type Sample, type Tool } from './cli';
@@ -12,7 +13,10 @@ const [glowmq, mqttjs] = tools();
 const variant = (name: string, nodeFlags: string[]): Tool => ({ ...glowmq!, name, sub: (flags) => { const cmd = glowmq!.sub(flags); return [cmd[0]!, ...nodeFlags, ...cmd.slice(1)]; } });
 // Each extra argument is a set of Node flags to try (comma-separated), e.g. --max-semi-space-size=1,--single-threaded-gc
 const flagSets = process.argv.slice(4).map((set) => set.split(','));
-const variants: Tool[] = [glowmq!, ...flagSets.map((flags) => variant(`glowmq ${flags.join(' ')}`, flags)), mqttjs!];
+// GLOWMQ_BASE=dir: also the one-file build of another checkout (built there first), as "base".
+const base = process.env.GLOWMQ_BASE;
+const baseTool: Tool[] = base ? [{ ...glowmq!, name: 'base', sub: (flags) => [process.execPath, join(base, 'dist/node/glowmq.cjs'), 'sub', ...flags] }] : [];
+const variants: Tool[] = [glowmq!, ...baseTool, ...flagSets.map((flags) => variant(`glowmq ${flags.join(' ')}`, flags)), mqttjs!];
 const samples = new Map<string, Sample[]>(variants.map((tool) => [tool.name, []]));
 const loads: number[] = [];
 const broker = await mosquitto();

@@ -91,28 +91,13 @@ const fastType = (typeByte: number): boolean => typeByte >> TYPE_SHIFT == Packet
 const fastSize = (typeByte: number, remaining: number, maxPacketSize: number): boolean =>
   remaining <= maxPacketSize && (typeByte >> TYPE_SHIFT == PacketType.Publish || remaining == ACK_LENGTH);
 
-export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void, onError: (error: Error) => void,
-  onSkip?: (skipped: SkippedPublish) => void): PacketParser {
-  let dead = false;
-  const board = boardCodec.parser(maxPacketSize, onPacket, (error) => { dead = true; onError(error); }, onSkip);
-  // The frame at hand: its fixed header as read so far (the first `headerLength` bytes of
-  // `header`, an array kept for every frame; `boardFrame`: a type only the board parser takes,
-  // whose header bytes go to it as they come, so it reports a bad one at once), and its body
-  // when that did not come in one chunk (`received` bytes of it); or how much of a frame handed
-  // to the board parser is still to come.
-  const header: number[] = [];
-  let headerLength = 0, boardFrame = false, body: Buffer | undefined, received = 0, boardLeft = 0;
-  // The last topic decoded here, and its bytes.
+/**
+ * Reads topics: the one in bytes[start, start + length) is the last one's when its bytes are the
+ * same (a subscriber mostly receives a few topics), else decoded and checked ('' when invalid).
+ */
+function topicReader(): (bytes: Buffer, start: number, length: number) => string {
   let lastTopic = '', lastTopicBytes = Buffer.alloc(0);
-
-  /** The board parser decodes the frame (or reports what is wrong with it). */
-  const toBoard = (headerSize: number, bytes: Buffer, start: number, end: number) => {
-    board.feed(Uint8Array.from(header.slice(0, headerSize)));
-    board.feed(bytes.subarray(start, end));
-  };
-
-  /** The topic in bytes[start, start + length): the last one's when the bytes are the same, else decoded and checked ('' when invalid). */
-  const topicAt = (bytes: Buffer, start: number, length: number): string => {
+  return (bytes, start, length) => {
     if (length == lastTopicBytes.length) {
       let same = true;
       for (let i = 0; i < length && same; i++) same = bytes[start + i] == lastTopicBytes[i];
@@ -125,6 +110,26 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
     lastTopic = topic;
     lastTopicBytes = Buffer.from(topicBytes);
     return topic;
+  };
+}
+
+export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void, onError: (error: Error) => void,
+  onSkip?: (skipped: SkippedPublish) => void): PacketParser {
+  let dead = false;
+  const board = boardCodec.parser(maxPacketSize, onPacket, (error) => { dead = true; onError(error); }, onSkip);
+  // The frame at hand: its fixed header as read so far (the first `headerLength` bytes of
+  // `header`, an array kept for every frame; `boardFrame`: a type only the board parser takes,
+  // whose header bytes go to it as they come, so it reports a bad one at once), and its body
+  // when that did not come in one chunk (`received` bytes of it); or how much of a frame handed
+  // to the board parser is still to come.
+  const header: number[] = [];
+  let headerLength = 0, boardFrame = false, body: Buffer | undefined, received = 0, boardLeft = 0;
+  const topicAt = topicReader();
+
+  /** The board parser decodes the frame (or reports what is wrong with it). */
+  const toBoard = (headerSize: number, bytes: Buffer, start: number, end: number) => {
+    board.feed(Uint8Array.from(header.slice(0, headerSize)));
+    board.feed(bytes.subarray(start, end));
   };
 
   /** The frame whose header is header[0, headerSize) and whose body is bytes[start, end). */

@@ -60,7 +60,7 @@ export class Client extends Emitter<ClientEvents> implements MqttClient {
       },
       keepaliveSeconds_: keepaliveSeconds,
       entries_: {}, heldMessages_: 0, heldBytes_: 0, links_: 0, queuedCount_: 0, idsInUse_: 0, lastId_: 0, awaitingId_: [], subscribed_: {}, receivedQos2_: {},
-      unwritten_: [], unwrittenBytes_: 0,
+      unwritten_: [], unwrittenHead_: 0, unwrittenBytes_: 0,
       // The rest is set before it is read: attempt_ by connect(), the times once the link is
       // up (a tick comes only after CONNACK), endDeadline_ by end(), backoffBase_ by connect().
     });

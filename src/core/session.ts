@@ -75,6 +75,8 @@ export interface Session extends Emitter<ClientEvents> {
   link_: Transport | null;
   /** Packets waiting for the transport (back-pressure), and the payload bytes they hold. */
   unwritten_: Entry[];
+  /** unwritten_[unwrittenHead_] is the next to write (those before it are written). */
+  unwrittenHead_: number;
   unwrittenBytes_: number;
   linkFull_: boolean;
   /** Links opened so far: numbers each one, for Entry.writtenOn_. */

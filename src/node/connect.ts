@@ -4,12 +4,12 @@
 // caller's next tick, so handlers attached right after the call see every event). Pass
 // `autoConnect: false` to call client.connect() yourself.
 import { Client } from '../core/client';
-import type { ClientOptions } from '../core/client-options';
+import type { Callback, ClientOptions, PublishOptions } from '../core/client-options';
 import type { Codec, Platform, Store, TransportFactory } from '../core/types';
 import { nodeTcpTransport } from '../transport/node-tcp';
 import { nodeWsTransport } from '../transport/node-ws';
 import { checkTlsOptions } from '../transport/node-tls-check';
-import { boardCodec } from '../core/codec/index';
+import { nodeCodec } from './node-codec';
 import { refuseTextAnswers } from '../core/codec/text-answer';
 import { nodePlatform, type LogLevel } from './platform';
 import { parseBrokerUrl, type BrokerUrl } from './url';
@@ -27,9 +27,10 @@ export interface NodeTlsOptions {
 
 export interface NodeClientOptions extends ClientOptions, NodeTlsOptions {
   /**
-   * Default: glowmq's own codec (src/core/codec), chosen by `npm run bench`: it parses faster than
-   * mqtt-packet and keeps a connected client ~23 MiB smaller. Pass mqttPacketCodec
-   * (src/node/mqtt-packet-codec.ts) to use mqtt-packet; the two are held byte-for-byte equal.
+   * Default: glowmq's own codec (src/core/codec) with Node fast paths for PUBLISH and its acks
+   * (src/node/node-codec.ts), chosen by `npm run bench`: it parses faster than mqtt-packet and
+   * keeps a connected client ~23 MiB smaller. Pass mqttPacketCodec (src/node/mqtt-packet-codec.ts)
+   * to use mqtt-packet; the codecs are held byte-for-byte equal.
    */
   codec?: Codec;
   /** Default: memory. A FileStore makes in-flight and queued QoS 1/2 messages survive a restart. */
@@ -60,6 +61,16 @@ export function brokerTransport(url: string | BrokerUrl, opts: NodeTlsOptions = 
   return target.ws ? nodeWsTransport({ ...link, path: target.path ?? '/mqtt' }) : nodeTcpTransport(link);
 }
 
+/**
+ * The core client, with a text payload made bytes by Node's native UTF-8 encoder before it is
+ * queued: the core's own encoder is written for the board, code point by code point.
+ */
+class NodeClient extends Client {
+  override publish(topic: string, payload: string | Uint8Array, options?: PublishOptions, callback?: Callback): void {
+    super.publish(topic, typeof payload == 'string' ? Buffer.from(payload) : payload, options, callback);
+  }
+}
+
 export function createNodeClient(url: string, opts: NodeClientOptions = {}): Client {
   const target = parseBrokerUrl(url);
   const coreOptions: { [name: string]: unknown } = {};
@@ -69,11 +80,11 @@ export function createNodeClient(url: string, opts: NodeClientOptions = {}): Cli
   if (options.username === undefined && target.username !== undefined) options.username = target.username;
   if (options.password === undefined && target.password !== undefined) options.password = target.password;
   const transport = opts.transport ?? brokerTransport(target, opts);
-  const client = new Client(options, {
+  const client = new NodeClient(options, {
     platform: opts.platform ?? nodePlatform(opts.logLevel === undefined ? {} : { level: opts.logLevel }),
     transport,
     // A server of another protocol on that port is named as such ("not an MQTT broker").
-    codec: refuseTextAnswers(opts.codec ?? boardCodec),
+    codec: refuseTextAnswers(opts.codec ?? nodeCodec),
     ...(opts.store ? { store: opts.store } : {}),
   });
   if (opts.autoConnect !== false) client.connect();

@@ -33,9 +33,9 @@ export interface Sample extends Usage { delivered: number }
 export interface CliRow { what: string; tool: string; samples: Sample[] }
 type Row = CliRow;
 
-type Tool = { name: string; sub: (flags: string[]) => string[]; pub: (flags: string[]) => string[] };
+export type Tool = { name: string; sub: (flags: string[]) => string[]; pub: (flags: string[]) => string[] };
 
-function tools(): Tool[] {
+export function tools(): Tool[] {
   return [
     { name: 'glowmq', sub: (flags) => [process.execPath, GLOWMQ_CLI, 'sub', ...flags], pub: (flags) => [process.execPath, GLOWMQ_CLI, 'pub', '-l', ...flags] },
     { name: 'MQTT.js', sub: (flags) => [process.execPath, MQTTJS_CLI, 'sub', ...flags], pub: (flags) => [process.execPath, MQTTJS_CLI, 'pub', '-s', '-M', ...flags] },
@@ -72,7 +72,7 @@ function connectedClient(url: string): Promise<MqttClient> {
 }
 
 /** A subscriber tool receives `count` QoS 1 messages; the runner publishes them (window 100) once a probe shows it subscribed. */
-async function subscriberRun(tool: Tool, url: string, count: number, topic: string): Promise<Sample> {
+export async function subscriberRun(tool: Tool, url: string, count: number, topic: string): Promise<Sample> {
   const broker = new URL(url);
   const flags = ['-h', broker.hostname, '-p', broker.port, '-u', 'admin', '-P', 'password', '-t', topic, '-q', '1'];
   const publisher = await connectedClient(url);

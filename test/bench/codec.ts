@@ -1,11 +1,13 @@
 // Codec: encode and parse operations per second for glowmq's board codec (src/core/codec),
-// the Node adapter around mqtt-packet (src/node/mqtt-packet-codec.ts, createNodeClient's
-// default) and mqtt-packet itself, on the same packets. Parsing feeds a stream of many
+// glowmq's Node codec (src/node/node-codec.ts: the board codec with Node fast paths,
+// createNodeClient's default), the Node adapter around mqtt-packet (src/node/mqtt-packet-codec.ts)
+// and mqtt-packet itself, on the same packets. Parsing feeds a stream of many
 // packets in 64 KiB chunks, as a TCP socket delivers them.
 //   tsx test/bench/codec.ts [--quick] [--runs N]
 import mqttPacket from 'mqtt-packet';
 import { boardCodec } from '../../src/core/codec';
 import { mqttPacketCodec } from '../../src/node/mqtt-packet-codec';
+import { nodeCodec } from '../../src/node/node-codec';
 import type { Codec, Packet } from '../../src/core/types';
 import type { BenchArgs } from './lib/args';
 import { runIfMain } from './lib/main';
@@ -59,7 +61,7 @@ const raw: Side = {
   },
 };
 
-const SIDES: Side[] = [viaCodec('glowmq board codec', boardCodec), viaCodec('mqtt-packet via glowmq adapter', mqttPacketCodec), raw];
+const SIDES: Side[] = [viaCodec('glowmq board codec', boardCodec), viaCodec('glowmq Node codec', nodeCodec), viaCodec('mqtt-packet via glowmq adapter', mqttPacketCodec), raw];
 
 /** ops/s of fn (which performs `per` operations) over about `ms` milliseconds. */
 function rate(body: () => void, per: number, sliceMs: number): number {
@@ -106,12 +108,15 @@ export async function run(args: BenchArgs): Promise<CodecRow[]> {
   }
   publish({
     title: `Codec operations per second (median of ${args.runs} round${args.runs > 1 ? 's' : ''}, min–max in brackets, ${sliceMs} ms each)`,
-    columns: ['op', 'packet', 'codec', 'ops/s', 'board ×mqtt-packet adapter'],
+    columns: ['op', 'packet', 'codec', 'ops/s', 'glowmq ×mqtt-packet adapter', 'Node ×board codec'],
     rows: rows.map((row) => {
-      const ref = rows.find((other) => other.op === row.op && other.packet === row.packet && other.side === SIDES[1].name)!;
-      return [row.op, row.packet, row.side, withSpread(row.rates, (value) => fmtNum(value)), row.side === SIDES[0].name ? ratio(median(row.rates), median(ref.rates)) : ''];
+      const sideRow = (side: Side) => rows.find((other) => other.op === row.op && other.packet === row.packet && other.side === side.name)!;
+      const mine = row.side === SIDES[0].name || row.side === SIDES[1].name;
+      return [row.op, row.packet, row.side, withSpread(row.rates, (value) => fmtNum(value)),
+        mine ? ratio(median(row.rates), median(sideRow(SIDES[2]).rates)) : '',
+        row.side === SIDES[1].name ? ratio(median(row.rates), median(sideRow(SIDES[0]).rates)) : ''];
     }),
-    notes: ['parse: about 256 KiB of identical packets fed in 64 KiB chunks (packets straddle chunk boundaries); ops = packets parsed', 'all three in one process (tsx), interleaved, after a 20 ms warm-up round'],
+    notes: ['parse: about 256 KiB of identical packets fed in 64 KiB chunks (packets straddle chunk boundaries); ops = packets parsed', 'all four in one process (tsx), interleaved, after a 20 ms warm-up round'],
   });
   return rows;
 }

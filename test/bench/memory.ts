@@ -19,7 +19,7 @@ const TABLE_POINTS = [1, 5, 10, 25, 50];
 const mib = (bytes: number) => fmtNum(bytes / MIB, 1);
 let seq = 0;
 
-export interface IdleRow { client: string; rss: number[]; bare: number[]; heap: number[] }
+export interface IdleRow { client: string; rss: number[]; bare: number[]; heap: number[]; socket: number[] }
 export interface SoakResult { client: string; heap: { at: number; heapUsed: number; rss: number }[]; msgsPerSec: number }
 
 async function measure(label: string, cmd: string[], job: object): Promise<{ rss: number; heapUsed: number }> {
@@ -31,9 +31,10 @@ export async function run(args: BenchArgs): Promise<{ idle: IdleRow[]; soak: Soa
   const { clients, missing } = await availableClients();
   const broker = await mosquitto();
   const notes = missing.map((text) => `not measured: ${text}`);
-  const idle: IdleRow[] = clients.map((client) => ({ client: client.name, rss: [], bare: [], heap: [] }));
+  const idle: IdleRow[] = clients.map((client) => ({ client: client.name, rss: [], bare: [], heap: [], socket: [] }));
   const soak: SoakResult[] = [];
   const gcFlags = ['--expose-gc'];
+  const isPy = (name: string) => name === 'paho';
   try {
     for (let repetition = 0; repetition < args.runs; repetition++) {
       sampleLoad();
@@ -43,6 +44,7 @@ export async function run(args: BenchArgs): Promise<{ idle: IdleRow[]; soak: Soa
           const base = await measure(`${client.name} bare`, client.bareCmd(gcFlags), { role: 'bare' });
           const connected = await measure(`${client.name} idle`, client.cmd(gcFlags), { role: 'idle', url: broker.url, clientId: `bidle-${process.pid}-${++seq}` });
           row.bare.push(base.rss); row.rss.push(connected.rss); row.heap.push(connected.heapUsed);
+          if (!isPy(client.name)) row.socket.push((await measure(`${client.name} socket`, client.bareCmd(gcFlags), { role: 'socket', url: broker.url })).rss);
         } catch (err) { notes.push(`${client.name} idle: ${(err as Error).message}`); }
       }
     }
@@ -58,16 +60,18 @@ export async function run(args: BenchArgs): Promise<{ idle: IdleRow[]; soak: Soa
     }
   } finally { await broker.stop(); }
 
-  const isPy = (name: string) => name === 'paho';
   publish({
     title: `Memory of one idle connected client process (MiB; median of ${args.runs} run${args.runs > 1 ? "s" : ""}, min–max in brackets)`,
-    columns: ['client', 'RSS connected', 'RSS without library', 'RSS added', 'heap used'],
+    columns: ['client', 'RSS connected', 'RSS without library', 'RSS added', 'RSS with a plain TCP socket', 'added over the socket', 'heap used'],
     rows: idle.map((row) => {
       const added = row.rss.map((rss, i) => rss - row.bare[i]);
-      return [row.client, withSpread(row.rss, mib), withSpread(row.bare, mib), row.rss.length ? mib(median(added)) : 'failed', isPy(row.client) ? '–' : withSpread(row.heap, mib)];
+      const overSocket = row.socket.map((socket, i) => row.rss[i] - socket);
+      return [row.client, withSpread(row.rss, mib), withSpread(row.bare, mib), row.rss.length ? mib(median(added)) : 'failed',
+        row.socket.length ? withSpread(row.socket, mib) : '–', row.socket.length ? mib(median(overSocket)) : '–', isPy(row.client) ? '–' : withSpread(row.heap, mib)];
     }),
     notes: [
       'connected: the bench worker with the library loaded, CONNACK received, 0.5 s idle, then gc() twice; without: the same harness, library not loaded, not connected',
+      'plain TCP socket: the same harness with a node:net connection to the broker and no MQTT (Node loads its net module on first use: any TCP client pays that); added over the socket = what the library itself adds',
       'node workers are single esbuild bundles run with plain `node --expose-gc`; paho: /usr/bin/python3, baseline = same interpreter without importing paho',
       ...notes,
     ],

@@ -1,6 +1,7 @@
 // CPU profile of one throughput pair (publisher and subscriber processes run with
 // `node --cpu-prof`), summarised as the functions with the most self time in each.
-//   tsx test/bench/profile.ts [client=glowmq] [qos=1] [size=1024] [count=20000]
+//   tsx test/bench/profile.ts [client=glowmq] [qos=1] [size=1024] [count=20000] [window=100] [warmup=2000]
+// (a window equal to the count publishes every message at once: the QoS 1 burst)
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ export function selfTimes(profile: Profile): [string, number][] {
 }
 
 async function main(): Promise<void> {
-  const [name = 'glowmq', qos = '1', size = '1024', count = '20000'] = process.argv.slice(2);
+  const [name = 'glowmq', qos = '1', size = '1024', count = '20000', window = '100', warmup = '2000'] = process.argv.slice(2);
   const { clients } = await availableClients();
   const client = clients.find((candidate) => candidate.name === name);
   if (!client) throw new Error(`no client ${name}: ${clients.map((candidate) => candidate.name).join(', ')}`);
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const prof: ClientKind = { ...client, cmd: () => client.cmd(['--cpu-prof', `--cpu-prof-dir=${dir}`]) };
   const broker = await mosquitto();
   try {
-    const result = await runPair(prof, broker.url, { qos: Number(qos) as QoS, size: Number(size), count: Number(count), window: 100, warmup: 2000 });
+    const result = await runPair(prof, broker.url, { qos: Number(qos) as QoS, size: Number(size), count: Number(count), window: Number(window), warmup: Number(warmup) });
     console.log(`${name} QoS ${qos} ${size} B × ${count}: pub CPU ${result.pubCpu10k.toFixed(0)} ms/10k, sub ${result.subCpu10k.toFixed(0)} ms/10k (profiling inflates both)`);
   } finally { await broker.stop(); }
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort()) {

@@ -41,7 +41,7 @@ async function publishAll(lib: string, url: string, count: number): Promise<numb
 
 if (process.env.BURST_CHILD) {
   const [lib, url, count] = process.env.BURST_CHILD.split(' ');
-  publishAll(lib, url, Number(count)).then((ms) => { process.send!(ms); process.exit(0); });
+  publishAll(lib, url, Number(count)).then((cpuMs) => { process.send!(cpuMs); process.exit(0); });
 } else {
   const count = Number(process.argv[2] || 20000), runs = Number(process.argv[3] || 3);
   const broker = await startMosquitto({ extraConfig: 'max_inflight_messages 0\nmax_queued_messages 0\n' });
@@ -50,11 +50,11 @@ if (process.env.BURST_CHILD) {
     for (let run = 0; run < runs; run++) {
       for (const lib of ['glowmq', 'MQTT.js']) {
         const child = fork(self, [], { env: { ...process.env, BURST_CHILD: `${lib === 'glowmq' ? 'glowmq' : 'mqtt'} ${broker.url} ${count}` }, execArgv: ['--import', 'tsx'] });
-        results[lib].push(await new Promise<number>((resolve, reject) => { child.on('message', (m) => resolve(Number(m))); child.on('exit', (c) => c && reject(new Error(`${lib} exited ${c}`))); }));
+        results[lib].push(await new Promise<number>((resolve, reject) => { child.on('message', (message) => resolve(Number(message))); child.on('exit', (code) => code && reject(new Error(`${lib} exited ${code}`))); }));
       }
     }
   } finally { await broker.stop(); }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const median = (values: number[]) => [...values].sort((left, right) => left - right)[values.length >> 1];
   for (const lib of Object.keys(results)) console.log(`${lib.padEnd(8)} ${count} QoS 1 without waiting: publisher CPU median ${Math.round(median(results[lib]))} ms (runs ${results[lib].map(Math.round).join(', ')})`);
   console.log(`glowmq ÷ MQTT.js: ${(median(results.glowmq) / median(results['MQTT.js'])).toFixed(2)}×`);
 }

@@ -5,7 +5,7 @@
 //   tsx test/bench/throughput.ts [--quick] [--runs N]
 import type { BenchArgs } from './lib/args';
 import { aedes, mosquitto, type Broker } from './lib/brokers';
-import { availableClients } from './lib/clients';
+import { availableClients, rawClient } from './lib/clients';
 import { runIfMain } from './lib/main';
 import { runPair, type PairResult } from './lib/pair';
 import { addChart, publish, sampleLoad } from './lib/report';
@@ -38,13 +38,18 @@ export const sizeName = (size: number): string => (size >= 1024 ? `${size / 1024
 
 export interface ThroughputRow { broker: string; qos: QoS; size: number; client: string; runs: PairResult[] }
 
+/** The raw hand-written floor is measured here: mosquitto, QoS 0 and 1, up to 1 KiB. */
+const hasFloor = (broker: string, qos: QoS, size: number) => broker === 'mosquitto' && qos < 2 && size < LARGE;
+
 function plannedRows(brokers: Broker[], clientNames: string[], quick: boolean): ThroughputRow[] {
   const rows: ThroughputRow[] = [];
   for (const broker of brokers) {
     for (const qos of QOS) for (const size of SIZES) {
       // --quick, and aedes: every QoS at 1 KiB, every size at QoS 1 (the full matrix runs on mosquitto).
       if ((quick || broker.name === 'aedes') && size !== 1024 && qos !== 1) continue;
-      for (const client of clientNames) rows.push({ broker: broker.name, qos, size, client, runs: [] });
+      for (const client of clientNames) {
+        if (client !== 'raw' || hasFloor(broker.name, qos, size)) rows.push({ broker: broker.name, qos, size, client, runs: [] });
+      }
     }
   }
   return rows;
@@ -55,6 +60,8 @@ export async function run(args: BenchArgs): Promise<ThroughputRow[]> {
   // --quick leaves paho out (the slowest to run); the full run has it.
   const clients = args.quick ? available.clients.filter((client) => client.name !== 'paho') : available.clients;
   const notes = available.missing.map((missing) => `not measured: ${missing}`);
+  const floor = await rawClient();
+  if (floor instanceof Error) notes.push(`raw floor not measured: ${floor.message}`); else clients.push(floor);
   const brokers: Broker[] = [await mosquitto()];
   if (!args.quick) {
     const second = await aedes();
@@ -92,6 +99,7 @@ function table(rows: ThroughputRow[], args: BenchArgs, notes: string[]) {
   let worstWarm = 0;
   for (const row of rows) {
     const ref = rows.find((other) => other.broker === row.broker && other.qos === row.qos && other.size === row.size && other.client === 'MQTT.js');
+    const floor = rows.find((other) => other.broker === row.broker && other.qos === row.qos && other.size === row.size && other.client === 'raw');
     const mine = row.client === 'glowmq';
     const spread = (key: keyof PairResult, digits = 0) => (row.runs.length ? withSpread(row.runs.map((result) => result[key]), (value) => fmtNum(value, digits)) : 'failed');
     const warm = Math.max(...row.runs.map((result) => result.warmShare).filter((share) => isFinite(share)), 0);
@@ -102,12 +110,13 @@ function table(rows: ThroughputRow[], args: BenchArgs, notes: string[]) {
       spread('pubRate'), spread('pubCpu10k'), spread('subCpu10k'), row.runs.length ? `${(warm * 100).toFixed(1)}%` : '–',
       mine ? ratio(med(row, 'e2eRate'), med(ref, 'e2eRate')) : '',
       mine && ref?.runs.length ? ratio(median(row.runs.map(cpuBoth)), median(ref.runs.map(cpuBoth))) : '',
+      mine && floor?.runs.length ? ratio(median(row.runs.map(cpuBoth)), median(floor.runs.map(cpuBoth))) : '',
     ]);
   }
   const counts = `QoS 0 ${fmtNum(messageCount(16, 0, args.quick))}, QoS 1 ${fmtNum(messageCount(16, 1, args.quick))}, QoS 2 ${fmtNum(messageCount(16, 2, args.quick))}, 64 KiB ${fmtNum(messageCount(LARGE, 1, args.quick))}`;
   return {
     title: `Throughput, 1 publisher + 1 subscriber process each (median of ${args.runs} run${args.runs > 1 ? 's' : ''}, min–max in brackets)`,
-    columns: ['broker', 'QoS', 'payload', 'client', 'e2e msg/s', 'MB/s', 'lost', 'pub msg/s', 'pub CPU ms/10k', 'sub CPU ms/10k', 'warm-up share', 'e2e ×MQTT.js', 'CPU ×MQTT.js'],
+    columns: ['broker', 'QoS', 'payload', 'client', 'e2e msg/s', 'MB/s', 'lost', 'pub msg/s', 'pub CPU ms/10k', 'sub CPU ms/10k', 'warm-up share', 'e2e ×MQTT.js', 'CPU ×MQTT.js', 'CPU ×raw'],
     rows: out,
     notes: [
       `timed messages per run: ${counts}; before each run ${fmtNum(warmupCount(16, args.quick))} untimed warm-up messages (64 KiB: ${fmtNum(warmupCount(LARGE, args.quick))}) through the same publisher, subscriber and broker`,
@@ -115,7 +124,8 @@ function table(rows: ThroughputRow[], args: BenchArgs, notes: string[]) {
       `window: ${WINDOW} publishes outstanding per publisher`,
       'e2e = first timed publish → last timed message received; pub = first publish → last publish completed (QoS 0 written, 1 PUBACK, 2 PUBCOMP); lost = max over runs',
       args.quick ? '--quick: every QoS at 1 KiB, every payload size at QoS 1, mosquitto only, no paho' : 'aedes (in its own process): every QoS at 1 KiB, every payload size at QoS 1',
-      'CPU = user+sys of that process during the timed messages, per 10,000 messages; CPU ×MQTT.js is publisher+subscriber',
+      'CPU = user+sys of that process during the timed messages, per 10,000 messages; CPU ×MQTT.js and ×raw are publisher+subscriber',
+      'raw: the floor, a hand-written client straight on node:net (test/bench/workers/raw.ts: one Buffer and one write() per packet, no validation, no session), on mosquitto at QoS 0 and 1 up to 1 KiB',
       'mosquitto 2.0 with max_inflight_messages 0 and max_queued_messages 0 (no broker-side drops or disconnects at a 100-message window)',
       ...notes,
     ],

@@ -1,6 +1,6 @@
 // Bundles each bench worker into one .cjs file, so every client runs as plain `node file`
-// (no tsx loader cost in its CPU or RSS). MQTT.js stays external: they load from
-// node_modules exactly as a user's script loads them.
+// (no tsx loader cost in its CPU or RSS). MQTT.js, and ws (external in glowmq's library build
+// too), stay external: they load from node_modules exactly as a user's script loads them.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ async function bundle(name: string, entry: string): Promise<string | Error> {
   try {
     await esbuild.build({
       entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['mqtt'], logLevel: 'silent', absWorkingDir: ROOT,
+      external: ['mqtt', 'ws'], logLevel: 'silent', absWorkingDir: ROOT,
     });
     return outfile;
   } catch (err) {
@@ -30,6 +30,7 @@ export function buildWorkers(): Promise<Built> {
   const entries: [string, string, string?][] = [
     ['mqttjs-worker', join(BENCH, 'workers/mqttjs.ts')],
     ['bare-worker', join(BENCH, 'workers/bare.ts')],
+    ['raw-worker', join(BENCH, 'workers/raw.ts')],
     ['mqttjs-pub', join(BENCH, 'workers/mqttjs-pub.ts')],
     ['glowmq-worker', join(BENCH, 'workers/glowmq.ts'), join(ROOT, 'src/core/client.ts')],
     ['device-latency', join(BENCH, 'workers/device-latency.ts'), join(ROOT, 'src/app/index.ts')],

@@ -6,7 +6,7 @@ import { buildWorkers } from './build';
 import { BENCH } from './paths';
 
 export interface ClientKind {
-  name: 'glowmq' | 'MQTT.js' | 'paho';
+  name: 'glowmq' | 'MQTT.js' | 'paho' | 'raw';
   /** argv to start a worker (node flags may be prepended for node workers). */
   cmd(nodeFlags?: string[]): string[];
   roles: string[];
@@ -39,4 +39,12 @@ export async function availableClients(): Promise<ClientSet> {
   if (hasPaho()) clients.push({ name: 'paho', cmd: () => paho, bareCmd: () => paho, roles: ['pub', 'sub', 'echo', 'ping', 'idle', 'connect'] });
   else missing.push('paho: /usr/bin/python3 cannot import paho.mqtt (apt-get install python3-paho-mqtt)');
   return { clients, missing };
+}
+
+/** The floor: a hand-written client on node:net (workers/raw.ts), publisher and subscriber roles only. */
+export async function rawClient(): Promise<ClientKind | Error> {
+  const built = await buildWorkers();
+  const file = built['raw-worker'], bare = built['bare-worker'];
+  if (file instanceof Error) return file;
+  return { name: 'raw', cmd: (flags = []) => [process.execPath, ...flags, file], roles: ['pub', 'sub'], bareCmd: (flags = []) => [process.execPath, ...flags, bare as string] };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { startMosquitto } from '../support/mosquitto';
-import { runUntil, flash, memoryUsage } from './interpreter';
+import { runUntil, flash } from './interpreter';
 
 interface SoakOptions { profile: 'lite' | 'full'; bin: string; minutes: number; outageSeconds: number }
 
@@ -32,7 +32,11 @@ async function soak(opts: SoakOptions): Promise<boolean> {
   let broker = await startMosquitto({ dir: mkdtempSync(join(tmpdir(), 'glowmq-soak-mosq-')) });
   const id = 'soak' + opts.profile;
   const config = { id, broker: `mqtt://admin:password@127.0.0.1:${broker.port}`, led: 'D5', sensors: ['free'], interval: 1, keepalive: 10 };
-  writeFileSync(join(dir, 'upload.js'), 'var glowmqConfig = ' + JSON.stringify(config) + ';\n' + readFileSync(bundle, 'utf8'));
+  // The board reports its own memory every second (a line the soak reads): typing a query into
+  // its console for ten minutes garbles the console's input now and then (two lines run
+  // together), and the console then runs the garbled line. The reporter costs about 15 variables.
+  const reporter = '\nsetInterval(function () { var m = process.memory(); print("MEM " + m.usage + " " + m.total); }, 1000);\n';
+  writeFileSync(join(dir, 'upload.js'), 'var glowmqConfig = ' + JSON.stringify(config) + ';\n' + readFileSync(bundle, 'utf8') + reporter);
   await flash(opts.bin, dir, { '.bootcde': join(dir, 'upload.js') });
 
   // The phone: watches the device from before it boots, sends a command every 3 s while the
@@ -65,7 +69,8 @@ async function soak(opts: SoakOptions): Promise<boolean> {
       phone.publish('lightChange', lastCommand, { qos: 1 });
       commands++;
     }
-    const memory = await memoryUsage(board);
+    const reports = [...board.out().matchAll(/MEM (\d+) (\d+)/g)], last = reports[reports.length - 1];
+    const memory = last ? { usage: Number(last[1]), total: Number(last[2]) } : null;
     if (memory) {
       minFree = Math.min(minFree, memory.total - memory.usage);
       if (reconnectedAt && Date.now() - reconnectedAt < 30_000) peakFlush = Math.max(peakFlush, memory.usage);
@@ -83,6 +88,9 @@ async function soak(opts: SoakOptions): Promise<boolean> {
   const made = seqs.size ? Math.max(...seqs) + 1 : 0;
   const missing = [...Array(made).keys()].filter((s) => !seqs.has(s));
   const droppedReported = errors.filter((e) => /not queued|dropped/i.test(e));
+  // The report is a QoS 0 message sent as the device reconnects: the phone, reconnecting to the
+  // restarted broker itself, may not be subscribed yet. The device's log line says it was sent.
+  const droppedLogged = (board.out().match(/\d+ readings dropped while offline[^\n]*/g) || []);
   board.proc.kill('SIGKILL');
   if (process.env.SOAK_LOG) writeFileSync(process.env.SOAK_LOG, board.out());
   await phone.endAsync(true);
@@ -92,11 +100,13 @@ async function soak(opts: SoakOptions): Promise<boolean> {
   for (const line of timeline) console.log('  ' + line);
   console.log(`  least free: ${minFree} variables; peak while the queue flushed: ${peakFlush} in use`);
   console.log(`  commands sent ${commands}, last "${lastCommand}", the device's last state "${lastState}"`);
-  console.log(`  readings made ${made}, delivered ${seqs.size}, missing ${missing.length}${missing.length ? ' (seq ' + missing.slice(0, 20).join(',') + ')' : ''}; reported as not queued: ${droppedReported.join(' | ') || 'none'}`);
+  console.log(`  readings made ${made}, delivered ${seqs.size}, missing ${missing.length}${missing.length ? ' (seq ' + missing.slice(0, 20).join(',') + ')' : ''}; reported as not queued: ${droppedReported.join(' | ') || 'none'}${droppedLogged.length ? '; logged: ' + droppedLogged.join(' | ') : ''}`);
   console.log(`  OUT OF MEMORY: ${outOfMemory ? 'YES' : 'no'}`);
+  // Where it ran out: the interpreter's trace (its lines without the repeated refusals).
+  if (outOfMemory) console.log(board.out().slice(board.out().indexOf('OUT OF MEMORY') - 600).split('\n').filter((line) => !/offline queue full/.test(line)).slice(0, 40).join('\n'));
   // A reading may be refused (a full queue is reported, never silently dropped); one accepted
   // and lost is a failure, and so are a missed command and running out of memory.
-  const unexplained = missing.length > 0 && droppedReported.length === 0;
+  const unexplained = missing.length > 0 && droppedReported.length === 0 && droppedLogged.length === 0;
   return !outOfMemory && lastState === lastCommand && !unexplained;
 }
 

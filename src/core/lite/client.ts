@@ -29,17 +29,17 @@ type Bytes = string | Uint8Array;
 /** One piece of outstanding work: its encoded packet and what completes it. */
 interface Held {
   bytes_: Uint8Array;
-  callback_?: Function;
+  callback_?: Function | undefined;
   /** The link (links_) it was last written on; a PUBLISH written again carries DUP. */
-  writtenOn_?: number;
+  writtenOn_?: number | undefined;
   /** SUBSCRIBE: its filters and the QoS asked for, for the SUBACK. */
-  filters_?: string[];
-  qos_?: QoS;
+  filters_?: string[] | undefined;
+  qos_?: QoS | undefined;
   /** Payload bytes counted against queueBytes (publishes only). */
   size_: number;
   /** The SUBSCRIBE that restores the subscriptions after a CONNACK without a session: the
    *  next such CONNACK makes a new one, so an unanswered one is not sent twice. */
-  restore_?: boolean;
+  restore_?: boolean | undefined;
 }
 
 const DEFAULT_KEEPALIVE_S = 60, DEFAULT_CONNECT_TIMEOUT_MS = 30000, DEFAULT_MAX_PACKET = 1048576;
@@ -219,7 +219,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
         if (client.linkFull_) return;
         const entry = held[key]!, bytes = entry.bytes_;
         if (entry.writtenOn_ === client.links_) continue;
-        if (entry.writtenOn_ != null && bytes[0]! >> TYPE_SHIFT == PUBLISH_TYPE) bytes[0] |= DUP_FLAG;
+        if (entry.writtenOn_ != null && bytes[0]! >> TYPE_SHIFT == PUBLISH_TYPE) bytes[0]! |= DUP_FLAG;
         entry.writtenOn_ = client.links_;
         client.send_(bytes);
         wrote = true;

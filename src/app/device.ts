@@ -93,27 +93,26 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
 
   const discovery = WITH_DISCOVERY && cfg.discovery;
 
-  /** The client's events and the announce timer, one function object for them all: 'message'
-   * (topic, payload), 'oversize' (topic, size: an inbound message over the size limit that the
-   * client skipped), and 'connect' (the CONNACK packet: no topic) or the timer (nothing). */
-  const onEvent = (topic?: string | object, payload?: Uint8Array | number) => {
-    if (typeof topic != 'string') {
-      // Connected, or Home Assistant restarted: online, the light state and (with discovery)
-      // every Home Assistant config, retained.
-      client.publish(base + '/status', 'online', RETAINED, published);
-      client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
-      if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
-      if (dropped) report(dropped + ' readings dropped while offline (queue full)');
-      dropped = 0;
-      return;
-    }
-    if (typeof payload == 'number') return report('message on ' + topic + ' skipped: ' + payload + ' bytes, over the size limit');
-    payload = payload as Uint8Array; // with a topic: a message's bytes
+  /** Connected, or Home Assistant restarted (the announce timer): online, the light state and
+   * (with discovery) every Home Assistant config, retained; and what could not be queued. */
+  const onConnect = () => {
+    client.publish(base + '/status', 'online', RETAINED, published);
+    client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
+    if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
+    if (dropped) report(dropped + ' readings dropped while offline (queue full)');
+    dropped = 0;
+  };
+
+  /** An inbound message over the size limit, skipped by the client unread. */
+  const onOversize = (topic: string, size: number) => report('message on ' + topic + ' skipped: ' + size + ' bytes, over the size limit');
+
+  /** A message: Home Assistant's status, or a command. */
+  const onMessage = (topic: string, payload: Uint8Array) => {
     if (discovery && topic == cfg.discoveryPrefix + '/status') {
       // Home Assistant (re)started: the fleet answers spread over a few seconds, not at once.
       if (utf8Decode(payload) == 'online') {
         platform.clearTimeout(announceTimer);
-        announceTimer = platform.setTimeout(onEvent, platform.random() * ANNOUNCE_SPREAD_MS);
+        announceTimer = platform.setTimeout(onConnect, platform.random() * ANNOUNCE_SPREAD_MS);
       }
       return;
     }
@@ -134,11 +133,11 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
   // Its own reports (<base>/errors, and so the rest of <base>/…) under the group filter: a loop
   // if they were obeyed. They are ignored; say so.
   if (cfg.command && topicMatches(cfg.command, base + '/errors')) log('warn', 'command filter ' + cfg.command + ' also matches the device\'s own topics (' + base + '/...): messages there are ignored');
-  client.on('connect', onEvent);
-  client.on('message', onEvent);
-  (client as unknown as OversizeEvents).on('oversize', onEvent);
+  client.on('connect', onConnect);
+  client.on('message', onMessage);
+  client.on('oversize', onOversize);
   subscribeCommands(client, cfg, log, discovery);
-  if (client.connected) onEvent();
+  if (client.connected) onConnect();
   readSensors(); // the first readings now
 
   return {
@@ -149,20 +148,13 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
       stopped = 1;
       platform.clearTimeout(readingTimer);
       if (discovery) platform.clearTimeout(announceTimer);
-      client.off('connect', onEvent);
-      client.off('message', onEvent);
-      (client as unknown as OversizeEvents).off('oversize', onEvent);
+      client.off('connect', onConnect);
+      client.off('message', onMessage);
+      client.off('oversize', onOversize);
       // A graceful DISCONNECT suppresses the will, so say "offline" ourselves.
       if (!client.connected) return finish();
       client.publish(base + '/status', 'offline', RETAINED, finish);
       if (!called) guard = platform.setTimeout(finish, STOP_WAIT_MS); // no PUBACK: stop anyway
     },
   };
-}
-
-
-/** The client's 'oversize' event (topic, size, qos): an inbound PUBLISH it skipped unread. */
-interface OversizeEvents {
-  on(event: 'oversize', handler: (topic: string, size: Uint8Array | number) => void): void;
-  off(event: 'oversize', handler: (topic: string, size: Uint8Array | number) => void): void;
 }

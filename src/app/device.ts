@@ -60,17 +60,19 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
   // Few names in this scope: on a board each one is held for as long as the device runs.
   const base = cfg.base, led = hardware.led, readingSeq: number[] = [];
   let readingTimer: unknown, announceTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
-  let dropped = 0; // readings the client could not take (offline queue full), reported when back online
+  let dropped = 0; // readings the client refused (its queue full, or the board short of memory), reported when connected
 
   // The platform's own function, not a wrapper: on a board every function object costs memory.
   const log: (level: Level, text: string) => void = (platform as DevicePlatform).log;
-  /** Every publish's completion: a failure names its cause (the topic is not kept). Offline,
-   * only readings are published (status, light state and reports wait for the link), so a
-   * failure then is a reading the offline queue could not take: counted. */
+  /** Every publish's completion: a failure names its cause (the topic is not kept). */
   const published = (err?: Error) => {
-    if (!err || stopped) return;
-    if (!client.connected) dropped++;
-    log('warn', 'publish failed: ' + err.message);
+    if (err && !stopped) log('warn', 'publish failed: ' + err.message);
+  };
+  /** A reading's completion: one the client refused is counted (offline, or on a board short of
+   *  memory while connected: the lite client bounds what it holds either way). */
+  const readingPublished = (err?: Error) => {
+    if (err && !stopped) dropped++;
+    published(err);
   };
   /** An error report: logged, and on <base>/errors at QoS 0 when connected (offline, the log has it). */
   const report = (text: string) => {
@@ -78,8 +80,15 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     if (client.connected) client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }));
   };
 
+  /** The readings refused since the last report, on <base>/errors once connected. */
+  const reportDropped = () => {
+    if (dropped && client.connected) report(dropped + ' readings dropped while offline or short of memory (queue full)');
+    if (client.connected) dropped = 0;
+  };
+
   const readSensors = () => {
     readingTimer = platform.setTimeout(readSensors, cfg.interval * MS_PER_SECOND);
+    reportDropped();
     hardware.sensors.forEach((sensor, i) => sensor.read((err, value) => {
       if (stopped) return;
       if (err || typeof value != 'number' || !isFinite(value)) return report('sensor ' + sensor.name + ': ' + (err ? err.message : 'no value'));
@@ -87,7 +96,7 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
       const body = JSON.stringify({ value: value, unit: sensor.unit, ts: Math.floor(Date.now()), seq: readingSeq[i] = (readingSeq[i] + 1) || 0 });
       log('debug', 'reading ' + sensor.name + ' ' + body);
       // QoS 1 by default: queued by the client while offline, in order.
-      client.publish(base + '/sensors/' + sensor.name, body, { qos: cfg.sensorQos }, published);
+      client.publish(base + '/sensors/' + sensor.name, body, { qos: cfg.sensorQos }, readingPublished);
     }));
   };
 
@@ -99,8 +108,7 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     client.publish(base + '/status', 'online', RETAINED, published);
     client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
     if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
-    if (dropped) report(dropped + ' readings dropped while offline (queue full)');
-    dropped = 0;
+    reportDropped();
   };
 
   /** An inbound message over the size limit, skipped by the client unread. */

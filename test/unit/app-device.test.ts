@@ -249,8 +249,8 @@ describe('device app', () => {
     const ps = pubs(s.sent());
     expect(ps.filter((p) => p.topic === 'glowmq/dev1/sensors/t').map((p) => JSON.parse(text(p)).seq)).toEqual([0, 1]);
     const errors = ps.filter((p) => p.topic === 'glowmq/dev1/errors').map((p) => JSON.parse(text(p)).error);
-    expect(errors).toEqual(['3 readings dropped while offline (queue full)']);
-    expect(s.platform.logs).toContain('warn: 3 readings dropped while offline (queue full)');
+    expect(errors).toEqual(['3 readings dropped while offline or short of memory (queue full)']);
+    expect(s.platform.logs).toContain('warn: 3 readings dropped while offline or short of memory (queue full)');
     // Reported once: the next reconnect says nothing more.
     s.t().drop(new Error('cut'));
     s.platform.advance(1000);

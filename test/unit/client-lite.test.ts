@@ -77,4 +77,16 @@ describe('lite client', () => {
       expect(h.client.connected).toBe(false);
     }
   });
+  it('restoring subscriptions of both QoS levels: one SUBSCRIBE per level per CONNACK without a session, an unanswered one not sent again', () => {
+    const h = harness(lite);
+    h.up();
+    h.client.subscribe('zero', { qos: 0 });
+    h.client.subscribe('one', { qos: 1 });
+    for (const p of h.tr.take() as any[]) h.tr.deliver({ cmd: 'suback', messageId: p.messageId, granted: [p.subscriptions[0].qos] });
+    for (let i = 0; i < 2; i++) {
+      h.tr.drop();
+      h.platform.advance(30000);
+      expect(h.handshake().map((p: any) => p.subscriptions.map((sub: any) => [sub.topic, sub.qos]))).toEqual([[['zero', 0]], [['one', 1]]]);
+    }
+  });
 });

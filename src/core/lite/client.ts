@@ -4,12 +4,11 @@
 // API, options and events as the full client (client.ts); left out: QoS 2 and a Store.
 //
 // Made for a board with 1,600 variables, where each live function object costs about six:
-// - one class, its methods on the prototype: no closures per client, ten per link;
+// - one class, its methods on the prototype: one closure per client (its timer's), seven per link;
 // - a held publish is its encoded packet (one Uint8Array) with its callback: written as it
 //   is, DUP set in place on a resend, nothing decoded again;
 // - everything held counts against the queue's bounds (queueMax, queueBytes and the board's
-//   free memory), connected or not: a board cannot hold an unbounded in-flight window, and
-//   so 65,535 packet ids are never all in use.
+//   free memory), connected or not: a board cannot hold an unbounded in-flight window.
 // The outstanding work is one object in send order (resend order after a reconnect): keys
 // 'p' + packet id for what waits for an acknowledgement, 'q' + a count for QoS 0 publishes
 // waiting for the link. Walking it gives insertion order, as the keys are not array indexes.
@@ -53,7 +52,7 @@ const DUP_FLAG = 8, TYPE_SHIFT = 4, PUBLISH_TYPE = 3;
 /** A SUBACK return code at or above this refuses the subscription (§3.9.3: 0x80). */
 const SUBACK_FAILURE = 128;
 const CONNECTED = 'connected', CLOSED = 'closed', RECONNECTING = 'reconnecting';
-const LOST = 'connection closed', ENDED = 'client ended';
+const LOST = 'connection closed', ENDED = 'client ended', NO_PACKET_ID = 'all 65535 packet ids in use';
 
 export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
   declare state: ClientState;
@@ -131,16 +130,21 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     const error = client.publishError_(topic, qos, bytes.length);
     if (error) return client.fail_(callback, error);
     const packet = { cmd: 'publish', topic: topic, payload: bytes, qos: qos, retain: !!(options && options.retain), dup: false } as PublishPacket;
-    // QoS 0 is written at once when the link can take it and nothing held waits to be written
-    // before it; else it joins the end of the queue.
-    let waits = !client.connected || client.linkFull_;
-    for (const key in client.held_) waits = waits || client.held_[key]!.writtenOn_ !== client.links_;
-    if (!qos && !waits) {
-      client.send_(client.deps_.codec.encode(packet));
-      if (callback) callback();
-      return;
+    if (qos) {
+      const packetId = client.takeId_();
+      if (!packetId) return client.fail_(callback, NO_PACKET_ID);
+      packet.messageId = packetId;
+    } else {
+      // QoS 0 is written at once when the link can take it and nothing held waits to be
+      // written before it; else it joins the end of the queue.
+      let waits = !client.connected || client.linkFull_;
+      for (const key in client.held_) waits = waits || client.held_[key]!.writtenOn_ !== client.links_;
+      if (!waits) {
+        client.send_(client.deps_.codec.encode(packet));
+        if (callback) callback();
+        return;
+      }
     }
-    if (qos) packet.messageId = client.takeId_();
     client.hold_({ bytes_: client.deps_.codec.encode(packet), callback_: callback, size_: bytes.length }, packet.messageId);
   }
 
@@ -178,7 +182,8 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     return queueError(client, client.heldCount_, client.heldBytes_, size);
   }
 
-  /** A free packet id (there always is one: the queue's bound is far below 65,535). */
+  /** A free packet id; 0 when all 65,535 are in use (with a queue bound above that, or as
+   *  many unanswered (un)subscriptions). */
   takeId_(): number {
     const client = this, held = client.held_;
     return client.lastId_ = nextId(client.lastId_, (packetId) => held[ID_KEY + packetId], client.idsInUse_);
@@ -239,6 +244,7 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     list.forEach((filter) => { error = error || topicFilterError(filter); });
     if (error) return client.fail_(callback, error);
     const packetId = client.takeId_();
+    if (!packetId) return client.fail_(callback, NO_PACKET_ID);
     if (!subscribing) list.forEach((filter) => { delete client.subscribed_[filter]; });
     const packet = subscribing
       ? { cmd: 'subscribe', messageId: packetId, subscriptions: list.map((filter) => ({ topic: filter, qos: qos })) }
@@ -372,7 +378,8 @@ export class LiteClient extends Emitter<ClientEvents> implements MqttClient {
     client.setState_(CONNECTED);
     // No session on the broker: the subscriptions are restored, first (one SUBSCRIBE per QoS).
     if (!connack.sessionPresent) {
-      for (const key in client.held_) if (client.held_[key]!.restore_) client.release_(key);
+      // (The keys first: on the board, deleting the key at hand ends a for-in.)
+      Object.keys(client.held_).forEach((key) => { if (client.held_[key]!.restore_) client.release_(key); });
       [0, 1].forEach((qos) => {
         const list = filters.filter((filter) => subscribed[filter] == qos);
         if (list.length) client.request_(list, undefined, qos as QoS, true);

@@ -3,7 +3,6 @@
 // A plain object, not `export *`: esbuild's namespace object costs a getter per name, and its
 // CommonJS export copies getters in a loop closure the board runs wrongly.
 import { Client, LiteClient, Router, MemoryStore, topicNameError, topicFilterError, topicMatches, utf8Encode, utf8Decode, boardCodec } from '../../src/core/index';
-
 import { WITH_QOS2, WITH_STORE } from '../../src/core/features';
 
 declare const global: { glowmq: unknown };

@@ -63,7 +63,8 @@ async function soak(opts: SoakOptions): Promise<boolean> {
     const now = Date.now();
     if (brokerUp && now >= outageAt && now < outageEnd) { await broker.stop(); brokerUp = false; timeline.push(`${((now - start) / 1000).toFixed(0)} s: broker stopped`); }
     if (!brokerUp && now >= outageEnd) { broker = await broker.restart(); brokerUp = true; reconnectedAt = Date.now(); timeline.push(`${((now - start) / 1000).toFixed(0)} s: broker back`); }
-    if (brokerUp && phone.connected && now >= nextCommandAt) {
+    // (No command in the last 5 s: the device's state is compared with the last one sent.)
+    if (brokerUp && phone.connected && now >= nextCommandAt && now < end - 5000) {
       nextCommandAt = now + 3000;
       lastCommand = commands % 2 ? 'off' : 'on';
       phone.publish('lightChange', lastCommand, { qos: 1 });
@@ -99,7 +100,7 @@ async function soak(opts: SoakOptions): Promise<boolean> {
   console.log(`soak:board, ${opts.profile} profile, ${opts.minutes} min, broker outage ${opts.outageSeconds} s, ${opts.bin}`);
   for (const line of timeline) console.log('  ' + line);
   console.log(`  least free: ${minFree} variables; peak while the queue flushed: ${peakFlush} in use`);
-  console.log(`  commands sent ${commands}, last "${lastCommand}", the device's last state "${lastState}"`);
+  console.log(`  commands sent ${commands}, last "${lastCommand}", the device's last state "${lastState}" (the phone's last states: ${states.slice(-4).join(', ')}; ${states.length} in all)`);
   console.log(`  readings made ${made}, delivered ${seqs.size}, missing ${missing.length}${missing.length ? ' (seq ' + missing.slice(0, 20).join(',') + ')' : ''}; reported as not queued: ${droppedReported.join(' | ') || 'none'}${droppedLogged.length ? '; logged: ' + droppedLogged.join(' | ') : ''}`);
   console.log(`  OUT OF MEMORY: ${outOfMemory ? 'YES' : 'no'}`);
   // Where it ran out: the interpreter's trace (its lines without the repeated refusals).

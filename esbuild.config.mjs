@@ -119,7 +119,7 @@ const PINNED_STORAGE_NAMES = { messageId: '$i', cmd: '$c', dup: '$d' };
 // The core's budgets. The full core's limit is 10,400 B and the lite core's 6,000 B (Espruino's
 // own MQTT module, QoS 0 only, is 6,160 B); neither is met yet (README, "Sizes and where they
 // stand"), so each fails above a ratchet at its measured size and cannot grow.
-const CORE_RATCHET = { full: 11745, lite: 11052 };
+const CORE_RATCHET = { full: 11742, lite: 11049 };
 function coreLimits(modules) {
   if (isFullProfile(modules)) return { limit: 10400, ratchet: CORE_RATCHET.full };
   if (modules.length === 0) return { limit: 6000, ratchet: CORE_RATCHET.lite };

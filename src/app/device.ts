@@ -29,6 +29,8 @@ const STOP_WAIT_MS = 3000;
 const SHOWN_CHARS = 80;
 /** Home Assistant's advice: answer its restart after a random delay of up to 3 s. */
 const ANNOUNCE_SPREAD_MS = 3000;
+/** A status or state publish the client refused while connected is made again after this. */
+const RESEND_MS = 1000;
 
 /** Client options the device needs: its id, credentials and the retained "offline" will.
  * The config itself, given the two fields it lacks (queueMax, will): its clientId, username,
@@ -41,10 +43,14 @@ export function deviceClientOptions(cfg: DeviceConfig): ClientOptions {
 }
 
 /** The group filter, the device's own <base>/light/set unless the group filter covers it (one
- * delivery per command), and Home Assistant's status. Its own function: the filters are not
- * kept in the device's scope, which on a board would hold them for as long as it runs. */
+ * delivery per command), and Home Assistant's status; a warning when the group filter covers
+ * the device's own topics. Its own function: the filters are not kept in the device's scope,
+ * which on a board would hold them for as long as it runs. */
 function subscribeCommands(client: MqttClient, cfg: DeviceConfig, log: (level: Level, text: string) => void, discovery: boolean) {
   const groupFilter = cfg.command, setTopic = cfg.base + '/light/set', filters = groupFilter ? [groupFilter] : [];
+  // Its own reports (<base>/errors, and so the rest of <base>/…) under the group filter: a loop
+  // if they were obeyed. They are ignored; say so.
+  if (groupFilter && topicMatches(groupFilter, cfg.base + '/errors')) log('warn', 'command filter ' + groupFilter + ' also matches the device\'s own topics (' + cfg.base + '/...): messages there are ignored');
   if (!groupFilter || !topicMatches(groupFilter, setTopic)) filters.push(setTopic);
   if (discovery) filters.push(cfg.discoveryPrefix + '/status');
   client.subscribe(filters, { qos: cfg.commandQos }, (err) => {
@@ -53,37 +59,54 @@ function subscribeCommands(client: MqttClient, cfg: DeviceConfig, log: (level: L
   });
 }
 
+/** A command's payload as logs and reports show it: quoted, cut at SHOWN_CHARS; or its size. */
+function shownPayload(payload: Uint8Array): string {
+  const text = utf8Decode(payload);
+  return text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > SHOWN_CHARS ? text.slice(0, SHOWN_CHARS) + '...' : text);
+}
+
 /** The device always logs: its platform has a log, called without `this` (every target's does). */
 export type DevicePlatform = Platform & { log: NonNullable<Platform['log']> };
 
 export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceConfig, platform: Platform): Device {
   // Few names in this scope: on a board each one is held for as long as the device runs.
   const base = cfg.base, led = hardware.led, readingSeq: number[] = [];
-  let readingTimer: unknown, announceTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
+  // resendTimer: announce, later (after CONNACK, Home Assistant's restart, a refused status or state).
+  let readingTimer: unknown, resendTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
   let dropped = 0; // readings the client refused (its queue full, or the board short of memory), reported when connected
 
   // The platform's own function, not a wrapper: on a board every function object costs memory.
   const log: (level: Level, text: string) => void = (platform as DevicePlatform).log;
-  /** Every publish's completion: a failure names its cause (the topic is not kept). */
+  /** Announces (below) after `delayMs`, once however often it is asked. */
+  const announceIn = (delayMs: number) => {
+    platform.clearTimeout(resendTimer);
+    resendTimer = platform.setTimeout(announce, delayMs);
+  };
+  /** A status, state or discovery publish's completion: a failure names its cause (the topic is not
+   *  kept). One refused while connected (a board short of memory) is made again shortly: a stale
+   *  retained "offline" or light state would mislead every subscriber. */
   const published = (err?: Error) => {
-    if (err && !stopped) log('warn', 'publish failed: ' + err.message);
+    if (err && !stopped) {
+      log('warn', 'publish failed: ' + err.message);
+      if (client.connected) announceIn(RESEND_MS);
+    }
   };
-  /** A reading's completion: one the client refused is counted (offline, or on a board short of
-   *  memory while connected: the lite client bounds what it holds either way). */
-  const readingPublished = (err?: Error) => {
-    if (err && !stopped) dropped++;
-    published(err);
-  };
-  /** An error report: logged, and on <base>/errors at QoS 0 when connected (offline, the log has it). */
-  const report = (text: string) => {
+  /** A reading's completion: one the client refused (its queue full, or short of memory) is counted. */
+  const readingPublished = (err?: Error) => { if (err && !stopped) dropped++, log('warn', 'publish failed: ' + err.message); };
+  /** An error report: logged, and on <base>/errors at QoS 0 when connected (offline, the log has
+   *  it). `done`: the publish's completion (without one, a refusal is the client's 'error'). */
+  const report = (text: string, done?: (err?: Error) => void) => {
     log('warn', text);
-    if (client.connected) client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }));
+    if (client.connected) client.publish(base + '/errors', JSON.stringify({ error: text, ts: Math.floor(Date.now()) }), undefined, done);
   };
 
-  /** The readings refused since the last report, on <base>/errors once connected. */
+  /** The readings refused since the last report, on <base>/errors once connected. A report the
+   *  client refuses too (a board short of memory) puts its count back, for the next reading's. */
   const reportDropped = () => {
-    if (dropped && client.connected) report(dropped + ' readings dropped while offline or short of memory (queue full)');
-    if (client.connected) dropped = 0;
+    const count = dropped;
+    if (!count || !client.connected) return;
+    dropped = 0;
+    report(count + ' readings dropped while offline or short of memory (queue full)', (err) => { if (err) dropped += count; });
   };
 
   const readSensors = () => {
@@ -102,14 +125,21 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
 
   const discovery = WITH_DISCOVERY && cfg.discovery;
 
-  /** Connected, or Home Assistant restarted (the announce timer): online, the light state and
-   * (with discovery) every Home Assistant config, retained; and what could not be queued. */
-  const onConnect = () => {
+  /** The LED's state, retained. */
+  const publishState = () => client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
+
+  /** When connected: online, the light state and (with discovery) every Home Assistant config,
+   *  retained; and what could not be queued. */
+  const announce = () => {
+    if (!client.connected) return; // the next connect announces
     client.publish(base + '/status', 'online', RETAINED, published);
-    client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
+    publishState();
     if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
     reportDropped();
   };
+
+  /** Connected: announce from a fresh stack (on a small board the CONNACK's receive holds ~200 variables). */
+  const onConnect = () => announceIn(0);
 
   /** An inbound message over the size limit, skipped by the client unread. */
   const onOversize = (topic: string, size: number) => report('message on ' + topic + ' skipped: ' + size + ' bytes, over the size limit');
@@ -118,34 +148,26 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
   const onMessage = (topic: string, payload: Uint8Array) => {
     if (discovery && topic == cfg.discoveryPrefix + '/status') {
       // Home Assistant (re)started: the fleet answers spread over a few seconds, not at once.
-      if (utf8Decode(payload) == 'online') {
-        platform.clearTimeout(announceTimer);
-        announceTimer = platform.setTimeout(onConnect, platform.random() * ANNOUNCE_SPREAD_MS);
-      }
+      if (utf8Decode(payload) == 'online') announceIn(platform.random() * ANNOUNCE_SPREAD_MS);
       return;
     }
     // The device's own output topics never command it, whatever the group filter matches.
     if (topic != base + '/light/set' && (!cfg.command || !topicMatches(cfg.command, topic) || topic.indexOf(base + '/') == 0)) return;
-    const text = utf8Decode(payload), command = parseCommand(payload, cfg.phrases);
-    const shown = text == null ? '(' + payload.length + ' bytes, not UTF-8)' : JSON.stringify(text.length > SHOWN_CHARS ? text.slice(0, SHOWN_CHARS) + '...' : text);
+    const command = parseCommand(payload, cfg.phrases), shown = shownPayload(payload);
     if (!command) return report('unknown command on ' + topic + ': ' + shown + ' (expected on/off/toggle/1/0/true/false, {"state":"on"} or a phrase)');
     const level = command == 'toggle' ? led.read() ^ 1 : +(command == 'on');
     led.write(level as 0 | 1, (err) => {
       if (err) return report('LED: ' + err.message);
-      const state = level ? 'on' : 'off';
-      log('info', 'LED ' + state + ' <- ' + topic + ' ' + shown);
-      client.publish(base + '/light/state', state, RETAINED, published);
+      log('info', 'LED ' + (level ? 'on' : 'off') + ' <- ' + topic + ' ' + shown);
+      platform.setTimeout(publishState, 0); // from a fresh stack too, not deep in the receive
     });
   };
 
-  // Its own reports (<base>/errors, and so the rest of <base>/…) under the group filter: a loop
-  // if they were obeyed. They are ignored; say so.
-  if (cfg.command && topicMatches(cfg.command, base + '/errors')) log('warn', 'command filter ' + cfg.command + ' also matches the device\'s own topics (' + base + '/...): messages there are ignored');
   client.on('connect', onConnect);
   client.on('message', onMessage);
   client.on('oversize', onOversize);
   subscribeCommands(client, cfg, log, discovery);
-  if (client.connected) onConnect();
+  if (client.connected) announce();
   readSensors(); // the first readings now
 
   return {
@@ -155,7 +177,7 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
       if (stopped) return finish();
       stopped = 1;
       platform.clearTimeout(readingTimer);
-      if (discovery) platform.clearTimeout(announceTimer);
+      platform.clearTimeout(resendTimer);
       client.off('connect', onConnect);
       client.off('message', onMessage);
       client.off('oversize', onOversize);

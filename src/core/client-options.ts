@@ -24,15 +24,16 @@ export interface ClientOptions {
    * Offline queue bounds: publishes held while not connected (queued and unacknowledged
    * together), and, while connected, publishes waiting for a free packet id when all 65,535
    * are in use. Defaults 100 messages / 65536 payload bytes. A publish over them fails with an
-   * error; nothing already accepted is dropped. On a board whose platform has `roomFor`, a
-   * publish the free memory cannot hold is refused the same way.
+   * error; nothing already accepted is dropped. On a board whose platform has `memoryError`, a
+   * publish the free memory cannot hold is refused the same way, with that error.
    */
   queueMax?: number;
   queueBytes?: number;
   /**
    * While connected, payload bytes of QoS 0 publishes that may wait for the transport
    * (back-pressure from a slow link or a stalled broker). Over it a QoS 0 publish fails with
-   * an error; QoS 1/2 publishes are never refused for it: they wait in the session. Default 1 MiB.
+   * an error; QoS 1/2 publishes are never refused for it: they wait in the session. Default 1 MiB
+   * (createNodeClient: 16 MiB).
    */
   sendQueueBytes?: number;
   /** Queue QoS 0 publishes while offline too. Default false (they fail with an error). */

@@ -10,6 +10,6 @@ const DEFAULT_QUEUE_MAX = 100, DEFAULT_QUEUE_BYTES = 65536;
 export function queueError(session: Pick<Session, 'options_' | 'platform_' | 'connected'>, messages: number, bytes: number, adding: number): string {
   const options = session.options_, platform = session.platform_;
   const max = options.queueMax || DEFAULT_QUEUE_MAX, maxBytes = options.queueBytes || DEFAULT_QUEUE_BYTES;
-  const full = messages >= max || bytes + adding > maxBytes || (platform.roomFor && !platform.roomFor(adding, !session.connected));
-  return full ? 'offline queue full (' + max + ' messages / ' + maxBytes + ' bytes)' : '';
+  if (messages >= max || bytes + adding > maxBytes) return 'queue full (' + max + ' messages / ' + maxBytes + ' bytes)';
+  return platform.memoryError ? platform.memoryError(adding, !session.connected) : '';
 }

@@ -88,11 +88,11 @@ export interface Platform {
   clearTimeout(timer: Timer): void;
   random(): number; // [0, 1), for client ids and backoff jitter
   log?(level: 'debug' | 'info' | 'warn' | 'error', msg: string): void;
-  /** Whether memory can hold `bytes` more of queued payload (a board: process.memory()). When
-   * false, a publish that would be queued is refused as a full queue refuses it. `offline`: it
-   * waits for a link not yet made, and making that link (a connection, CONNACK, the first
-   * packets of the resend) needs memory too. */
-  roomFor?(bytes: number, offline: boolean): boolean;
+  /** Why memory cannot hold `bytes` more of queued payload ('' when it can; a board:
+   * process.memory()). A publish it refuses fails with this error, as one over the queue's
+   * bounds does. `offline`: it waits for a link not yet made, and making that link (a
+   * connection, CONNACK, the first packets of the resend) needs memory too. */
+  memoryError?(bytes: number, offline: boolean): string;
 }
 
 /**

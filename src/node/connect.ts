@@ -71,6 +71,10 @@ class NodeClient extends Client {
   }
 }
 
+/** QoS 0 payload that may wait for a busy link on Node (the core's default, 1 MiB, is for a
+ *  board's full profile): a hundred 64 KiB messages in flight, as a fast publisher has, fit. */
+const NODE_SEND_QUEUE_BYTES = 16 * 1024 * 1024;
+
 export function createNodeClient(url: string, opts: NodeClientOptions = {}): Client {
   const target = parseBrokerUrl(url);
   const coreOptions: { [name: string]: unknown } = {};
@@ -79,6 +83,7 @@ export function createNodeClient(url: string, opts: NodeClientOptions = {}): Cli
   // Credentials given as options win over the URL's.
   if (options.username === undefined && target.username !== undefined) options.username = target.username;
   if (options.password === undefined && target.password !== undefined) options.password = target.password;
+  if (options.sendQueueBytes === undefined) options.sendQueueBytes = NODE_SEND_QUEUE_BYTES;
   const transport = opts.transport ?? brokerTransport(target, opts);
   const client = new NodeClient(options, {
     platform: opts.platform ?? nodePlatform(opts.logLevel === undefined ? {} : { level: opts.logLevel }),

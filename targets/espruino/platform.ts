@@ -23,15 +23,16 @@ const RESERVED_VARIABLES = 500, RESERVED_SHARE = 1 / 10, RECONNECT_VARIABLES = 3
 const VARIABLES_PER_RECORD = 22;
 const BYTES_PER_VARIABLE = 12;
 
-/** Whether the board's free memory can hold a queued message of `bytes` and keep the reserve
- *  (offline: and the link's): the offline queue's bound follows memory, so an outage never runs
- *  the board out of it. */
-function roomFor(bytes: number, offline: boolean): boolean {
-  const memory = process.memory(false);
-  const needed = Math.min(RESERVED_VARIABLES, memory.total * RESERVED_SHARE) + (offline ? RECONNECT_VARIABLES : 0) +
-    VARIABLES_PER_RECORD + bytes / BYTES_PER_VARIABLE;
+/** Why the board's free memory cannot hold a queued message of `bytes` and keep the reserve
+ *  (offline: and the link's); '' when it can. The offline queue's bound follows memory, so an
+ *  outage never runs the board out of it. */
+function memoryError(bytes: number, offline: boolean): string {
+  let memory = process.memory(false);
+  const needed = Math.ceil(Math.min(RESERVED_VARIABLES, memory.total * RESERVED_SHARE) + (offline ? RECONNECT_VARIABLES : 0) +
+    VARIABLES_PER_RECORD + bytes / BYTES_PER_VARIABLE);
   // Cheap first (no garbage collection); collect only when that says no.
-  return memory.free > needed || process.memory().free > needed;
+  if (memory.free <= needed) memory = process.memory();
+  return memory.free > needed ? '' : 'short of memory: ' + memory.free + ' variables free, ' + needed + ' needed';
 }
 
 function clearTimer(timer: Timer) {
@@ -55,7 +56,7 @@ export function boardPlatform(logLevel: string): DevicePlatform {
     setTimeout: setTimeout as DevicePlatform['setTimeout'],
     clearTimeout: clearTimer,
     random: Math.random,
-    roomFor: roomFor,
+    memoryError: memoryError,
     log: boardLog,
   };
 }

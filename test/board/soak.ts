@@ -1,8 +1,8 @@
 // `npm run soak:board`: the device bundle on the real Espruino interpreter for minutes, as a
 // board lives: a command every few seconds, a reading every second, a broker outage with
 // readings queued, reconnection. Prints the variables in use over time (the least free, and
-// the peak while the queue flushes) and fails on OUT OF MEMORY, a missed command or an
-// accepted reading lost.
+// the peak while the queue flushes) and fails on OUT OF MEMORY, a missed command, a retained
+// status other than "online" at the end, or an accepted reading lost.
 //   npm run soak:board -- [--profile lite|full] [--bin PATH] [--minutes 10] [--outage 30]
 // Defaults: the lite profile on ESPRUINO_BIN_SMALL (an interpreter built with 1,600
 // variables, an ESP8266's memory); --profile full runs glowmq.js on ESPRUINO_BIN (5,000, a Pico).
@@ -42,10 +42,11 @@ async function soak(opts: SoakOptions): Promise<boolean> {
   // The phone: watches the device from before it boots, sends a command every 3 s while the
   // broker is up.
   const phone = mqtt.connect(broker.url, { clientId: 'soak-phone', reconnectPeriod: 500 });
-  const states: string[] = [], seqs = new Set<number>(), errors: string[] = [];
+  const states: string[] = [], statuses: string[] = [], seqs = new Set<number>(), errors: string[] = [];
   phone.on('message', (topic, payload) => {
     const text = payload.toString('utf8');
     if (topic.endsWith('/light/state')) states.push(text);
+    else if (topic.endsWith('/status')) statuses.push(text);
     else if (topic.includes('/sensors/')) seqs.add(JSON.parse(text).seq);
     else if (topic.endsWith('/errors')) errors.push(text);
   });
@@ -85,7 +86,7 @@ async function soak(opts: SoakOptions): Promise<boolean> {
   }
   await sleep(3000);
   const outOfMemory = /OUT OF MEMORY/.test(board.out());
-  const lastState = states[states.length - 1];
+  const lastState = states[states.length - 1], lastStatus = statuses[statuses.length - 1];
   const made = seqs.size ? Math.max(...seqs) + 1 : 0;
   const missing = [...Array(made).keys()].filter((s) => !seqs.has(s));
   const droppedReported = errors.filter((e) => /not queued|dropped/i.test(e));
@@ -101,14 +102,15 @@ async function soak(opts: SoakOptions): Promise<boolean> {
   for (const line of timeline) console.log('  ' + line);
   console.log(`  least free: ${minFree} variables; peak while the queue flushed: ${peakFlush} in use`);
   console.log(`  commands sent ${commands}, last "${lastCommand}", the device's last state "${lastState}" (the phone's last states: ${states.slice(-4).join(', ')}; ${states.length} in all)`);
+  console.log(`  status: last "${lastStatus}" (${statuses.join(', ')})`);
   console.log(`  readings made ${made}, delivered ${seqs.size}, missing ${missing.length}${missing.length ? ' (seq ' + missing.slice(0, 20).join(',') + ')' : ''}; reported as not queued: ${droppedReported.join(' | ') || 'none'}${droppedLogged.length ? '; logged: ' + droppedLogged.join(' | ') : ''}`);
   console.log(`  OUT OF MEMORY: ${outOfMemory ? 'YES' : 'no'}`);
   // Where it ran out: the interpreter's trace (its lines without the repeated refusals).
-  if (outOfMemory) console.log(board.out().slice(board.out().indexOf('OUT OF MEMORY') - 600).split('\n').filter((line) => !/offline queue full/.test(line)).slice(0, 40).join('\n'));
+  if (outOfMemory) console.log(board.out().slice(board.out().indexOf('OUT OF MEMORY') - 600).split('\n').filter((line) => !/queue full|short of memory/.test(line)).slice(0, 40).join('\n'));
   // A reading may be refused (a full queue is reported, never silently dropped); one accepted
   // and lost is a failure, and so are a missed command and running out of memory.
   const unexplained = missing.length > 0 && droppedReported.length === 0 && droppedLogged.length === 0;
-  return !outOfMemory && lastState === lastCommand && !unexplained;
+  return !outOfMemory && lastState === lastCommand && lastStatus === 'online' && !unexplained;
 }
 
 soak(parseArgs(process.argv.slice(2))).then((ok) => process.exit(ok ? 0 : 1), (e) => { console.error('soak:board: ' + e.message); process.exit(2); });

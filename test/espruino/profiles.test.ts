@@ -93,7 +93,7 @@ describeWithPeers('the lite device bundle in the Espruino stand-in', [peers.mosq
       // The board has little free memory left: the queue's bound follows it (process.memory()).
       b.freeVariables = 150;
       await own.stop();
-      await waitFor('readings refused', () => b.logs.filter((l) => /publish failed: offline queue full/.test(l)).length >= 3);
+      await waitFor('readings refused', () => b.logs.filter((l) => /publish failed: short of memory/.test(l)).length >= 3);
       b.freeVariables = 4000;
       own = await own.restart();
       const line = await waitFor('the count reported', () => b.logs.find((l) => /\d+ readings dropped while offline/.test(l)), 20_000);

@@ -88,6 +88,29 @@ describe('back-pressure through a real socket', () => {
   });
 });
 
+describe('QoS 0 bursts on Node', () => {
+  it("a hundred 64 KiB QoS 0 publishes at once all fit Node's default send queue and arrive; past it, 'outbound queue full'", async () => {
+    const pub = mk(a.url);
+    const sub = mk(a.url);
+    const got: number[] = [];
+    sub.on('message', (_t, p) => got.push(p[0]));
+    await Promise.all([connected(pub), connected(sub)]);
+    await subscribeAsync(sub, 'burst0/#', { qos: 0 });
+    const N = 100, size = 64 * 1024, errors: string[] = [];
+    for (let i = 0; i < N; i++) pub.publish('burst0/x', new Uint8Array(size).fill(i), { qos: 0 }, (err) => { if (err) errors.push(err.message); });
+    await until(() => got.length === N, `${N} QoS 0 messages of 64 KiB`);
+    expect(errors).toEqual([]);
+    expect(got).toEqual(Array.from({ length: N }, (_, i) => i));
+    // The bound is still there: a smaller one refuses what does not fit.
+    const small = mk(a.url, { sendQueueBytes: 256 * 1024 });
+    await connected(small);
+    const refused: string[] = [];
+    for (let i = 0; i < N; i++) small.publish('burst0/y', new Uint8Array(size), { qos: 0 }, (err) => { if (err) refused.push(err.message); });
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused)).toEqual(new Set(['outbound queue full']));
+  });
+});
+
 describe('Promise wrappers', () => {
   it('publishAsync / subscribeAsync / unsubscribeAsync / endAsync resolve with their results', async () => {
     const c = mk(a.url);

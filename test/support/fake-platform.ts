@@ -10,7 +10,7 @@ export class FakePlatform implements Platform {
   private seed: number;
   logs: string[] = [];
   /** Unset: no memory limit, as on Node. A test sets it to stand in for a board's process.memory(). */
-  roomFor?: (bytes: number, offline: boolean) => boolean;
+  memoryError?: (bytes: number, offline: boolean) => string;
   constructor(seed = 1) { this.seed = seed; }
   now(): number { return this.t; }
   setTimeout(fn: () => void, ms: number): unknown {

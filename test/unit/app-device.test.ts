@@ -3,6 +3,7 @@
 // queueing in order across a reconnect, the will, and a graceful stop.
 import { describe, it, expect } from 'vitest';
 import { Client } from '../../src/core/client';
+import { LiteClient } from '../../src/core/lite/client';
 import { mqttPacketCodec } from '../../src/node/mqtt-packet-codec';
 import { startDevice, deviceClientOptions } from '../../src/app/device';
 import { validateConfig, type DeviceConfig } from '../../src/app/config';
@@ -17,11 +18,11 @@ const text = (p: PublishPacket) => td.decode(p.payload);
 const pubs = (ps: Packet[]) => ps.filter((p): p is PublishPacket => p.cmd === 'publish');
 const enc = (s: string) => new TextEncoder().encode(s);
 
-function setup(over: Partial<DeviceConfig> = {}, sensors?: Sensor[]) {
+function setup(over: Partial<DeviceConfig> = {}, sensors?: Sensor[], ClientClass: typeof Client | typeof LiteClient = Client) {
   const cfg = validateConfig({ id: 'dev1', interval: 5, ...over });
   const platform = new FakePlatform(7);
   const mt = memoryTransports();
-  const client = new Client({ ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 1000 }, { platform, transport: mt.factory, codec: mqttPacketCodec });
+  const client = new ClientClass({ ...deviceClientOptions(cfg), reconnectMin: 1000, reconnectMax: 1000 }, { platform, transport: mt.factory, codec: mqttPacketCodec });
   const led = new SimLed();
   const device = startDevice(client, { led, sensors: sensors ?? [new SimTemperature('temperature', () => platform.random())] }, cfg, platform);
   let nextAck = true;
@@ -31,6 +32,7 @@ function setup(over: Partial<DeviceConfig> = {}, sensors?: Sensor[]) {
     client.connect();
     t().accept();
     t().deliver({ cmd: 'connack', returnCode: 0, sessionPresent });
+    platform.advance(0); // the device announces itself from a timer
   };
   /** Everything the client sent since last time; acks QoS 1 publishes and SUBSCRIBEs. */
   const sent = () => {
@@ -41,8 +43,11 @@ function setup(over: Partial<DeviceConfig> = {}, sensors?: Sensor[]) {
     }
     return ps;
   };
-  const command = (payload: string | Uint8Array, topic = 'lightChange') =>
+  /** A command from the broker; then the timers due now (the state is published from one). */
+  const command = (payload: string | Uint8Array, topic = 'lightChange') => {
     t().deliver({ cmd: 'publish', topic, payload: typeof payload === 'string' ? enc(payload) : payload, qos: 1, retain: false, dup: false, messageId: 900 });
+    platform.advance(0);
+  };
   return { cfg, platform, mt, client, led, device, up, sent, command, t, noAck: () => { nextAck = false; } };
 }
 
@@ -181,6 +186,27 @@ describe('device app', () => {
     expect(s.platform.logs.filter((l) => l.includes('publish failed')).length).toBe(1);
   });
 
+  it('a status or light state refused while connected (a board short of memory, as just after CONNACK) is published again a second later, once', () => {
+    const s = setup({ discovery: false }, undefined, LiteClient); // the lite client bounds what it holds when connected too
+    const states = (ps: Packet[]) => pubs(ps).filter((p) => !p.topic.includes('/sensors/')).map((p) => [p.topic, text(p)]);
+    s.platform.memoryError = () => 'short of memory: 150 variables free, 186 needed';
+    s.up();
+    expect(states(s.sent())).toEqual([]);
+    expect(s.platform.logs.filter((l) => l.includes('publish failed'))).toEqual(['warn: publish failed: short of memory: 150 variables free, 186 needed', 'warn: publish failed: short of memory: 150 variables free, 186 needed']);
+    s.platform.memoryError = () => '';
+    s.platform.advance(1000);
+    expect(states(s.sent())).toEqual([['glowmq/dev1/status', 'online'], ['glowmq/dev1/light/state', 'off']]);
+    s.platform.memoryError = () => 'short of memory: 150 variables free, 186 needed';
+    s.command('on');
+    expect(s.led.read()).toBe(1);
+    expect(states(s.sent())).toEqual([]);
+    s.platform.memoryError = () => '';
+    s.platform.advance(1000);
+    expect(states(s.sent())).toEqual([['glowmq/dev1/status', 'online'], ['glowmq/dev1/light/state', 'on']]);
+    s.platform.advance(4000);
+    expect(states(s.sent())).toEqual([]); // once: nothing more was refused
+  });
+
   it('stop() publishes offline (retained) when connected, stops the readings and timers', () => {
     const s = setup();
     s.up(); s.sent();
@@ -256,7 +282,27 @@ describe('device app', () => {
     s.platform.advance(1000);
     s.mt.last().accept();
     s.mt.last().deliver({ cmd: 'connack', returnCode: 0, sessionPresent: false });
-    expect(pubs(s.sent()).filter((p) => p.topic === 'glowmq/dev1/errors')).toEqual([]);
+    s.platform.advance(0);
+    const again = pubs(s.sent());
+    expect(again.map((p) => p.topic)).toContain('glowmq/dev1/status'); // it did announce itself
+    expect(again.filter((p) => p.topic === 'glowmq/dev1/errors')).toEqual([]);
+  });
+
+  it('a drop report the client refuses (a board short of memory) keeps its count for a later report', () => {
+    let v = 0;
+    const sensor: Sensor = { name: 't', unit: '°C', read: (cb) => cb(undefined, v++) };
+    const s = setup({ discovery: false }, [sensor], LiteClient); // offline from the start
+    s.platform.memoryError = () => 'short of memory: 150 variables free, 190 needed';
+    for (let i = 0; i < 2; i++) s.platform.advance(5000); // 2 readings more (the first is queued), both refused
+    s.up(); // the status, the state and the report refused too
+    const errors = (ps: Packet[]) => pubs(ps).filter((p) => p.topic === 'glowmq/dev1/errors').map((p) => JSON.parse(text(p)).error);
+    expect(errors(s.sent())).toEqual([]);
+    expect(s.platform.logs.filter((l) => l.includes('readings dropped'))).toEqual(['warn: 2 readings dropped while offline or short of memory (queue full)']);
+    s.platform.memoryError = () => '';
+    s.platform.advance(1000); // the announcement again: the report with it
+    expect(errors(s.sent())).toEqual(['2 readings dropped while offline or short of memory (queue full)']);
+    s.platform.advance(4000);
+    expect(errors(s.sent())).toEqual([]); // once
   });
 
   it("reports the client's 'oversize' event (a message skipped for its size) on <base>/errors and in the log", () => {

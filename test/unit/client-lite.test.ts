@@ -29,7 +29,7 @@ describe('lite client', () => {
     h.up();
     const e = errs();
     for (let i = 0; i < 3; i++) h.client.publish('t', String(i), { qos: 1 }, e.cb);
-    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (2 messages / 65536 bytes)']);
+    expect(e.calls.map((x) => x!.message)).toEqual(['queue full (2 messages / 65536 bytes)']);
     expect(h.tr.take().map((p: any) => text(p.payload))).toEqual(['0', '1']);
     h.tr.deliver({ cmd: 'puback', messageId: 1 });
     h.client.publish('t', '3', { qos: 1 }, e.cb);

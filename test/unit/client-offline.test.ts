@@ -33,7 +33,7 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     const h = harness(codec, { queueMax: 3 });
     const e = errs();
     for (let i = 0; i < 5; i++) h.client.publish('t', String(i), { qos: 1 }, e.cb);
-    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (3 messages / 65536 bytes)', 'offline queue full (3 messages / 65536 bytes)']);
+    expect(e.calls.map((x) => x!.message)).toEqual(['queue full (3 messages / 65536 bytes)', 'queue full (3 messages / 65536 bytes)']);
     h.client.connect();
     expect(h.handshake().map((p: any) => text(p.payload))).toEqual(['0', '1', '2']);
   });
@@ -49,20 +49,20 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     h.client.publish('t', 'a', { qos: 1 }, e.cb);
     expect(e.calls).toEqual([]);
     h.client.publish('t', 'b', { qos: 1 }, e.cb);
-    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (1 messages / 65536 bytes)']);
+    expect(e.calls.map((x) => x!.message)).toEqual(['queue full (1 messages / 65536 bytes)']);
   });
 
-  it('a platform whose roomFor() says no refuses a queued publish as a full queue does; nothing accepted is dropped', () => {
+  it('a platform whose memoryError() gives a reason refuses a queued publish with it; nothing accepted is dropped', () => {
     const h = harness(codec);
     let room = true;
     const asked: [number, boolean][] = [];
-    h.platform.roomFor = (bytes: number, offline: boolean) => { asked.push([bytes, offline]); return room; };
+    h.platform.memoryError = (bytes: number, offline: boolean) => { asked.push([bytes, offline]); return room ? '' : 'short of memory: 150 variables free, 483 needed'; };
     const e = errs();
     h.client.publish('t', 'ok', { qos: 1 }, e.cb);
     room = false;
     h.client.publish('t', 'nope', { qos: 1 }, e.cb);
     expect(asked).toEqual([[2, true], [4, true]]); // (offline: its link is still to be made)
-    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (100 messages / 65536 bytes)']);
+    expect(e.calls.map((x) => x!.message)).toEqual(['short of memory: 150 variables free, 483 needed']);
     h.client.connect();
     expect(h.handshake().map((p: any) => text(p.payload))).toEqual(['ok']);
   });
@@ -73,21 +73,21 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     h.client.publish('t', '123456', { qos: 1 }, e.cb);
     h.client.publish('t', '12345', { qos: 1 }, e.cb);
     h.client.publish('t', '1234', { qos: 1 }, e.cb);
-    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (100 messages / 10 bytes)']);
+    expect(e.calls.map((x) => x!.message)).toEqual(['queue full (100 messages / 10 bytes)']);
   });
 
   it('defaults: 100 messages', () => {
     const h = harness(codec);
     const e = errs();
     for (let i = 0; i < 101; i++) h.client.publish('t', 'x', { qos: 1 }, e.cb);
-    expect(e.calls.map((x) => x!.message)).toEqual(['offline queue full (100 messages / 65536 bytes)']);
+    expect(e.calls.map((x) => x!.message)).toEqual(['queue full (100 messages / 65536 bytes)']);
   });
 
   it('without a callback, "queue full" is an error event', () => {
     const h = harness(codec, { queueMax: 1 });
     h.client.publish('t', 'a', { qos: 1 });
     h.client.publish('t', 'b', { qos: 1 });
-    expect((h.ev('error')[0][0] as Error).message).toBe('offline queue full (1 messages / 65536 bytes)');
+    expect((h.ev('error')[0][0] as Error).message).toBe('queue full (1 messages / 65536 bytes)');
   });
 
   it('in-flight messages of a lost link count against the queue while offline', () => {
@@ -99,7 +99,7 @@ describe.each(codecs)('client offline queue (%s)', (_name, codec) => {
     h.tr.drop();
     const e = errs();
     h.client.publish('t', 'd', { qos: 1 }, e.cb);
-    expect(e.calls[0]!.message).toBe('offline queue full (2 messages / 65536 bytes)');
+    expect(e.calls[0]!.message).toBe('queue full (2 messages / 65536 bytes)');
   });
 
   it.runIf(fullClient(codec))('queued QoS 1/2 are durable: in the store from the moment they are accepted', () => {

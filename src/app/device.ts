@@ -70,7 +70,7 @@ export type DevicePlatform = Platform & { log: NonNullable<Platform['log']> };
 
 export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceConfig, platform: Platform): Device {
   // Few names in this scope: on a board each one is held for as long as the device runs.
-  const base = cfg.base, led = hardware.led, readingSeq: number[] = [];
+  const base = cfg.base, led = hardware.led, readingSeq: number[] = [], discovery = WITH_DISCOVERY && cfg.discovery;
   // resendTimer: announce, later (after CONNACK, Home Assistant's restart, a refused status or state).
   let readingTimer: unknown, resendTimer: unknown, stopped = 0; // 0/1 flags: fewer bytes on the board than booleans
   let dropped = 0; // readings the client refused (its queue full, or the board short of memory), reported when connected
@@ -123,17 +123,14 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     }));
   };
 
-  const discovery = WITH_DISCOVERY && cfg.discovery;
+  /** A light state, retained. */
+  const publishState = (level: number) => client.publish(base + '/light/state', level ? 'on' : 'off', RETAINED, published);
 
-  /** The LED's state, retained. */
-  const publishState = () => client.publish(base + '/light/state', led.read() ? 'on' : 'off', RETAINED, published);
-
-  /** When connected: online, the light state and (with discovery) every Home Assistant config,
-   *  retained; and what could not be queued. */
+  /** Online, the light state and (with discovery) every Home Assistant config, retained; and
+   *  what could not be queued. */
   const announce = () => {
-    if (!client.connected) return; // the next connect announces
     client.publish(base + '/status', 'online', RETAINED, published);
-    publishState();
+    publishState(led.read());
     if (discovery) discoveryMessages(cfg, hardware.sensors).forEach((message) => client.publish(message[0], message[1], RETAINED, published));
     reportDropped();
   };
@@ -159,7 +156,8 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
     led.write(level as 0 | 1, (err) => {
       if (err) return report('LED: ' + err.message);
       log('info', 'LED ' + (level ? 'on' : 'off') + ' <- ' + topic + ' ' + shown);
-      platform.setTimeout(publishState, 0); // from a fresh stack too, not deep in the receive
+      // From a fresh stack too; each change its own state (two commands may come in one chunk).
+      platform.setTimeout(() => publishState(level), 0);
     });
   };
 
@@ -168,7 +166,9 @@ export function startDevice(client: MqttClient, hardware: Hardware, cfg: DeviceC
   client.on('oversize', onOversize);
   subscribeCommands(client, cfg, log, discovery);
   if (client.connected) announce();
-  readSensors(); // the first readings now
+  // The first readings now, from a fresh stack: refused at boot, deep in the boot code, a reading's
+  // error ran a 1,600-variable board out of memory.
+  readingTimer = platform.setTimeout(readSensors, 0);
 
   return {
     stop: (done) => {

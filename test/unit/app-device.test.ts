@@ -93,6 +93,14 @@ describe('device app', () => {
     expect(s.led.history).toEqual(seq.map((x) => x[1]));
   });
 
+  it('two commands in one chunk of input publish two states, in order (each change its own)', () => {
+    const s = setup({ discovery: false });
+    s.up(); s.sent();
+    for (const [payload, messageId] of [['on', 901], ['off', 902]] as const) s.t().deliver({ cmd: 'publish', topic: 'lightChange', payload: enc(payload), qos: 1, retain: false, dup: false, messageId });
+    s.platform.advance(0);
+    expect(pubs(s.sent()).filter((p) => p.topic === 'glowmq/dev1/light/state').map(text)).toEqual(['on', 'off']);
+  });
+
   it('reports anything else on <base>/errors and in the log, and changes nothing', () => {
     const s = setup();
     s.up(); s.sent();
@@ -189,6 +197,7 @@ describe('device app', () => {
   it('a status or light state refused while connected (a board short of memory, as just after CONNACK) is published again a second later, once', () => {
     const s = setup({ discovery: false }, undefined, LiteClient); // the lite client bounds what it holds when connected too
     const states = (ps: Packet[]) => pubs(ps).filter((p) => !p.topic.includes('/sensors/')).map((p) => [p.topic, text(p)]);
+    s.platform.advance(0); // the first reading, queued
     s.platform.memoryError = () => 'short of memory: 150 variables free, 186 needed';
     s.up();
     expect(states(s.sent())).toEqual([]);
@@ -292,6 +301,7 @@ describe('device app', () => {
     let v = 0;
     const sensor: Sensor = { name: 't', unit: '°C', read: (cb) => cb(undefined, v++) };
     const s = setup({ discovery: false }, [sensor], LiteClient); // offline from the start
+    s.platform.advance(0); // the first reading, queued
     s.platform.memoryError = () => 'short of memory: 150 variables free, 190 needed';
     for (let i = 0; i < 2; i++) s.platform.advance(5000); // 2 readings more (the first is queued), both refused
     s.up(); // the status, the state and the report refused too

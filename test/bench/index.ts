@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from './lib/args';
 import { goalsTable, type Results } from './lib/goals';
 import { ROOT } from './lib/paths';
-import { publish, reportPlace, writeReport } from './lib/report';
+import { load, publish, reportPlace, writeReport } from './lib/report';
 import * as size from './size';
 import * as codec from './codec';
 import * as startup from './startup';
@@ -24,7 +24,7 @@ const MIN_RUNS_FOR_REPORT = 3;
 async function main(): Promise<void> {
   const args = parseArgs();
   const wanted = (name: string) => args.only.length === 0 || args.only.includes(name);
-  const startedAt = new Date();
+  const startedAt = new Date(), loadAtStart = load();
   try { execFileSync(process.execPath, ['esbuild.config.mjs', '--quiet'], { cwd: ROOT, stdio: 'inherit' }); } catch { console.error('bench: the build reported a failure (above); measuring what was built'); }
   const results: Results = {};
   const step = async <T>(name: string, body: () => Promise<T>): Promise<T | undefined> => {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const description = args.quick
     ? '`--quick`: small counts and one repetition, a smoke run of the scripts; its figures are not the committed ones'
     : complete ? 'a complete run: every section, full message counts' : `a partial run (${args.only.length ? `--only ${args.only.join(',')}` : `${args.runs} run${args.runs === 1 ? '' : 's'}`})`;
-  const file = writeReport(reportPlace(complete, args.quick ? 'BENCHMARKS.quick' : 'BENCHMARKS.partial'), { runs: args.runs, startedAt, description });
+  const file = writeReport(reportPlace(complete, args.quick ? 'BENCHMARKS.quick' : 'BENCHMARKS.partial'), { runs: args.runs, startedAt, description, loadAtStart });
   console.log(`bench: report written to ${file} in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
 }
 

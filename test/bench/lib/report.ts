@@ -100,21 +100,23 @@ export function reportPlace(full: boolean, name = 'BENCHMARKS'): ReportPlace {
 }
 
 /** Writes the report (whole) and its charts; returns the report's path. */
-export function writeReport(place: ReportPlace, how: { runs: number; startedAt: Date; description: string }): string {
+export function writeReport(place: ReportPlace, how: { runs: number; startedAt: Date; description: string; loadAtStart: number }): string {
   const cpuList = cpus();
   const loads = loadSamples.length ? loadSamples : [load()];
   const loadLow = Math.min(...loads), loadHigh = Math.max(...loads);
-  const busy = loadHigh >= 1.5;
+  // The samples include the bench's own processes (a publisher, a subscriber and a broker keep
+  // two cores busy): the machine's other work shows in the load before the bench began.
+  const busy = how.loadAtStart >= 1.5;
   const head = [
     '# glowmq benchmarks',
     '',
     `Regenerated whole by \`${commandLine()}\` (test/bench/); do not edit by hand.`,
     '',
     `- made ${how.startedAt.toISOString()} – ${new Date().toISOString()} at ${gitCommit()}; Node ${process.version}; ${cpuList.length} CPU${cpuList.length === 1 ? '' : 's'} (${cpuList[0]?.model.trim() ?? '?'})`,
-    `- load average (1 min) over the run: ${loadLow.toFixed(1)}–${loadHigh.toFixed(1)}, sampled at every repetition; each table gives its own range`,
+    `- load average (1 min) when the bench began: ${how.loadAtStart.toFixed(1)}; over the run: ${loadLow.toFixed(1)}–${loadHigh.toFixed(1)}, sampled at every repetition, the bench's own processes included (each table gives its own range)`,
     busy
-      ? '- **the machine was busy with other work during this run (load average 1.5 or more): figures are noisy, and ratios between clients (measured interleaved) are more trustworthy than absolute rates**'
-      : '- the machine was otherwise idle (load average below 1.5)',
+      ? '- **the machine was busy with other work when this run began (load average 1.5 or more): figures are noisy, and ratios between clients (measured interleaved) are more trustworthy than absolute rates**'
+      : '- the machine was otherwise idle when the run began (load average below 1.5)',
     `- ${how.description}`,
     `- every figure is the median of ${how.runs} repetition${how.runs === 1 ? '' : 's'}, with min–max in brackets; repetitions are interleaved (run 1 of every case, then run 2…), so a slow minute hits every client alike`,
     how.runs < 3 ? '- fewer than 3 repetitions: verdicts are marked indicative' : '- verdicts compare medians of the repeated figures',

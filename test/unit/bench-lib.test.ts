@@ -48,4 +48,16 @@ describe('bench charts', () => {
     expect(Math.min(...yValues)).toBeGreaterThanOrEqual(44); // never above the plot's top margin
     expect(svg).toContain('stroke-dasharray="6 4"');
   });
+
+  it('without yMax the axis reaches past the largest value (80.7 is drawn below the top tick, not clipped to 80)', () => {
+    const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'MiB', series: [{ name: 'rss', points: [[0, 54.2], [100, 80.7], [200, 80.7]] }] });
+    const yValues = [...svg.match(/<path d="([^"]+)"/)![1].matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((match) => Number(match[1]));
+    expect(Math.min(...yValues)).toBeGreaterThan(44); // below the plot's top: not clamped
+    expect(svg).toContain('>100</text>'); // the top tick
+  });
+
+  it('a bar group label of two parts ("QoS 1, 64 KiB") is set on two lines', () => {
+    const svg = barChart({ title: 't', yLabel: 'y', groups: ['QoS 1, 64 KiB'], series: [{ name: 'a', values: [{ median: 1, min: 1, max: 1 }] }] });
+    expect(svg).toMatch(/<tspan x="[\d.]+" dy="0">QoS 1<\/tspan><tspan x="[\d.]+" dy="12">64 KiB<\/tspan>/);
+  });
 });

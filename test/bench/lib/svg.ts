@@ -6,7 +6,7 @@ export interface Spread { median: number; min: number; max: number }
 export interface BarSeries { name: string; values: (Spread | undefined)[] }
 export interface BarChartSpec { title: string; yLabel: string; groups: string[]; series: BarSeries[]; logScale?: boolean; note?: string }
 export interface LineSeries { name: string; points: [number, number][]; dashed?: boolean }
-export interface LineChartSpec { title: string; xLabel: string; yLabel: string; series: LineSeries[]; note?: string; yMax?: number }
+export interface LineChartSpec { title: string; xLabel: string; yLabel: string; series: LineSeries[]; note?: string; yMax?: number; logScale?: boolean }
 
 const WIDTH = 860;
 const HEIGHT = 420;
@@ -40,8 +40,11 @@ function ticks(min: number, max: number, logScale: boolean): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(rough || 1));
   const step = [1, 2, 2.5, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= rough) ?? rough;
   const out: number[] = [];
-  for (let tick = 0; tick <= max + step / 2; tick += step) out.push(tick);
-  return out;
+  // Up to the first tick at or above max: the axis must hold the largest value, not clip it.
+  for (let tick = 0; ; tick += step) {
+    out.push(tick);
+    if (tick >= max) return out;
+  }
 }
 
 interface Scale { toY(value: number): number; ticks: number[] }
@@ -101,7 +104,10 @@ export function barChart(spec: BarChartSpec): string {
   const body: string[] = [];
   spec.groups.forEach((group, groupIndex) => {
     const left = MARGIN.left + groupIndex * groupW + groupW * 0.1;
-    body.push(`<text x="${num(left + groupW * 0.4)}" y="${MARGIN.top + PLOT_H + 16}" text-anchor="middle" font-size="11">${esc(group)}</text>`);
+    // "QoS 1, 64 KiB" on two lines: on one, neighbouring labels run into each other.
+    const labelX = num(left + groupW * 0.4);
+    const lines = group.split(', ').map((line, i) => `<tspan x="${labelX}" dy="${i ? 12 : 0}">${esc(line)}</tspan>`).join('');
+    body.push(`<text x="${labelX}" y="${MARGIN.top + PLOT_H + 16}" text-anchor="middle" font-size="11">${lines}</text>`);
     spec.series.forEach((series, seriesIndex) => {
       const value = series.values[groupIndex];
       if (!value || !isFinite(value.median)) return;
@@ -121,7 +127,7 @@ export function barChart(spec: BarChartSpec): string {
 export function lineChart(spec: LineChartSpec): string {
   const xValues = spec.series.flatMap((series) => series.points.map((point) => point[0]));
   const yValues = spec.series.flatMap((series) => series.points.map((point) => point[1]));
-  const scale = yScale(yValues, false, spec.yMax);
+  const scale = yScale(yValues, !!spec.logScale, spec.yMax);
   const xTicks = ticks(0, Math.max(...xValues, 1), false);
   const xTop = xTicks[xTicks.length - 1];
   const toX = (value: number) => MARGIN.left + PLOT_W * (value / xTop);

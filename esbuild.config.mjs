@@ -190,7 +190,7 @@ targets.push(
  *  the profile leaves out) counts for nothing. */
 function whereBytesGo(map, finalSize) {
   const bytes = new Map();
-  let generated = 0, source = 0;
+  let source = 0;
   // One segment per mapped span: [column, source, line, column, (name)], each relative (VLQ).
   for (const line of map.mappings.split(';')) {
     let column = 0, lastColumn = 0, lastSource = -1;
@@ -201,7 +201,6 @@ function whereBytesGo(map, finalSize) {
       lastColumn = column;
       lastSource = fields.length > 1 ? (source += fields[1]) : -1;
     }
-    generated += lastColumn;
   }
   const counted = [...bytes.values()].reduce((sum, value) => sum + value, 0);
   const rows = [...bytes].map(([index, count]) => [map.sources[index].replace(/^(\.\.\/)+/, ''), Math.round((count * finalSize) / Math.max(counted, 1))]);
@@ -291,9 +290,8 @@ async function main() {
   for (const target of modules ? boardTargets(modules) : targets) {
     if (only && !target.name.startsWith(only)) continue;
     if (!existsSync(target.entry)) { rows.push(`  ${target.name.padEnd(14)} (no ${target.entry} yet)`); continue; }
-    let result;
     try {
-      result = await esbuild.build({ entryPoints: target.opts.stdin ? undefined : [target.entry], outfile: target.out, logLevel: 'error', ...(target.limit ? { sourcemap: 'external' } : {}), ...target.opts });
+      await esbuild.build({ entryPoints: target.opts.stdin ? undefined : [target.entry], outfile: target.out, logLevel: 'error', ...(target.limit ? { sourcemap: 'external' } : {}), ...target.opts });
     } catch (error) {
       failed = true; rows.push(`  ${target.name.padEnd(14)} BUILD FAILED: ${error.message}`); continue;
     }

@@ -106,6 +106,25 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A valid stream of broker packets, then up to `maxEdits` byte flips, replaced bytes,
+ *  insertions and deletions. */
+export function mutatedStream(maxEdits: number): fc.Arbitrary<Uint8Array> {
+  return fc.record({
+    packets: fc.array(serverPacket, { minLength: 1, maxLength: 6 }),
+    edits: fc.array(fc.record({ kind: fc.constantFrom('flip', 'set', 'insert', 'delete'), at: fc.nat(), value: fc.nat(255) }), { minLength: 1, maxLength: maxEdits }),
+  }).map(({ packets, edits }) => {
+    const bytes = Array.from(concat(packets.map(serverBytes)));
+    for (const edit of edits) {
+      const at = edit.at % (bytes.length + 1);
+      if (edit.kind === 'flip') bytes[at % bytes.length] ^= 1 << (edit.value % 8);
+      else if (edit.kind === 'set') bytes[at % bytes.length] = edit.value;
+      else if (edit.kind === 'insert') bytes.splice(at, 0, edit.value);
+      else if (bytes.length > 1) bytes.splice(at % bytes.length, 1);
+    }
+    return new Uint8Array(bytes);
+  });
+}
+
 /** Cuts bytes into chunks whose sizes cycle through `sizes` (each ≥ 1). */
 export function split(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
   const out: Uint8Array[] = [];

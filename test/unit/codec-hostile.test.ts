@@ -6,25 +6,11 @@ import fc from 'fast-check';
 import { boardCodec } from '../../src/core/codec';
 import { mqttPacketCodec } from '../../src/node/mqtt-packet-codec';
 import type { Codec } from '../../src/core/types';
-import { concat, plain, run, serverBytes, serverPacket, split, type Outcome } from '../fuzz/packets';
+import { mutatedStream, plain, run, serverBytes, split, type Outcome } from '../fuzz/packets';
 
 const MAX = 512;
 
-// A valid stream, then byte flips, insertions, deletions, and length-byte changes.
-const mutated = fc.record({
-  packets: fc.array(serverPacket, { minLength: 1, maxLength: 6 }),
-  edits: fc.array(fc.record({ kind: fc.constantFrom('flip', 'set', 'insert', 'delete'), at: fc.nat(), value: fc.nat(255) }), { minLength: 1, maxLength: 6 }),
-}).map(({ packets, edits }) => {
-  const b = Array.from(concat(packets.map(serverBytes)));
-  for (const e of edits) {
-    const at = e.at % (b.length + 1);
-    if (e.kind === 'flip') b[at % b.length] ^= 1 << (e.value % 8);
-    else if (e.kind === 'set') b[at % b.length] = e.value;
-    else if (e.kind === 'insert') b.splice(at, 0, e.value);
-    else if (b.length > 1) b.splice(at % b.length, 1);
-  }
-  return new Uint8Array(b);
-});
+const mutated = mutatedStream(6);
 const hostile = fc.oneof(mutated, fc.uint8Array({ minLength: 1, maxLength: 600 }));
 const sizes = fc.oneof(fc.constant<number[]>([1]), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }));
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { boardCodec } from '../../src/core/codec';
 import { nodeCodec } from '../../src/node/node-codec';
 import type { Codec, SkippedPublish } from '../../src/core/types';
-import { clientPacket, concat, plain, serverBytes, serverPacket, split } from '../fuzz/packets';
+import { clientPacket, concat, mutatedStream, plain, serverBytes, serverPacket, split } from '../fuzz/packets';
 
 const runs = { numRuns: 500 };
 type Event = ['packet', unknown] | ['skip', SkippedPublish] | ['error', string] | ['thrown', string];
@@ -19,21 +19,7 @@ function events(codec: Codec, chunks: Uint8Array[], max: number, withSkip: boole
   return out;
 }
 
-// A valid stream, then byte flips, insertions, deletions and replaced bytes.
-const mutated = fc.record({
-  packets: fc.array(serverPacket, { minLength: 1, maxLength: 6 }),
-  edits: fc.array(fc.record({ kind: fc.constantFrom('flip', 'set', 'insert', 'delete'), where: fc.nat(), value: fc.nat(255) }), { minLength: 1, maxLength: 4 }),
-}).map(({ packets, edits }) => {
-  const bytes = Array.from(concat(packets.map(serverBytes)));
-  for (const edit of edits) {
-    const where = edit.where % bytes.length;
-    if (edit.kind === 'flip') bytes[where] ^= 1 << (edit.value % 8);
-    else if (edit.kind === 'set') bytes[where] = edit.value;
-    else if (edit.kind === 'insert') bytes.splice(where, 0, edit.value);
-    else if (bytes.length > 1) bytes.splice(where, 1);
-  }
-  return new Uint8Array(bytes);
-});
+const mutated = mutatedStream(4);
 const valid = fc.array(serverPacket, { minLength: 1, maxLength: 10 }).map((packets) => concat(packets.map(serverBytes)));
 const stream = fc.oneof(valid, mutated, mutated, fc.uint8Array({ minLength: 1, maxLength: 300 }));
 const sizes = fc.oneof(fc.constant<number[]>([1]), fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 6 }));

@@ -126,9 +126,12 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
   let headerLength = 0, boardFrame = false, body: Buffer | undefined, received = 0, boardLeft = 0;
   const topicAt = topicReader();
 
+  /** The first `headerSize` bytes of the fixed header, to the board parser. */
+  const headerToBoard = (headerSize: number) => board.feed(Uint8Array.from(header.slice(0, headerSize)));
+
   /** The board parser decodes the frame (or reports what is wrong with it). */
   const toBoard = (headerSize: number, bytes: Buffer, start: number, end: number) => {
-    board.feed(Uint8Array.from(header.slice(0, headerSize)));
+    headerToBoard(headerSize);
     board.feed(bytes.subarray(start, end));
   };
 
@@ -164,7 +167,7 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
     const headerSize = headerLength;
     headerLength = 0;
     if (boardFrame || !fastSize(header[0]!, remaining, maxPacketSize)) {
-      if (!boardFrame) board.feed(Uint8Array.from(header.slice(0, headerSize)));
+      if (!boardFrame) headerToBoard(headerSize);
       boardLeft = remaining;
       return index;
     }
@@ -206,7 +209,7 @@ export function parser(maxPacketSize: number, onPacket: (packet: Packet) => void
         if (!(byte & MORE_LENGTH_BYTES)) index = headerDone(bytes, index);
         else if (headerLength > MAX_LENGTH_BYTES && !boardFrame) {
           // A fifth length byte: the board parser reports it.
-          board.feed(Uint8Array.from(header.slice(0, headerLength)));
+          headerToBoard(headerLength);
           headerLength = 0;
         }
       }
